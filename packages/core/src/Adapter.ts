@@ -1,0 +1,106 @@
+import type { Effect, Option, Stream } from "effect"
+import { Context, Schema } from "effect"
+import type { AdapterError } from "./AdapterError.js"
+import type { Fields, IdempotencyKey, ListEntry, RecordId, SideRecord } from "./Domain.js"
+
+/** What a side can and cannot do; the dispatcher and the planner adapt to it. */
+export const Capabilities = Schema.Struct({
+  /** Creates must run one at a time (e.g. the ERP's allocate→save must not interleave for one account). */
+  serializeCreates: Schema.Boolean,
+  /** Operations in flight at once against this side. */
+  concurrency: Schema.Int.pipe(Schema.positive()),
+  /** Whether `compensateCreate` really deletes (else it applies a declared substitute, reported for a person). */
+  canDelete: Schema.Boolean,
+  /** Whether `perform` may be repeated after an ambiguous failure (else an uncertain action is parked, never doubled). */
+  idempotentActions: Schema.Boolean
+})
+export type Capabilities = typeof Capabilities.Type
+
+export interface ListRequest {
+  /** Resume after this checkpoint (incremental); none = list everything. */
+  readonly since: Option.Option<string>
+}
+
+export interface CreateRequest {
+  readonly key: IdempotencyKey
+  /** Native field values to create the record with. */
+  readonly fields: Fields
+  /**
+   * Record a provisional id (e.g. an id allocated before the save) durably in the outbox before the write that makes
+   * it real, so that after a crash `findCreated` can decide whether the earlier attempt landed.
+   */
+  readonly reserve: (provisionalId: string) => Effect.Effect<void>
+}
+
+export interface FindCreatedRequest {
+  readonly key: IdempotencyKey
+  readonly fields: Fields
+  /** The provisional id recorded by an earlier attempt, if it got that far. */
+  readonly provisionalId: Option.Option<string>
+}
+
+export interface UpdateRequest {
+  readonly key: IdempotencyKey
+  readonly id: RecordId
+  /** Native field values to write. */
+  readonly changes: Fields
+  /** What the sync read for those fields: if the target now holds something else, fail with `StaleError`. */
+  readonly expected: Fields
+}
+
+export interface ActionRequest {
+  readonly key: IdempotencyKey
+  /** The record on this side the action is about (resolved through the link when planned against the other side). */
+  readonly id: RecordId
+  /** The adapter's own action name, e.g. "followUp", "assign". */
+  readonly kind: string
+  readonly payload: Fields
+}
+
+export type Compensation =
+  | { readonly _tag: "Deleted" }
+  /** The target cannot delete: the record was marked withdrawn instead; a person must finish the job. */
+  | { readonly _tag: "Withdrawn"; readonly note: string }
+
+/** The outcome of a run for one record of this side, for sides that show sync state to their users. */
+export interface RecordOutcome {
+  readonly id: RecordId
+  readonly status: "synced" | "skipped" | "failed" | "conflict"
+  readonly action: "create" | "update" | "link" | "none"
+  readonly reason: Option.Option<string>
+  readonly linkedId: Option.Option<RecordId>
+}
+
+/**
+ * Something this side emits for the other side about one of its records (a new conversation summary that becomes an
+ * ERP follow-up). `key` is stable: each event becomes at most one action on the other side, ever.
+ */
+export interface SideEvent {
+  readonly key: string
+  readonly id: RecordId
+  readonly kind: string
+  readonly payload: Fields
+  readonly checkpoint?: string
+}
+
+/** The port every side implements: small enough to write in an afternoon; `@tongbu/core/testing` checks it. */
+export interface SyncAdapter {
+  readonly name: string
+  readonly capabilities: Capabilities
+  readonly list: (request: ListRequest) => Stream.Stream<ListEntry, AdapterError>
+  readonly read: (id: RecordId) => Effect.Effect<Option.Option<SideRecord>, AdapterError>
+  readonly create: (request: CreateRequest) => Effect.Effect<RecordId, AdapterError>
+  /** Did an earlier attempt of this create land? Called before repeating a create after a crash or an ambiguous error. */
+  readonly findCreated: (request: FindCreatedRequest) => Effect.Effect<Option.Option<RecordId>, AdapterError>
+  /** Idempotent: succeeds when the target already holds `changes`. */
+  readonly update: (request: UpdateRequest) => Effect.Effect<void, AdapterError>
+  readonly compensateCreate: (id: RecordId, key: IdempotencyKey) => Effect.Effect<Compensation, AdapterError>
+  readonly perform: (request: ActionRequest) => Effect.Effect<void, AdapterError>
+  /** Events for the other side since the checkpoint; `Stream.empty` for a side that emits none. */
+  readonly events: (request: ListRequest) => Stream.Stream<SideEvent, AdapterError>
+  /** Show the run's outcome per record on this side (e.g. the hub's `erp_sync_status`); a no-op for most sides. */
+  readonly acknowledge: (outcomes: ReadonlyArray<RecordOutcome>) => Effect.Effect<void, AdapterError>
+}
+
+export class LeftAdapter extends Context.Tag("@tongbu/core/LeftAdapter")<LeftAdapter, SyncAdapter>() {}
+export class RightAdapter extends Context.Tag("@tongbu/core/RightAdapter")<RightAdapter, SyncAdapter>() {}

@@ -1,0 +1,119 @@
+import { Schema } from "effect"
+import type { SideEvent } from "./Adapter.js"
+import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side } from "./Domain.js"
+import type { SideRecord } from "./Domain.js"
+import type { Direction, SyncPolicy } from "./Policy.js"
+
+/** Create a record on `side` from the record `sourceId` of the other side, then link the two. */
+export class Create extends Schema.TaggedClass<Create>()("Create", {
+  key: IdempotencyKey,
+  side: Side,
+  sourceId: RecordId,
+  /** Native fields to create with. */
+  fields: Fields,
+  /** The same values in canonical form, for the new link's baseline. */
+  canonical: Fields
+}) {}
+
+/** Write changed fields of a linked record on `side`. */
+export class Update extends Schema.TaggedClass<Update>()("Update", {
+  key: IdempotencyKey,
+  side: Side,
+  id: RecordId,
+  /** The record's counterpart on the other side (for reports and rollback). */
+  otherId: RecordId,
+  /** Native fields to write. */
+  changes: Fields,
+  /** The before-image: what the sync read in those native fields. Compare-and-set on write, restored on rollback. */
+  before: Fields,
+  /** Canonical names of the fields written. */
+  canonicalFields: Schema.Array(Schema.String)
+}) {}
+
+/** Two unlinked records found to be the same entity by natural key: link them (no write to either side). */
+export class Link extends Schema.TaggedClass<Link>()("Link", {
+  key: IdempotencyKey,
+  leftId: RecordId,
+  rightId: RecordId
+}) {}
+
+/** A reason a record is left alone this run, by the name of the rule that decided it. */
+export class Reason extends Schema.Class<Reason>("@tongbu/Reason")({
+  rule: Schema.String,
+  message: Schema.String,
+  /** The record on the target side the rule points at (the colliding customer of a unique-key collision). */
+  collidingId: Schema.optional(RecordId)
+}) {}
+
+export class Skip extends Schema.TaggedClass<Skip>()("Skip", {
+  key: IdempotencyKey,
+  /** The side of the skipped record. */
+  side: Side,
+  id: RecordId,
+  reasons: Schema.Array(Reason)
+}) {}
+
+/** Both sides changed a `manual` field: parked for a person, who sees both values and the baseline. */
+export class Conflict extends Schema.TaggedClass<Conflict>()("Conflict", {
+  key: IdempotencyKey,
+  leftId: RecordId,
+  rightId: RecordId,
+  field: Schema.String,
+  left: FieldValue,
+  right: FieldValue,
+  baseline: Schema.Struct({ left: FieldValue, right: FieldValue })
+}) {}
+
+/** An adapter-specific action on `side` (a follow-up record, an assignment), at most once per key, ever. */
+export class Action extends Schema.TaggedClass<Action>()("Action", {
+  key: IdempotencyKey,
+  side: Side,
+  /** The record on `side`, or, when it is being created in the same plan, the source record it is created from. */
+  target: Schema.Union(
+    Schema.TaggedStruct("Id", { id: RecordId }),
+    Schema.TaggedStruct("CreatedFrom", { sourceId: RecordId })
+  ),
+  kind: Schema.String,
+  payload: Fields
+}) {}
+
+export const Operation = Schema.Union(Create, Update, Link, Skip, Conflict, Action)
+export type Operation = typeof Operation.Type
+
+/** Operations that change a side; skips and conflicts are outcomes only. */
+export const isWrite = (op: Operation): op is Create | Update | Action => op._tag === "Create" || op._tag === "Update" || op._tag === "Action"
+
+export class Plan extends Schema.Class<Plan>("@tongbu/Plan")({
+  operations: Schema.Array(Operation),
+  /**
+   * The link states to persist once the plan is applied, assuming every operation succeeds (the dispatcher keeps the
+   * old baseline of a field whose write failed, so the change is seen again next run).
+   */
+  links: Schema.Array(LinkState),
+  /** Linked pairs already equal on every mapped field. */
+  unchanged: Schema.Int
+}) {}
+
+/** A plan with nothing to write: what remains are deliberate outcomes (skips, parked conflicts). */
+export const isEmptyPlan = (plan: Plan): boolean => !plan.operations.some(isWrite)
+
+/** What one side contributed to a run. */
+export interface SideSnapshot {
+  /** Records read this run: every unlinked record, and linked ones whose version changed (or all, on a full run). */
+  readonly records: ReadonlyArray<SideRecord>
+  /** The listing covered every record of the side: a linked id missing from it no longer exists there. */
+  readonly complete: boolean
+  /** Events of this side since its checkpoint, for the other side. */
+  readonly events: ReadonlyArray<SideEvent>
+}
+
+/** The planner's whole input. Linked records absent from `records` are unchanged: their baseline stands for them. */
+export interface PlanInput {
+  readonly left: SideSnapshot
+  readonly right: SideSnapshot
+  readonly links: ReadonlyArray<LinkState>
+  readonly policy: SyncPolicy
+  readonly direction: Direction
+  /** Keys of operations already done or parked in the store (actions are at most once, ever; creates once per source). */
+  readonly settled: ReadonlySet<string>
+}

@@ -1,0 +1,40 @@
+import type { Fields, SideRecord } from "./Domain.js"
+import type { FieldMapping } from "./Mapping.js"
+
+/** A named admission rule: `null` admits the record, a string is the reason (in words a person reads) it is not. */
+export interface Admission {
+  readonly name: string
+  readonly check: (record: SideRecord, canonical: Fields) => string | null
+}
+
+/** An action to perform on the target side right after a record was created there (e.g. assign to a salesperson). */
+export interface FollowingAction {
+  readonly kind: string
+  readonly payload: Fields
+}
+
+/**
+ * Everything the planner needs to know about one entity (customers), besides the data. Each piece is plain data or
+ * a pure function, so a deployment composes its policies in configuration.
+ */
+export interface SyncPolicy {
+  readonly mappings: ReadonlyArray<FieldMapping>
+  /** Matches unlinked records: equal non-null keys on both sides are the same entity ("khid exists → update"). */
+  readonly naturalKey: {
+    readonly left: (record: SideRecord) => string | null
+    readonly right: (record: SideRecord) => string | null
+  }
+  /** Canonical fields whose normalized value must stay unique on that side (the mobile on the ERP side). */
+  readonly uniqueKeys: { readonly left: ReadonlyArray<string>; readonly right: ReadonlyArray<string> }
+  /** Which records of one side may be created on the other. */
+  readonly admission: { readonly toRight: ReadonlyArray<Admission>; readonly toLeft: ReadonlyArray<Admission> }
+  /** Actions planned on the target side after a create there, from the source record. */
+  readonly afterCreate?: {
+    readonly toRight?: (source: SideRecord, canonical: Fields) => ReadonlyArray<FollowingAction>
+    readonly toLeft?: (source: SideRecord, canonical: Fields) => ReadonlyArray<FollowingAction>
+  }
+}
+
+export const Direction = ["push", "pull", "both"] as const
+/** push = left → right only, pull = right → left only. */
+export type Direction = (typeof Direction)[number]

@@ -1,0 +1,155 @@
+import type { Effect, Option } from "effect"
+import { Context, Schema } from "effect"
+import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, RunId, Side } from "./Domain.js"
+import { Operation, Reason } from "./Plan.js"
+import { Direction } from "./Policy.js"
+
+/** The store could not be read or written (a locked or corrupt file, a failed migration). */
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
+  message: Schema.String
+}) {}
+
+export const RunKind = Schema.Literal("sync", "rollback")
+export const RunStatus = Schema.Literal("running", "completed", "failed", "interrupted")
+
+export const Counts = Schema.Struct({
+  created: Schema.Int,
+  updated: Schema.Int,
+  linked: Schema.Int,
+  unchanged: Schema.Int,
+  skipped: Schema.Int,
+  conflicts: Schema.Int,
+  actions: Schema.Int,
+  failed: Schema.Int
+})
+export type Counts = typeof Counts.Type
+
+export class Run extends Schema.Class<Run>("@tongbu/Run")({
+  id: RunId,
+  kind: RunKind,
+  status: RunStatus,
+  direction: Schema.Literal(...Direction),
+  dryRun: Schema.Boolean,
+  full: Schema.Boolean,
+  /** For a rollback run, the run it rolls back. */
+  target: Schema.optional(RunId),
+  startedAt: Schema.Number,
+  finishedAt: Schema.optional(Schema.Number),
+  counts: Counts,
+  error: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * An operation's life in the outbox: `pending` → `attempted` (an attempt started; a create may have recorded its
+ * provisional id) → `done` | `rejected` (final, with reason) | `parked` (gave up after N attempts or uncertain; a
+ * person looks) → `rolledBack`.
+ */
+export const OperationState = Schema.Literal("pending", "attempted", "done", "rejected", "parked", "rolledBack")
+export type OperationState = typeof OperationState.Type
+
+export class StoredOperation extends Schema.Class<StoredOperation>("@tongbu/StoredOperation")({
+  runId: RunId,
+  seq: Schema.Int,
+  key: IdempotencyKey,
+  operation: Operation,
+  state: OperationState,
+  attempts: Schema.Int,
+  provisionalId: Schema.optional(Schema.String),
+  /** The id a create produced. */
+  resultId: Schema.optional(RecordId),
+  /** The native values the operation wrote, for rollback's "does the field still hold what the sync wrote?". */
+  written: Schema.optional(Fields),
+  /** The link state of the pair before this operation, restored by rollback. */
+  linkBefore: Schema.optional(LinkState),
+  lastError: Schema.optional(Schema.String),
+  updatedAt: Schema.Number
+}) {}
+
+/** One record's outcome in one run, with its reason: what `runs show` lists. */
+export class Outcome extends Schema.Class<Outcome>("@tongbu/Outcome")({
+  runId: RunId,
+  side: Side,
+  id: RecordId,
+  otherId: Schema.optional(RecordId),
+  operation: Schema.String,
+  outcome: Schema.Literal("created", "updated", "linked", "unchanged", "skipped", "conflict", "failed", "performed", "rolledBack", "kept"),
+  reasons: Schema.Array(Reason)
+}) {}
+
+export class StoredConflict extends Schema.Class<StoredConflict>("@tongbu/StoredConflict")({
+  id: Schema.String,
+  runId: RunId,
+  leftId: RecordId,
+  rightId: RecordId,
+  field: Schema.String,
+  left: FieldValue,
+  right: FieldValue,
+  baseline: Schema.Struct({ left: FieldValue, right: FieldValue }),
+  resolution: Schema.optional(Schema.Literal("left", "right")),
+  createdAt: Schema.Number
+}) {}
+
+export interface StartRun {
+  readonly kind: typeof RunKind.Type
+  readonly direction: Direction
+  readonly dryRun: boolean
+  readonly full: boolean
+  readonly target?: RunId
+}
+
+/**
+ * The sync's own state, apart from both systems: links and baselines, the outbox and journal, runs and outcomes,
+ * conflicts, checkpoints and the lease. Each method is one transaction.
+ */
+export interface SyncStoreService {
+  readonly links: Effect.Effect<ReadonlyArray<LinkState>, StoreError>
+  readonly linkOf: (side: Side, id: RecordId) => Effect.Effect<Option.Option<LinkState>, StoreError>
+  readonly saveLinks: (links: ReadonlyArray<LinkState>) => Effect.Effect<void, StoreError>
+  readonly removeLink: (leftId: RecordId, rightId: RecordId) => Effect.Effect<void, StoreError>
+
+  /** Records a run and its plan's operations in one transaction; an operation whose key is already settled is left out. */
+  readonly startRun: (run: StartRun, operations: ReadonlyArray<Operation>) => Effect.Effect<RunId, StoreError>
+  readonly finishRun: (
+    id: RunId,
+    status: typeof RunStatus.Type,
+    counts: Counts,
+    error?: string
+  ) => Effect.Effect<void, StoreError>
+  readonly runs: (limit: number) => Effect.Effect<ReadonlyArray<Run>, StoreError>
+  readonly run: (id: RunId) => Effect.Effect<Option.Option<Run>, StoreError>
+
+  readonly operations: (runId: RunId) => Effect.Effect<ReadonlyArray<StoredOperation>, StoreError>
+  /** Operations of any run still `pending` or `attempted`, oldest first: what a restart resumes. */
+  readonly unfinished: Effect.Effect<ReadonlyArray<StoredOperation>, StoreError>
+  /** Keys of operations done, parked or rolled back, in any run: the planner never plans them again. */
+  readonly settledKeys: Effect.Effect<ReadonlySet<string>, StoreError>
+  readonly markAttempted: (key: IdempotencyKey) => Effect.Effect<void, StoreError>
+  readonly recordProvisional: (key: IdempotencyKey, provisionalId: string) => Effect.Effect<void, StoreError>
+  /** Marks the operation done and saves the link states it produced, in one transaction. */
+  readonly complete: (
+    key: IdempotencyKey,
+    result: { readonly resultId?: RecordId; readonly written?: Fields; readonly links: ReadonlyArray<LinkState>; readonly linkBefore?: LinkState }
+  ) => Effect.Effect<void, StoreError>
+  readonly fail: (
+    key: IdempotencyKey,
+    state: "pending" | "rejected" | "parked",
+    error: string
+  ) => Effect.Effect<void, StoreError>
+  readonly markRolledBack: (key: IdempotencyKey) => Effect.Effect<void, StoreError>
+
+  readonly recordOutcomes: (outcomes: ReadonlyArray<Outcome>) => Effect.Effect<void, StoreError>
+  readonly outcomes: (runId: RunId) => Effect.Effect<ReadonlyArray<Outcome>, StoreError>
+
+  readonly openConflicts: Effect.Effect<ReadonlyArray<StoredConflict>, StoreError>
+  readonly saveConflict: (conflict: StoredConflict) => Effect.Effect<void, StoreError>
+  readonly resolveConflict: (id: string, take: "left" | "right") => Effect.Effect<Option.Option<StoredConflict>, StoreError>
+
+  readonly checkpoint: (name: string) => Effect.Effect<Option.Option<string>, StoreError>
+  readonly saveCheckpoint: (name: string, value: string) => Effect.Effect<void, StoreError>
+
+  /** Takes the store's lease for `holder` if free or expired; false when another holder has it. */
+  readonly acquireLease: (holder: string, ttlMs: number) => Effect.Effect<boolean, StoreError>
+  readonly releaseLease: (holder: string) => Effect.Effect<void, StoreError>
+}
+
+export class SyncStore extends Context.Tag("@tongbu/core/SyncStore")<SyncStore, SyncStoreService>() {}

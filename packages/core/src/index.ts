@@ -1,0 +1,7 @@
+export * from "./Adapter.js"
+export * from "./AdapterError.js"
+export * from "./Domain.js"
+export * from "./Mapping.js"
+export * from "./Plan.js"
+export * from "./Policy.js"
+export * from "./SyncStore.js"
