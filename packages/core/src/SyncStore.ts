@@ -89,6 +89,31 @@ export class StoredConflict extends Schema.Class<StoredConflict>("@tongbu/Stored
   createdAt: Schema.Number
 }) {}
 
+/** What an operation that took effect produced; saved with the operation marked `done`. */
+export interface Completion {
+  readonly resultId?: RecordId
+  readonly written?: Fields
+  readonly links: ReadonlyArray<LinkState>
+  readonly linkBefore?: LinkState
+}
+
+/**
+ * One write the dispatcher commits: a step of an operation's life in the outbox (see `OperationState`), a record's
+ * outcome, or link states. `journal` applies several at once, so many operations in flight share one transaction.
+ */
+export type JournalEntry =
+  | { readonly _tag: "Attempted"; readonly key: IdempotencyKey }
+  | { readonly _tag: "Provisional"; readonly key: IdempotencyKey; readonly provisionalId: string }
+  | { readonly _tag: "Completed"; readonly key: IdempotencyKey; readonly result: Completion }
+  | {
+      readonly _tag: "Failed"
+      readonly key: IdempotencyKey
+      readonly state: "pending" | "rejected" | "parked"
+      readonly error: string
+    }
+  | { readonly _tag: "Outcome"; readonly outcome: Outcome }
+  | { readonly _tag: "Links"; readonly links: ReadonlyArray<LinkState> }
+
 export interface StartRun {
   readonly kind: typeof RunKind.Type
   readonly direction: Direction
@@ -107,7 +132,10 @@ export interface SyncStoreService {
   readonly saveLinks: (links: ReadonlyArray<LinkState>) => Effect.Effect<void, StoreError>
   readonly removeLink: (leftId: RecordId, rightId: RecordId) => Effect.Effect<void, StoreError>
 
-  /** Records a run and its plan's operations in one transaction; an operation whose key is already settled is left out. */
+  /**
+   * Records a run and its plan's operations in one transaction; an operation whose key is already settled is left out,
+   * and one recorded earlier but not settled (rejected, or left pending) moves to this run.
+   */
   readonly startRun: (run: StartRun, operations: ReadonlyArray<Operation>) => Effect.Effect<RunId, StoreError>
   readonly finishRun: (
     id: RunId,
@@ -126,16 +154,15 @@ export interface SyncStoreService {
   readonly markAttempted: (key: IdempotencyKey) => Effect.Effect<void, StoreError>
   readonly recordProvisional: (key: IdempotencyKey, provisionalId: string) => Effect.Effect<void, StoreError>
   /** Marks the operation done and saves the link states it produced, in one transaction. */
-  readonly complete: (
-    key: IdempotencyKey,
-    result: { readonly resultId?: RecordId; readonly written?: Fields; readonly links: ReadonlyArray<LinkState>; readonly linkBefore?: LinkState }
-  ) => Effect.Effect<void, StoreError>
+  readonly complete: (key: IdempotencyKey, result: Completion) => Effect.Effect<void, StoreError>
   readonly fail: (
     key: IdempotencyKey,
     state: "pending" | "rejected" | "parked",
     error: string
   ) => Effect.Effect<void, StoreError>
   readonly markRolledBack: (key: IdempotencyKey) => Effect.Effect<void, StoreError>
+  /** Several entries in one transaction, in order: how the dispatcher commits many operations' steps at once. */
+  readonly journal: (entries: ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
 
   readonly recordOutcomes: (outcomes: ReadonlyArray<Outcome>) => Effect.Effect<void, StoreError>
   readonly outcomes: (runId: RunId) => Effect.Effect<ReadonlyArray<Outcome>, StoreError>
@@ -143,6 +170,10 @@ export interface SyncStoreService {
   readonly openConflicts: Effect.Effect<ReadonlyArray<StoredConflict>, StoreError>
   readonly saveConflict: (conflict: StoredConflict) => Effect.Effect<void, StoreError>
   readonly resolveConflict: (id: string, take: "left" | "right") => Effect.Effect<Option.Option<StoredConflict>, StoreError>
+
+  /** What `acknowledge` last told `side` about each of `ids` (a digest), so a run repeats nothing a side already shows. */
+  readonly acknowledged: (side: Side, ids: ReadonlyArray<RecordId>) => Effect.Effect<ReadonlyMap<RecordId, string>, StoreError>
+  readonly saveAcknowledged: (side: Side, digests: ReadonlyMap<RecordId, string>) => Effect.Effect<void, StoreError>
 
   readonly checkpoint: (name: string) => Effect.Effect<Option.Option<string>, StoreError>
   readonly saveCheckpoint: (name: string, value: string) => Effect.Effect<void, StoreError>

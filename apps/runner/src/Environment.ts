@@ -1,0 +1,92 @@
+import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { HubAdapter } from "@tongbu/adapter-wechat-hub"
+import { followUpPayload, ZhibangAdapter, ZhibangClient } from "@tongbu/adapter-zhibang"
+import type { SyncAdapter } from "@tongbu/core"
+import { LeftAdapter } from "@tongbu/core"
+import { Clock, Duration, Effect, Layer, Metric, Stream } from "effect"
+import type { Settings } from "./Config.js"
+import { ConfigError, requireErp, requireHub } from "./Config.js"
+import * as HubErpPolicy from "./HubErpPolicy.js"
+import * as Layers from "./Layers.js"
+import { erpCallSeconds } from "./Metrics.js"
+
+/** The hub↔ERP policy the settings describe. */
+export const policyOf = (settings: Settings) =>
+  HubErpPolicy.make({
+    conflicts: settings.policy.conflicts,
+    fillIn: settings.policy.fillIn,
+    admission: settings.policy.admission,
+    pullSources: settings.policy.pull.sources,
+    mapping: settings.mapping
+  })
+
+/** Fetch, with every ERP call's latency recorded for /metrics (failed calls included). */
+const timedHttpClient = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(HttpClient.HttpClient, (client) =>
+    HttpClient.transform(client, (response) =>
+      Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        response.pipe(
+          Effect.ensuring(
+            Effect.flatMap(Clock.currentTimeMillis, (end) => Metric.update(erpCallSeconds, Duration.toSeconds(Duration.millis(end - start))))
+          )
+        )
+      )
+    )
+  )
+).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** The ERP as the right side: one client (one session) for the account the settings name. */
+export const erp = (settings: Settings) =>
+  Layer.unwrapEffect(
+    Effect.map(requireErp(settings), ({ url, user, password }) =>
+      ZhibangAdapter.layerRight({ concurrency: settings.erp.concurrency, mapping: settings.mapping }).pipe(
+        Layer.mapError((error) => new ConfigError({ message: `the ERP mapping is invalid: ${error.message}` })),
+        Layer.provide(
+          ZhibangClient.layer({
+            baseUrl: url,
+            user,
+            password,
+            maxInFlight: settings.erp.concurrency,
+            requestsPerSecond: settings.erp.requestsPerSecond,
+            requestTimeout: Duration.seconds(settings.erp.timeoutSeconds)
+          })
+        ),
+        Layer.provide(timedHttpClient)
+      )
+    )
+  )
+
+/**
+ * The hub's follow-up events carry the conversation's text; the ERP's follow-up record wants a template chosen by
+ * keywords, a method and a plan type (sync-rules §6). The policy translates them here, or drops them when switched off.
+ */
+const translateEvents = (adapter: SyncAdapter, settings: Settings): SyncAdapter => ({
+  ...adapter,
+  events: (request) =>
+    settings.policy.followUps
+      ? adapter.events(request).pipe(
+          Stream.map((event) =>
+            event.kind === "followUp" ? { ...event, payload: followUpPayload(settings.mapping, String(event.payload.text ?? "")) } : event
+          )
+        )
+      : Stream.empty
+})
+
+/** The hub as the left side. */
+export const hub = (settings: Settings) =>
+  Layer.unwrapEffect(
+    Effect.map(requireHub(settings), (path) =>
+      Layer.effect(
+        LeftAdapter,
+        Effect.map(LeftAdapter, (adapter) => translateEvents(adapter, settings))
+      ).pipe(
+        Layer.provide(
+          HubAdapter.layer({ path, timeZone: settings.hub.timeZone, intake: settings.hub.intake, erpCodePrefix: settings.mapping.khidPrefix })
+        )
+      )
+    )
+  )
+
+/** Both sides and the store: what a sync or a rollback runs against. */
+export const sync = (settings: Settings) => Layer.mergeAll(hub(settings), erp(settings), Layers.store(settings))

@@ -1,0 +1,60 @@
+import type { StoreError } from "@tongbu/core"
+import { SyncStore } from "@tongbu/core"
+import { Data, Duration, Effect, Option, Schedule } from "effect"
+import { randomUUID } from "node:crypto"
+import { hostname } from "node:os"
+
+/** Another tongbu process kept the store's lease for longer than this one would wait. */
+export class LeaseBusy extends Data.TaggedError("LeaseBusy")<{ readonly message: string }> {}
+
+/** This process lost the lease it held (it stalled for longer than the lease lasts): it stops before double-running. */
+export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly message: string }> {}
+
+export interface LeaseOptions {
+  readonly ttl: Duration.Duration
+  /** How long to wait for a busy lease; none = as long as it takes (a standby daemon). */
+  readonly wait: Option.Option<Duration.Duration>
+  readonly holder?: string
+}
+
+export const holderId = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+
+/**
+ * Runs `effect` holding the store's lease: waits for it, renews it every third of its life while `effect` runs,
+ * releases it afterwards (also on interruption). A crashed holder's lease expires after `ttl`.
+ */
+export const withLease =
+  (options: LeaseOptions) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | LeaseBusy | LeaseLost | StoreError, R | SyncStore> =>
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const holder = options.holder ?? holderId()
+      const ttlMs = Duration.toMillis(options.ttl)
+      const acquire = store.acquireLease(holder, ttlMs)
+      const poll = Duration.millis(Math.min(1000, Math.max(50, ttlMs / 4)))
+      if (!(yield* acquire)) {
+        yield* Effect.logInfo(
+          `another tongbu process holds the store's lease; waiting for it (a crashed holder's lease expires within ${Duration.format(options.ttl)})`
+        )
+        const waited = acquire.pipe(Effect.repeat({ schedule: Schedule.spaced(poll), until: (ok) => ok }))
+        yield* Option.match(options.wait, {
+          onNone: () => waited,
+          onSome: (limit) =>
+            waited.pipe(
+              Effect.timeoutFail({
+                duration: limit,
+                onTimeout: () =>
+                  new LeaseBusy({
+                    message: `another tongbu process (a daemon?) has held the store's lease for over ${Duration.format(limit)}; try again when it is done`
+                  })
+              })
+            )
+        })
+      }
+      const renew = acquire.pipe(
+        Effect.delay(Duration.millis(ttlMs / 3)),
+        Effect.repeat({ while: (ok) => ok }),
+        Effect.zipRight(Effect.fail(new LeaseLost({ message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping" })))
+      )
+      return yield* Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
+    })

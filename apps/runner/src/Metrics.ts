@@ -1,0 +1,75 @@
+import type { Outcome } from "@tongbu/core"
+import { SyncStore } from "@tongbu/core"
+import type { MetricPair } from "effect"
+import { Effect, Metric, MetricBoundaries, MetricState, Option } from "effect"
+import * as Alerts from "./Alerts.js"
+
+export const runs = Metric.counter("tongbu_runs_total", { description: "Sync and rollback runs finished, by kind and status" })
+export const operations = Metric.counter("tongbu_operations_total", { description: "Per-record outcomes of runs, by outcome" })
+export const erpCallSeconds = Metric.histogram(
+  "tongbu_erp_call_duration_seconds",
+  MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
+  "Latency of ERP calls"
+)
+const queueDepth = Metric.gauge("tongbu_queue_depth", { description: "Operations in the outbox not yet done (pending or attempted)" })
+const alertFiring = Metric.gauge("tongbu_alert_firing", { description: "1 when a monitoring rule of sync-rules §9 fires" })
+
+/** Counts a finished run and its per-record outcomes. */
+export const recordRun = (kind: string, status: string, items: ReadonlyArray<Outcome>) =>
+  Effect.gen(function* () {
+    yield* Metric.increment(Metric.tagged(Metric.tagged(runs, "kind", kind), "status", status))
+    const byOutcome = new Map<string, number>()
+    for (const item of items) byOutcome.set(item.outcome, (byOutcome.get(item.outcome) ?? 0) + 1)
+    for (const [outcome, n] of byOutcome) yield* Metric.incrementBy(Metric.tagged(operations, "outcome", outcome), n)
+  })
+
+const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')
+
+const labels = (tags: ReadonlyArray<{ readonly key: string; readonly value: string }>, extra: string | null = null) => {
+  const parts = tags.map((t) => `${t.key}="${escape(t.value)}"`)
+  if (extra !== null) parts.push(extra)
+  return parts.length === 0 ? "" : `{${parts.join(",")}}`
+}
+
+const number = (n: number | bigint) => (typeof n === "bigint" ? n.toString() : Number.isFinite(n) ? String(n) : n > 0 ? "+Inf" : "-Inf")
+
+/** The Prometheus text exposition (version 0.0.4) of metric pairs; series of one name are grouped under one header. */
+export const prometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Untyped>): string => {
+  const families = new Map<string, { type: string; help: string; lines: Array<string> }>()
+  for (const { metricKey: key, metricState: state } of pairs) {
+    const tags = key.tags
+    const family = (type: string) => {
+      const found = families.get(key.name)
+      if (found) return found.lines
+      const created = { type, help: Option.getOrElse(key.description, () => key.name), lines: [] as Array<string> }
+      families.set(key.name, created)
+      return created.lines
+    }
+    if (MetricState.isCounterState(state)) family("counter").push(`${key.name}${labels(tags)} ${number(state.count)}`)
+    else if (MetricState.isGaugeState(state)) family("gauge").push(`${key.name}${labels(tags)} ${number(state.value)}`)
+    else if (MetricState.isHistogramState(state)) {
+      const lines = family("histogram")
+      for (const [bound, count] of state.buckets) {
+        lines.push(`${key.name}_bucket${labels(tags, `le="${number(bound)}"`)} ${count}`)
+      }
+      lines.push(`${key.name}_sum${labels(tags)} ${state.sum}`, `${key.name}_count${labels(tags)} ${state.count}`)
+    }
+  }
+  return [...families.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, f]) => [`# HELP ${name} ${escape(f.help)}`, `# TYPE ${name} ${f.type}`, ...f.lines].join("\n"))
+    .join("\n")
+    .concat("\n")
+}
+
+/** Refreshes the gauges read from the store (queue depth, alerts), then renders every metric (boundaries include +Inf). */
+export const scrape = (thresholds: Alerts.Thresholds) =>
+  Effect.gen(function* () {
+    const store = yield* SyncStore
+    const unfinished = yield* store.unfinished
+    yield* Metric.set(queueDepth, unfinished.length)
+    for (const alert of yield* Alerts.current(thresholds)) {
+      yield* Metric.set(Metric.tagged(Metric.tagged(alertFiring, "rule", alert.rule), "severity", alert.severity), alert.firing ? 1 : 0)
+    }
+    return prometheusText(yield* Metric.snapshot)
+  })

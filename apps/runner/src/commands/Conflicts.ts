@@ -1,0 +1,80 @@
+import { Args, Command, Options } from "@effect/cli"
+import type { FieldValue, StoredConflict } from "@tongbu/core"
+import { SyncStore } from "@tongbu/core"
+import { Effect, Option } from "effect"
+import { common, handle, NotFound, output } from "../Handler.js"
+import { formatTime, table, truncate } from "../internal/text.js"
+import * as Layers from "../Layers.js"
+
+const shown = (value: FieldValue) => (value === null ? "(empty)" : truncate(String(value), 40))
+
+/** A parked conflict as machines read it: hub = left, ERP = right. */
+export const conflictJson = (c: StoredConflict) => ({
+  id: c.id,
+  runId: c.runId,
+  hubId: c.leftId,
+  erpId: c.rightId,
+  field: c.field,
+  hub: c.left,
+  erp: c.right,
+  baseline: { hub: c.baseline.left, erp: c.baseline.right },
+  resolution: c.resolution === undefined ? null : c.resolution === "left" ? "hub" : "erp",
+  createdAt: new Date(c.createdAt).toISOString()
+})
+
+const conflictsTable = (list: ReadonlyArray<StoredConflict>) =>
+  list.length === 0
+    ? "No open conflicts."
+    : table(
+        [
+          ["id", "hub", "erp", "field", "hub value", "erp value", "baseline (hub / erp)", "since"],
+          ...list.map((c) => [
+            c.id,
+            c.leftId,
+            c.rightId,
+            c.field,
+            shown(c.left),
+            shown(c.right),
+            `${shown(c.baseline.left)} / ${shown(c.baseline.right)}`,
+            formatTime(c.createdAt)
+          ])
+        ],
+        { header: true }
+      )
+
+const take = Options.choice("take", ["erp", "hub"]).pipe(Options.withDescription("whose value the pair keeps"))
+const conflictId = Args.text({ name: "id" }).pipe(Args.withDescription("the conflict's id, as `tongbu conflicts` lists it"))
+
+const resolve = Command.make("resolve", { ...common, conflictId, take }, (options) =>
+  handle(options, (settings) =>
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const resolved = yield* store.resolveConflict(options.conflictId, options.take === "erp" ? "right" : "left")
+      if (Option.isNone(resolved)) {
+        return yield* new NotFound({ message: `no open conflict ${options.conflictId} (see \`tongbu conflicts\`)` })
+      }
+      const c = resolved.value
+      yield* output(
+        options,
+        () => conflictJson(c),
+        () =>
+          `Conflict ${c.id} resolved: ${c.field} of hub ${c.leftId} / ERP ${c.rightId} takes the ${options.take === "erp" ? "ERP" : "hub"} value ` +
+          `${shown(options.take === "erp" ? c.right : c.left)}; the next sync writes it to the other side.`
+      )
+    }).pipe(Effect.provide(Layers.store(settings)))
+  )
+).pipe(Command.withDescription("Resolve a parked conflict by taking the ERP's or the hub's value"))
+
+/** `tongbu conflicts` and `tongbu conflicts resolve <id> --take erp|hub`. */
+export const conflicts = Command.make("conflicts", common, (options) =>
+  handle(options, (settings) =>
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const open = yield* store.openConflicts
+      yield* output(options, () => ({ conflicts: open.map(conflictJson) }), () => conflictsTable(open))
+    }).pipe(Effect.provide(Layers.store(settings)))
+  )
+).pipe(
+  Command.withDescription("Parked conflicts (fields set to `manual`), with both values and the baseline"),
+  Command.withSubcommands([resolve])
+)

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Outcome, Reason, RecordId, RunId } from "@tongbu/core"
+import { Option } from "effect"
+import * as Report from "../src/Report.js"
+import { displayWidth, table } from "../src/internal/text.js"
+
+const runId = RunId.make("r1")
+const outcome = (side: "left" | "right", id: string, otherId: string | undefined, o: Outcome["outcome"], reasons: Array<[string, string]> = []) =>
+  new Outcome({
+    runId,
+    side,
+    id: RecordId.make(id),
+    ...(otherId === undefined ? {} : { otherId: RecordId.make(otherId) }),
+    operation: o === "skipped" ? "skip" : "create",
+    outcome: o,
+    reasons: reasons.map(([rule, message]) => new Reason({ rule, message }))
+  })
+
+const items = [
+  outcome("left", "1", "501", "created"),
+  outcome("left", "2", undefined, "skipped", [["phoneVerified", "mobile 138****8000 is not verified"]]),
+  outcome("left", "3", undefined, "skipped", [["uniqueKey", "mobile \"13900139000\" already belongs to right record 77"]]),
+  outcome("left", "4", undefined, "skipped", [["phoneVerified", "mobile 137****1234 is not verified"], ["score", "score 40 below 60"]]),
+  outcome("right", "600", "9", "created")
+]
+const counts = { created: 2, updated: 0, linked: 0, unchanged: 5, skipped: 3, conflicts: 0, actions: 1, failed: 0 }
+
+describe("Report", () => {
+  it("--json names both sides' ids, the operation, the outcome and the reason; mobiles masked", () => {
+    const json = Report.runJson({ runId: Option.some(runId), status: "completed", dryRun: false, counts, items })
+    expect(json).toMatchObject({ runId: "r1", status: "completed", dryRun: false, counts })
+    expect(json.items[0]).toMatchObject({ hubId: "1", erpId: "501", operation: "create", outcome: "created", reason: null })
+    expect(json.items[4]).toMatchObject({ hubId: "9", erpId: "600" })
+    expect(json.items[2]?.reason).toBe('mobile "139****9000" already belongs to right record 77')
+    expect(JSON.stringify(json)).not.toContain("13900139000")
+  })
+
+  it("the summary breaks skips down by rule and lists the top reasons", () => {
+    const text = Report.summary({ runId: Option.some(runId), status: "completed", dryRun: true, counts, items })
+    expect(text).toContain("Dry run r1: completed — nothing was written")
+    expect(text).toMatch(/ {2}phoneVerified +2/)
+    expect(text).toMatch(/ {2}uniqueKey +1/)
+    expect(text).toMatch(/2× +phoneVerified: mobile …\*\*\*\*… is not verified/)
+  })
+
+  it("tables align CJK text by its display width", () => {
+    const lines = table([["客户", "1"], ["ab", "22"]]).split("\n")
+    expect(lines.map(displayWidth)).toEqual([8, 8])
+  })
+})

@@ -1,0 +1,102 @@
+/**
+ * The run's outcome per hub customer, shown where the hub's people look: `erp_sync_status`, `erp_sync_action`,
+ * `erp_sync_error` (in words), `erp_last_pushed`, and the link ids. A row is written only when something differs, so a
+ * steady-state run writes nothing.
+ */
+import type { RecordOutcome } from "@tongbu/core"
+import { eq } from "drizzle-orm"
+import { Chunk, Effect, Option } from "effect"
+import { customersUnified } from "../HubSchema.js"
+import type { HubConnection } from "./connection.js"
+import { hubId } from "./writes.js"
+
+const BATCH = 200
+/** `erp_sync_error` is read by people in the hub's screens: a few hundred characters at most. */
+export const MAX_ERROR_LENGTH = 500
+
+const STATUS = { synced: "synced", skipped: "skipped", failed: "failed", conflict: "pending" } as const
+const ACTION = { create: "create", update: "update", link: "update", none: undefined } as const
+
+const clip = (text: string): string =>
+  Array.from(text).length <= MAX_ERROR_LENGTH
+    ? text
+    : `${Array.from(text)
+        .slice(0, MAX_ERROR_LENGTH - 1)
+        .join("")}…`
+
+const defaultReason = (outcome: RecordOutcome): string =>
+  outcome.status === "conflict"
+    ? "a conflict waits for a person to resolve it"
+    : `${outcome.status} without a reason given`
+
+interface Current {
+  readonly erp_sync_status: string | null
+  readonly erp_sync_action: string | null
+  readonly erp_sync_error: string | null
+  readonly erp_customer_id: number | null
+  readonly erp_customer_code: string | null
+}
+
+export const acknowledge = (conn: HubConnection, outcomes: ReadonlyArray<RecordOutcome>) =>
+  Effect.gen(function* () {
+    const stamp = yield* conn.stamp
+    const read = conn.sqlite.prepare<[number], Current>(
+      "SELECT erp_sync_status, erp_sync_action, erp_sync_error, erp_customer_id, erp_customer_code FROM customers_unified WHERE id = ?"
+    )
+    const linkedElsewhere = conn.sqlite
+      .prepare<[number, number], number>("SELECT id FROM customers_unified WHERE erp_customer_id = ? AND id <> ?")
+      .pluck()
+    for (const batch of Chunk.chunksOf(Chunk.fromIterable(outcomes), BATCH)) {
+      const notes = yield* conn.attempt("recording the sync outcome in the hub", () =>
+        conn.db.transaction(
+          (tx) => {
+            const problems: Array<string> = []
+            for (const outcome of batch) {
+              const id = Option.getOrUndefined(hubId(outcome.id))
+              const row = id === undefined ? undefined : read.get(id)
+              if (id === undefined || row === undefined) {
+                problems.push(`hub customer ${outcome.id} is gone; its outcome (${outcome.status}) was not recorded`)
+                continue
+              }
+              const sets: Record<string, string | number | null> = {}
+              let status: string = STATUS[outcome.status]
+              let error: string | null =
+                outcome.status === "synced"
+                  ? null
+                  : clip(Option.getOrElse(outcome.reason, () => defaultReason(outcome)))
+              const action = outcome.status === "skipped" ? "skip" : ACTION[outcome.action]
+              const ord = Option.getOrUndefined(outcome.linkedId)
+              if (ord !== undefined && outcome.status === "synced") {
+                const erpId = Number(ord)
+                const other = Number.isSafeInteger(erpId) ? linkedElsewhere.get(erpId, id) : undefined
+                if (!Number.isSafeInteger(erpId)) {
+                  problems.push(`hub customer ${id}: ERP id ${ord} is not a number; erp_customer_id left as it was`)
+                } else if (other !== undefined) {
+                  status = "failed"
+                  error = `ERP customer ${ord} is already linked to hub customer ${other}`
+                  problems.push(`hub customer ${id}: ${error}`)
+                } else {
+                  if (row.erp_customer_id !== erpId) sets.erp_customer_id = erpId
+                  if (
+                    (row.erp_customer_code ?? "").trim() === "" &&
+                    (outcome.action === "create" || outcome.action === "link")
+                  ) {
+                    sets.erp_customer_code = `${conn.options.erpCodePrefix}${id}`
+                  }
+                }
+              }
+              if (row.erp_sync_status !== status) sets.erp_sync_status = status
+              if (action !== undefined && row.erp_sync_action !== action) sets.erp_sync_action = action
+              if (row.erp_sync_error !== error) sets.erp_sync_error = error
+              if (Object.keys(sets).length === 0) continue
+              if (status === "synced" && outcome.action !== "none") sets.erp_last_pushed = stamp
+              tx.update(customersUnified).set(sets).where(eq(customersUnified.id, id)).run()
+            }
+            return problems
+          },
+          { behavior: "immediate" }
+        )
+      )
+      yield* Effect.forEach(notes, (note) => Effect.logWarning(note), { discard: true })
+    }
+  })

@@ -1,0 +1,91 @@
+/**
+ * The follow-up source: new conversation content of customers linked to the ERP (`erp_customer_id` set) — each thread's
+ * summary (`threads.topic`) and the customer's last message — as `followUp` events. The key names the content itself,
+ * so the same summary is one event however often it is seen, and a new summary is a new event.
+ */
+import { createHash } from "node:crypto"
+import type { ListRequest, SideEvent } from "@tongbu/core"
+import { RecordId } from "@tongbu/core"
+import { Chunk, Effect, Option, Stream } from "effect"
+import type { HubTimeOptions } from "../HubTime.js"
+import { latestPossibleEpoch, parseHubTimestamp } from "../HubTime.js"
+import { cleanText } from "../Normalize.js"
+import type { HubConnection } from "./connection.js"
+import { markLast, nextCheckpoint, watermarkOf } from "./listing.js"
+import type { EventRow, HubQueries } from "./queries.js"
+
+export const FOLLOW_UP = "followUp"
+
+const digest = (text: string): string => createHash("sha1").update(text).digest("hex").slice(0, 12)
+
+const isoOf = (stamp: unknown, time: HubTimeOptions): string | null =>
+  Option.match(parseHubTimestamp(stamp, time), { onNone: () => null, onSome: (ms) => new Date(ms).toISOString() })
+
+/** The follow-up events of one page of rows; with a watermark, only content whose stamps may be at or after it. */
+export const toEvents = (
+  rows: ReadonlyArray<EventRow>,
+  since: Option.Option<number>,
+  time: HubTimeOptions
+): ReadonlyArray<SideEvent> => {
+  const recent = (...stamps: ReadonlyArray<unknown>) =>
+    Option.match(since, {
+      onNone: () => true,
+      onSome: (watermark) =>
+        stamps.some((stamp) => {
+          if (stamp === null || stamp === undefined) return false
+          const ms = latestPossibleEpoch(stamp, time.zone)
+          return ms === undefined || ms >= watermark
+        })
+    })
+  const events: Array<SideEvent> = []
+  const seen = new Set<number>()
+  for (const row of rows) {
+    const id = RecordId.make(String(row.id))
+    const topic = cleanText(row.thread_topic)
+    if (row.thread_id !== null && topic !== null && recent(row.thread_updated_at, row.thread_last_msg_at)) {
+      events.push({
+        key: `thread:${row.thread_id}:${digest(topic)}`,
+        id,
+        kind: FOLLOW_UP,
+        payload: { text: topic, at: isoOf(row.thread_last_msg_at, time), source: "thread" }
+      })
+    }
+    if (seen.has(row.id)) continue
+    seen.add(row.id)
+    const message = cleanText(row.last_message_content)
+    if (message !== null && recent(row.last_contact_time, row.updated_at)) {
+      const at = isoOf(row.last_contact_time, time)
+      events.push({
+        key: `message:${row.id}:${digest(`${at ?? ""}\n${message}`)}`,
+        id,
+        kind: FOLLOW_UP,
+        payload: { text: message, at, source: "message" }
+      })
+    }
+  }
+  return events
+}
+
+export const events = (conn: HubConnection, queries: HubQueries, request: ListRequest) =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const since = yield* watermarkOf(request.since)
+      const checkpoint = yield* nextCheckpoint(conn)
+      const size = conn.options.pageSize
+      const pages = Stream.paginateChunkEffect(0, (after: number) =>
+        conn
+          .attempt("reading hub conversations", () => queries.eventPage.all(after, size))
+          .pipe(
+            Effect.map((rows) => {
+              const customers = new Set(rows.map((row) => row.id))
+              const last = rows[rows.length - 1]
+              return [
+                Chunk.fromIterable(toEvents(rows, since, conn.time)),
+                customers.size < size || last === undefined ? Option.none() : Option.some(last.id)
+              ] as const
+            })
+          )
+      )
+      return markLast(pages, (event): SideEvent => ({ ...event, checkpoint }))
+    })
+  )

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { RecordOutcome } from "@tongbu/core"
+import { Effect, Option, TestClock } from "effect"
+import { formatHubTimestamp, makeHubTimeZone } from "../src/index.js"
+import { auditUpdates, hubProcess, hubWith, rid, row } from "./helpers.js"
+
+const RUN_TIME = Date.UTC(2025, 9, 21, 4)
+const STAMP = formatHubTimestamp(RUN_TIME, Option.getOrThrow(makeHubTimeZone("Asia/Shanghai")))
+
+const outcome = (
+  id: number,
+  status: RecordOutcome["status"],
+  action: RecordOutcome["action"],
+  reason?: string,
+  linked?: number
+): RecordOutcome => ({
+  id: rid(id),
+  status,
+  action,
+  reason: Option.fromNullable(reason),
+  linkedId: linked === undefined ? Option.none() : Option.some(rid(linked))
+})
+
+const setup = Effect.gen(function* () {
+  yield* TestClock.setTime(RUN_TIME)
+  const { summary, adapter } = yield* hubWith({ customers: 30, seed: 31 })
+  const hub = yield* hubProcess(summary.path)
+  return { summary, adapter, hub, audit: auditUpdates(hub) }
+})
+
+describe("acknowledge", () => {
+  it.scoped("shows each outcome in the hub's sync-state columns, in words a person reads", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      yield* adapter.acknowledge([
+        outcome(1, "synced", "create", undefined, 5001),
+        outcome(2, "skipped", "none", "no verified mobile; name too short: 张三"),
+        outcome(3, "failed", "update", "the ERP refused the mobile"),
+        outcome(4, "conflict", "none", "name changed on both sides"),
+        outcome(5, "synced", "link", undefined, 5005)
+      ])
+      expect(row(hub, 1)).toMatchObject({
+        erp_sync_status: "synced",
+        erp_sync_action: "create",
+        erp_sync_error: null,
+        erp_customer_id: 5001,
+        erp_customer_code: "WX1",
+        erp_last_pushed: STAMP
+      })
+      expect(row(hub, 2)).toMatchObject({
+        erp_sync_status: "skipped",
+        erp_sync_action: "skip",
+        erp_sync_error: "no verified mobile; name too short: 张三",
+        erp_last_pushed: null
+      })
+      expect(row(hub, 3)).toMatchObject({
+        erp_sync_status: "failed",
+        erp_sync_action: "update",
+        erp_sync_error: "the ERP refused the mobile"
+      })
+      expect(row(hub, 4)).toMatchObject({ erp_sync_status: "pending", erp_sync_error: "name changed on both sides" })
+      expect(row(hub, 5)).toMatchObject({
+        erp_sync_status: "synced",
+        erp_sync_action: "update",
+        erp_customer_id: 5005,
+        erp_customer_code: "WX5"
+      })
+    })
+  )
+
+  it.scoped("writes nothing when the hub already shows the outcome: a steady-state run writes nothing", () =>
+    Effect.gen(function* () {
+      const { adapter, audit } = yield* setup
+      const outcomes = [
+        outcome(1, "synced", "create", undefined, 5001),
+        outcome(2, "skipped", "none", "no verified mobile")
+      ]
+      yield* adapter.acknowledge(outcomes)
+      expect(audit()).toBe(2)
+      yield* adapter.acknowledge(outcomes)
+      yield* adapter.acknowledge([
+        outcome(1, "synced", "none", undefined, 5001),
+        outcome(2, "skipped", "none", "no verified mobile")
+      ])
+      expect(audit()).toBe(2)
+    })
+  )
+
+  it.scoped("keeps a long reason to a few hundred characters", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      yield* adapter.acknowledge([outcome(1, "failed", "create", "很长的原因".repeat(300))])
+      const error = String(row(hub, 1)?.erp_sync_error)
+      expect(Array.from(error).length).toBe(500)
+      expect(error.endsWith("…")).toBe(true)
+    })
+  )
+
+  it.scoped("never links two hub customers to one ERP customer, and skips customers that are gone", () =>
+    Effect.gen(function* () {
+      const { summary, adapter, hub } = yield* setup
+      const linked = summary.customers.find((c) => c.case === "linked")
+      if (linked === undefined) return expect.fail("a linked customer")
+      hub.prepare("DELETE FROM customers_unified WHERE id = 7").run()
+      yield* adapter.acknowledge([
+        outcome(1, "synced", "link", undefined, 100_000 + linked.id),
+        outcome(7, "synced", "create", undefined, 6007),
+        { ...outcome(2, "synced", "link"), id: rid("not-a-hub-id") }
+      ])
+      expect(row(hub, 1)).toMatchObject({
+        erp_customer_id: null,
+        erp_sync_status: "failed",
+        erp_sync_error: `ERP customer ${100_000 + linked.id} is already linked to hub customer ${linked.id}`
+      })
+      expect(row(hub, linked.id)).toMatchObject({ erp_customer_id: 100_000 + linked.id })
+    })
+  )
+})

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "@effect/vitest"
+import Database from "better-sqlite3"
+import { Effect } from "effect"
+import type { CustomerCase } from "../src/index.js"
+import { contactCases, customerCases, generateHubFile, hubAdmission } from "../src/index.js"
+import { hubFixture, hubWith, listAll, tempHubPath } from "./helpers.js"
+
+const dump = (path: string) => {
+  const db = new Database(path, { readonly: true })
+  const tables = ["customers_unified", "contacts", "threads", "signals"].map((table) =>
+    db.prepare(`SELECT * FROM ${table}`).all()
+  )
+  db.close()
+  return tables
+}
+
+describe("generateHubFile", () => {
+  it.scoped("is deterministic for a seed, and different for another", () =>
+    Effect.gen(function* () {
+      const a = yield* hubFixture({ customers: 40, seed: 11 })
+      const b = yield* hubFixture({ customers: 40, seed: 11 })
+      const c = yield* hubFixture({ customers: 40, seed: 12 })
+      expect({ ...a, path: "" }).toEqual({ ...b, path: "" })
+      expect(dump(a.path)).toEqual(dump(b.path))
+      expect(dump(a.path)).not.toEqual(dump(c.path))
+    })
+  )
+
+  it.scoped("writes every messy case, and counts what it wrote", () =>
+    Effect.gen(function* () {
+      const summary = yield* hubFixture({ customers: 60, seed: 3, contacts: 10 })
+      expect(new Set(summary.customers.map((c) => c.case))).toEqual(new Set(Object.keys(customerCases)))
+      expect(new Set(summary.contacts.map((c) => c.case))).toEqual(new Set(Object.keys(contactCases)))
+      expect(new Set(summary.customers.map((c) => c.stampStyle))).toEqual(new Set(["python", "sqlite", "iso"]))
+      expect(summary.counts.customers).toBe(60)
+      const [customers, contacts, threads, signals] = dump(summary.path)
+      expect([customers?.length, contacts?.length, threads?.length, signals?.length]).toEqual([
+        summary.counts.customers,
+        summary.counts.contacts,
+        summary.counts.threads,
+        summary.counts.signals
+      ])
+    })
+  )
+
+  it.scoped("refuses to overwrite a file unless told to", () =>
+    Effect.gen(function* () {
+      const path = yield* tempHubPath
+      yield* generateHubFile(path, { customers: 2, seed: 1 })
+      const error = yield* Effect.flip(generateHubFile(path, { customers: 2, seed: 1 }))
+      expect(error.message).toContain("refusing to overwrite")
+      const again = yield* generateHubFile(path, { customers: 5, seed: 1, overwrite: true })
+      expect(again.counts.customers).toBe(5)
+    })
+  )
+})
+
+describe("every messy case is read, normalized, and admitted or rejected with its reason", () => {
+  it.scoped("as the case catalogue says", () =>
+    Effect.gen(function* () {
+      const { summary, adapter } = yield* hubWith({ customers: 80, seed: 5 })
+      const rules = hubAdmission()
+      const records = new Map((yield* listAll(adapter)).map((entry) => [entry.id, entry.record]))
+      expect(records.size).toBe(summary.customers.length)
+      const seen = new Set<CustomerCase>()
+      for (const customer of summary.customers) {
+        const record = records.get(String(customer.id) as never)
+        expect(record, `customer ${customer.id}`).toBeDefined()
+        if (record === undefined) continue
+        seen.add(customer.case)
+        const label = `${customer.case} (customer ${customer.id})`
+        expect(record.fields.phone, label).toBe(customer.phone)
+        expect(record.updatedAt, `${label}, ${customer.stampStyle} stamp`).toBe(customer.updatedAt)
+        const failed = rules.flatMap((rule) => {
+          const reason = rule.check(record, {})
+          if (reason !== null) expect(reason.trim().length, label).toBeGreaterThan(0)
+          return reason === null ? [] : [rule.name]
+        })
+        expect(failed, label).toEqual(customerCases[customer.case].failing)
+        for (const value of Object.values(record.fields)) {
+          if (typeof value === "string") expect(value, label).toBe(value.trim())
+          expect(value, label).not.toBe("")
+        }
+      }
+      expect(seen.size).toBe(Object.keys(customerCases).length)
+    })
+  )
+})

@@ -1,0 +1,93 @@
+import type { HttpClient } from "@effect/platform"
+import type { Config, ConfigError, Option, Scope } from "effect"
+import { Context, Effect, Layer } from "effect"
+
+import { makeClient } from "./internal/client.js"
+import type { CustomerDetail, ListPage } from "./internal/customer.js"
+import type { WireFields } from "./internal/wire/envelope.js"
+import type { ZhibangClientConfig } from "./ZhibangConfig.js"
+import type { ZhibangError } from "./ZhibangError.js"
+
+export type { WireFields, WireValue } from "./internal/wire/envelope.js"
+export type { CustomerDetail, ListPage }
+
+/** 1 = company customer (单位客户), 2 = person customer (个人客户). */
+export type Intsort = 1 | 2
+
+export interface ListQuery {
+  /** From 1. */
+  readonly pageIndex: number
+  readonly pageSize: number
+  /** The list's filters (spec §4.4): fuzzy text (`name`, `khid`, `searchKey`, ...), enum lists, `telord`. */
+  readonly filters?: Readonly<Record<string, string>>
+  /** A column id, `-` prefixed for descending. */
+  readonly sort?: string
+}
+
+export interface NewCustomer<E, R> {
+  readonly intsort: Intsort
+  /** The fields to save, without `ord`. */
+  readonly fields: WireFields
+  /** Runs between allocation and save with the allocated id: record it durably before the save makes it real. */
+  readonly beforeSave: (ord: number) => Effect.Effect<void, E, R>
+}
+
+export type FollowUp = {
+  /** A template id (`106`) or free text, ≤ 1000 characters. */
+  readonly intro: string
+  /** The follow-up method: 481 phone, 482 mail, 483 visit, 484 other. */
+  readonly sort: number
+  /** 0 no schedule, 1 pending, 2 done. */
+  readonly plantype: number
+}
+
+export type Assignment = {
+  /** 1 = open to all users (the public pool), 0 = assigned to the users in `member2`. */
+  readonly member1: 0 | 1
+  /** Comma-separated user ids. */
+  readonly member2: string
+}
+
+/** The Zhibang ERP's customer pages, as typed calls. One session per client, shared by all its calls. */
+export interface ZhibangClientService {
+  /** The account, for messages. */
+  readonly account: string
+  /** Allocates an id and saves the customer under it, one create at a time for this account (spec §4.1). */
+  readonly createCustomer: <E, R>(customer: NewCustomer<E, R>) => Effect.Effect<number, ZhibangError | E, R>
+  /** Saves an existing customer (`fields.ord` required): only the fields sent change. */
+  readonly saveCustomer: (fields: WireFields, intsort: Intsort | undefined) => Effect.Effect<void, ZhibangError>
+  /** A customer's stored fields; none when the ERP says it was deleted or never saved. */
+  readonly customerDetail: (ord: number) => Effect.Effect<Option.Option<CustomerDetail>, ZhibangError>
+  readonly listCustomers: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
+  readonly assign: (ord: number, assignment: Assignment) => Effect.Effect<void, ZhibangError>
+  readonly followUp: (ord: number, followUp: FollowUp) => Effect.Effect<void, ZhibangError>
+  /** Saves a contact (`company` = the customer's ord; `ord` only to edit one). */
+  readonly saveContact: (fields: WireFields) => Effect.Effect<void, ZhibangError>
+  /** The V3 JSON endpoints (`ZBAPI-Token` header): `add` a customer, or `edit` one (`body.ord`). */
+  readonly v3Customer: (
+    action: "add" | "edit",
+    body: Readonly<Record<string, unknown>>
+  ) => Effect.Effect<void, ZhibangError>
+  /** Ends the session (also done when the client's scope closes). */
+  readonly logout: Effect.Effect<void>
+}
+
+export class ZhibangClient extends Context.Tag("@tongbu/adapter-zhibang/ZhibangClient")<
+  ZhibangClient,
+  ZhibangClientService
+>() {}
+
+/** The client for one ERP account, as a scoped effect (its session is logged out when the scope closes). */
+export const make: (
+  config: ZhibangClientConfig
+) => Effect.Effect<ZhibangClientService, never, HttpClient.HttpClient | Scope.Scope> = makeClient
+
+/** The client for one ERP account; logs out when the layer's scope closes. */
+export const layer = (config: ZhibangClientConfig): Layer.Layer<ZhibangClient, never, HttpClient.HttpClient> =>
+  Layer.scoped(ZhibangClient, make(config))
+
+/** The client, configured from `Config` (e.g. `ZhibangConfig.fromEnv`). */
+export const layerConfig = (
+  config: Config.Config<ZhibangClientConfig>
+): Layer.Layer<ZhibangClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(ZhibangClient, Effect.flatMap(config, make))

@@ -1,0 +1,5 @@
+export * from "./Mapping.js"
+export * as ZhibangAdapter from "./ZhibangAdapter.js"
+export * as ZhibangClient from "./ZhibangClient.js"
+export * as ZhibangConfig from "./ZhibangConfig.js"
+export * from "./ZhibangError.js"

@@ -1,0 +1,84 @@
+import { ListEntry, RecordId } from "@tongbu/core"
+import { Chunk, Effect, Option, Stream } from "effect"
+import type { ZhibangClientService } from "../../ZhibangClient.js"
+import type { ZhibangError } from "../../ZhibangError.js"
+import { ZhibangFatalError, ZhibangTransientError } from "../../ZhibangError.js"
+import type { ListPage } from "../customer.js"
+import { versionOf } from "./records.js"
+
+export type Row = Readonly<Record<string, string | null>>
+export type OrdRow = Row & { readonly ord: string }
+
+/**
+ * Every customer exactly once, by ascending `ord`: new customers land on the last page while the list is read, and a
+ * row that shifts onto a later page is seen again and skipped. Fewer customers than the ERP counted means rows
+ * shifted the other way (a deletion meanwhile): the listing fails rather than look complete.
+ */
+export const listAll = (
+  client: ZhibangClientService,
+  pageSize: number,
+  filters: Readonly<Record<string, string>> = {}
+): Stream.Stream<OrdRow, ZhibangError> =>
+  Stream.suspend(() => {
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(1, (pageIndex: number) =>
+      client.listCustomers({ pageIndex, pageSize, sort: "ord", filters }).pipe(
+        Effect.flatMap((page): Effect.Effect<readonly [Chunk.Chunk<OrdRow>, Option.Option<number>], ZhibangError> => {
+          const rows: Array<OrdRow> = []
+          for (const [index, row] of page.rows.entries()) {
+            const ord = row.ord?.trim()
+            if (!ord || !/^\d+$/.test(ord)) return Effect.fail(missingOrd(page, pageIndex, index))
+            if (seen.has(ord)) continue
+            seen.add(ord)
+            rows.push({ ...row, ord })
+          }
+          if (hasMore(page, pageSize, seen.size))
+            return Effect.succeed([Chunk.fromIterable(rows), Option.some(pageIndex + 1)] as const)
+          if (page.recordCount !== null && seen.size < page.recordCount) {
+            return Effect.fail(
+              new ZhibangTransientError({
+                operation: "list customers",
+                message: `the customer list changed while it was read (${seen.size} of ${page.recordCount} customers seen); the next run reads it again`,
+                uncertain: false
+              })
+            )
+          }
+          return Effect.succeed([Chunk.fromIterable(rows), Option.none<number>()] as const)
+        })
+      )
+    )
+  })
+
+const hasMore = (page: ListPage, pageSize: number, seen: number): boolean => {
+  if (page.rows.length === 0) return false
+  if (page.pageCount !== null) return page.pageIndex < page.pageCount
+  if (page.recordCount !== null) return seen < page.recordCount
+  return page.rows.length >= pageSize
+}
+
+const missingOrd = (page: ListPage, pageIndex: number, index: number) =>
+  new ZhibangFatalError({
+    operation: "list customers",
+    message: page.columns.includes("ord")
+      ? `row ${index + 1} of page ${pageIndex} of the customer list has no customer id (ord)`
+      : `the ERP's customer list has no 'ord' column (columns: ${page.columns.join(", ")}); the list must show the customer id for the sync to work`
+  })
+
+export const toEntry = (row: OrdRow): ListEntry =>
+  new ListEntry({ id: RecordId.make(row.ord), version: versionOf(row) })
+
+/**
+ * Customers whose `field` is exactly `value`, through a list filter (fuzzy: `khid=WX12` also matches `WX123`) and
+ * an exact check on each candidate, with `exact` reading what the row does not show.
+ */
+export const findExact = <E>(
+  client: ZhibangClientService,
+  pageSize: number,
+  filter: Readonly<Record<string, string>>,
+  exact: (row: OrdRow) => Effect.Effect<boolean, E>
+): Effect.Effect<Option.Option<string>, ZhibangError | E> =>
+  listAll(client, pageSize, filter).pipe(
+    Stream.filterEffect(exact),
+    Stream.runHead,
+    Effect.map(Option.map((row) => row.ord))
+  )

@@ -1,0 +1,144 @@
+import { Either, type Option, Predicate, Schema } from "effect"
+
+/**
+ * Schemas of the ERP's answers (spec §2–§4), as lenient as the server is inconsistent: numbers may come as strings,
+ * keys of empty members may be missing, rows may be positional arrays or objects wrapping `value`.
+ */
+
+/** Any scalar cell as text: the ERP sends numbers as strings (`"574"`) or numbers; empty means null. */
+export const Cell = Schema.transform(Schema.Unknown, Schema.NullOr(Schema.String), {
+  strict: true,
+  decode: (input) => {
+    if (input === null || input === undefined) return null
+    if (typeof input === "string") return input.trim() === "" ? null : input
+    if (typeof input === "number" || typeof input === "boolean") return String(input)
+    return JSON.stringify(input)
+  },
+  encode: (output) => output
+})
+
+/** A count or index, as a number or a numeric string; anything else is unknown. */
+const Count = Schema.transform(Schema.Unknown, Schema.NullOr(Schema.Number), {
+  strict: true,
+  decode: (input) => {
+    const n = typeof input === "number" ? input : typeof input === "string" && input.trim() !== "" ? Number(input) : NaN
+    return Number.isFinite(n) ? n : null
+  },
+  encode: (output) => output
+})
+
+export const Header = Schema.Struct({
+  /** 0 = went through; a number, except the crash envelope's string `"11"`. */
+  status: Schema.optional(Cell),
+  message: Schema.optional(Cell),
+  session: Schema.optional(Cell)
+})
+
+export const Message = Schema.Struct({ text: Schema.optional(Cell), title: Schema.optional(Cell) })
+
+export const BillField = Schema.Struct({
+  id: Schema.String,
+  caption: Schema.optional(Cell),
+  text: Schema.optional(Cell),
+  value: Schema.optional(Cell),
+  notnull: Schema.optional(Schema.Unknown),
+  source: Schema.optional(Schema.Unknown)
+})
+export type BillField = typeof BillField.Type
+
+const Group = Schema.Struct({ fields: Schema.optional(Schema.NullOr(Schema.Array(BillField))) })
+
+export const Bill = Schema.Struct({
+  value: Schema.optional(Cell),
+  groups: Schema.optional(Schema.NullOr(Schema.Array(Group))),
+  fields: Schema.optional(Schema.NullOr(Schema.Array(BillField)))
+})
+export type Bill = typeof Bill.Type
+
+const Col = Schema.Struct({ id: Schema.String })
+
+const Row = Schema.Union(
+  Schema.Array(Cell),
+  Schema.Struct({ value: Schema.Array(Cell) }),
+  Schema.Record({ key: Schema.String, value: Cell })
+)
+export type Row = typeof Row.Type
+
+export const Table = Schema.Struct({
+  page: Schema.optional(
+    Schema.NullOr(
+      Schema.Struct({
+        recordcount: Schema.optional(Count),
+        pagesize: Schema.optional(Count),
+        pagecount: Schema.optional(Count),
+        pageindex: Schema.optional(Count)
+      })
+    )
+  ),
+  cols: Schema.optional(Schema.NullOr(Schema.Array(Col))),
+  rows: Schema.optional(Schema.NullOr(Schema.Array(Row)))
+})
+export type Table = typeof Table.Type
+
+const Source = Schema.Struct({ table: Schema.optional(Schema.NullOr(Table)) })
+
+export const Body = Schema.Struct({
+  model: Schema.optional(Cell),
+  action: Schema.optional(Cell),
+  message: Schema.optional(Schema.NullOr(Message)),
+  bill: Schema.optional(Schema.NullOr(Bill)),
+  source: Schema.optional(Schema.NullOr(Source)),
+  fail: Schema.optional(
+    Schema.NullOr(Schema.Struct({ message: Schema.optional(Cell), newrndcode: Schema.optional(Cell) }))
+  ),
+  newrndcode: Schema.optional(Cell)
+})
+export type Body = typeof Body.Type
+
+export const Envelope = Schema.Struct({
+  header: Schema.optional(Schema.NullOr(Header)),
+  body: Schema.optional(Schema.NullOr(Body))
+})
+export type Envelope = typeof Envelope.Type
+
+/** The V3 JSON endpoints' answer: `Code` 200 ok, 300 business failure, 400 token invalid, 500 server error. */
+export const V3Answer = Schema.Struct({ Code: Count, Msg: Schema.optional(Cell) })
+export type V3Answer = typeof V3Answer.Type
+
+/** The answer body's text as JSON of the expected shape, or none (an HTML page, a plain-text notice, a stray shape). */
+const decodeJson =
+  <A, I>(schema: Schema.Schema<A, I>) =>
+  (text: string): Option.Option<A> =>
+    Either.getRight(Schema.decodeUnknownEither(Schema.parseJson(schema))(text.replace(/^\uFEFF/, "")))
+
+export const decodeEnvelope = decodeJson(Envelope)
+export const decodeV3 = decodeJson(V3Answer)
+
+/** The fields of a bill, whether grouped (the usual shape) or flat. */
+export const billFields = (bill: Bill): ReadonlyArray<BillField> => [
+  ...(bill.groups ?? []).flatMap((group) => group.fields ?? []),
+  ...(bill.fields ?? [])
+]
+
+/** Enumerations carry their id in `value` and a display name in `text`; only plain fields may fall back to `text`. */
+const isOptions = (source: unknown): boolean => Predicate.hasProperty(source, "type") && source.type === "options"
+
+export const fieldValue = (field: BillField): string | null =>
+  field.value ?? (isOptions(field.source) ? null : (field.text ?? null))
+
+export const isRequired = (field: BillField): boolean =>
+  field.notnull === true || field.notnull === 1 || field.notnull === "1" || field.notnull === "true"
+
+/** A table's rows zipped with its column ids (never by position), each cell as text or null. */
+export const zipRows = (table: Table): ReadonlyArray<Readonly<Record<string, string | null>>> => {
+  const cols = (table.cols ?? []).map((col) => col.id)
+  return (table.rows ?? []).map((row) => {
+    const cells = Array.isArray(row)
+      ? row
+      : Predicate.hasProperty(row, "value") && Array.isArray(row.value)
+        ? row.value
+        : undefined
+    if (cells === undefined) return row as Readonly<Record<string, string | null>>
+    return Object.fromEntries(cols.map((id, index) => [id, cells[index] ?? null]))
+  })
+}

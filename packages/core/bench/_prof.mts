@@ -1,0 +1,2 @@
+import { benchOutbox } from "/work/main/packages/core/bench/outbox.ts"
+await benchOutbox()

@@ -1,0 +1,69 @@
+import type { LinkState, Side } from "./Domain.js"
+import type { PlanInput } from "./Plan.js"
+import { Plan } from "./Plan.js"
+import { PlanContext } from "./internal/planner/context.js"
+import { compareIds } from "./internal/planner/order.js"
+import { planEvents } from "./internal/planner/events.js"
+import { Pair, reconcilePair } from "./internal/planner/pair.js"
+import { planUnlinked } from "./internal/planner/unlinked.js"
+
+/**
+ * Plans one run: a pure function of both sides' records, the links and their baselines, the policy, the direction
+ * and the keys already settled. A dry run and a real run call it alike and get the same plan, operations ordered by
+ * side then id, with deterministic idempotency keys:
+ *
+ * - linked pairs are compared field by field against their baseline; a change on one side is carried to the other,
+ *   a change on both is decided by the field's `conflict` rule (`manual` parks a `Conflict`), `fillIn` fields are
+ *   only ever copied into an empty field; a write that would give a unique key to a second record is skipped;
+ * - an unlinked record is linked to the one record on the other side with its natural key, or else created there
+ *   if every admission rule passes and no record there holds its unique keys (each failure is a reason in a `Skip`);
+ * - events become actions on the linked (or newly created) record of the other side.
+ *
+ * `Plan.links` predicts every pair's link state once the plan is applied. A pair created by this plan has the
+ * create's idempotency key in place of the new record's id, until the dispatcher learns that id. A change the plan
+ * could not carry over (the direction forbids it, a unique key is taken) keeps its old baseline and clears that
+ * side's version, so the next run reads the record again and sees the change again.
+ */
+export const plan = (input: PlanInput): Plan => {
+  const ctx = new PlanContext(input)
+  const links: Array<LinkState> = []
+  const linkedRead = { left: 0, right: 0 }
+  let unchanged = 0
+  // Pairs are visited in id order, not input order: which of two writes of one unique value wins must not depend on it.
+  for (const link of sortedByLeftId(input.links)) {
+    const left = ctx.records.left.get(link.leftId)
+    const right = ctx.records.right.get(link.rightId)
+    if (left !== undefined) linkedRead.left++
+    if (right !== undefined) linkedRead.right++
+    if ((input.left.complete && left === undefined) || (input.right.complete && right === undefined)) {
+      skipVanished(ctx, link, left === undefined && input.left.complete, right === undefined && input.right.complete)
+      links.push(link)
+      continue
+    }
+    if (left === undefined && right === undefined && !ctx.fillInPending(link)) {
+      links.push(link)
+      unchanged++
+      continue
+    }
+    const planned = ctx.planned
+    links.push(reconcilePair(ctx, new Pair(link.leftId, link.rightId, left, right, link)))
+    if (ctx.planned === planned) unchanged++
+  }
+  const anyUnlinked = linkedRead.left < ctx.records.left.size || linkedRead.right < ctx.records.right.size
+  if (anyUnlinked) links.push(...planUnlinked(ctx))
+  planEvents(ctx)
+  return new Plan({ operations: ctx.operations(), links, unchanged }, true)
+}
+
+/** A linked record missing from a complete listing no longer exists: the pair is reported, nothing is written. */
+const skipVanished = (ctx: PlanContext, link: LinkState, leftGone: boolean, rightGone: boolean): void => {
+  const reasons = [
+    ...(leftGone ? [ctx.reason("linkedRecordMissing", `linked left record ${link.leftId} no longer exists on left`)] : []),
+    ...(rightGone ? [ctx.reason("linkedRecordMissing", `linked right record ${link.rightId} no longer exists on right`)] : [])
+  ]
+  const survivor: Side = leftGone && !rightGone ? "right" : "left"
+  ctx.skip(survivor, survivor === "left" ? link.leftId : link.rightId, reasons)
+}
+
+const sortedByLeftId = (links: ReadonlyArray<LinkState>): ReadonlyArray<LinkState> =>
+  links.slice().sort((a, b) => compareIds(a.leftId, b.leftId))

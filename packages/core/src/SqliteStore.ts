@@ -1,0 +1,118 @@
+import { fileURLToPath } from "node:url"
+import Database from "better-sqlite3"
+import { drizzle } from "drizzle-orm/better-sqlite3"
+import { migrate } from "drizzle-orm/better-sqlite3/migrator"
+import type { Scope } from "effect"
+import { Clock, Config, Effect, Layer, Option } from "effect"
+import * as q from "./internal/sqliteQueries.js"
+import { StoreError, SyncStore } from "./SyncStore.js"
+import type { SyncStoreService } from "./SyncStore.js"
+
+/**
+ * The sync's state in one SQLite file (or ":memory:"), through drizzle. Migrations are applied when the store opens.
+ * One runner at a time works on a file (see the lease); a PostgreSQL store serves deployments with several.
+ */
+export interface SqliteStoreConfig {
+  readonly filename: string
+}
+
+const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url))
+
+const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
+
+const open = (filename: string): Effect.Effect<Database.Database, StoreError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const client = new Database(filename)
+        try {
+          client.pragma("journal_mode = WAL")
+          // NORMAL in WAL mode keeps every commit across a crash of the process; only a power loss can drop the last few.
+          client.pragma("synchronous = NORMAL")
+          client.pragma("busy_timeout = 5000")
+          client.pragma("foreign_keys = ON")
+          migrate(drizzle(client), { migrationsFolder })
+          return client
+        } catch (error) {
+          client.close()
+          throw error
+        }
+      },
+      catch: (cause) => new StoreError({ message: `cannot open the state store at ${filename}: ${describe(cause)}` })
+    }),
+    (client) => Effect.sync(() => client.close())
+  )
+
+/** Opens (creating and migrating if needed) the store at `config.filename`; closed when the scope closes. */
+export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService, StoreError, Scope.Scope> =>
+  Effect.map(open(config.filename), (client) => {
+    const db = drizzle(client)
+    // Each method is one transaction; what better-sqlite3 throws becomes a StoreError naming the file and the task.
+    // Each method is one transaction (writers take the write lock up front, so two processes on one file wait for
+    // each other instead of failing); what better-sqlite3 throws becomes a StoreError naming the file and the task.
+    const transact = <A>(mode: "deferred" | "immediate", task: string, body: (now: number) => A) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.try({
+          try: () => client.transaction(() => body(now))[mode](),
+          catch: (cause) =>
+            new StoreError({ message: `state store ${config.filename}: cannot ${task}: ${describe(cause)}` })
+        })
+      )
+    const read = <A>(task: string, body: () => A): Effect.Effect<A, StoreError> => transact("deferred", task, body)
+    const write = <A>(task: string, body: (now: number) => A): Effect.Effect<A, StoreError> =>
+      transact("immediate", task, body)
+
+    return SyncStore.of({
+      links: read("read the links", () => q.allLinks(db)),
+      linkOf: (side, id) => read(`read the link of ${side} ${id}`, () => Option.fromNullable(q.linkOf(db, side, id))),
+      saveLinks: (links) => write("save links", () => q.saveLinks(db, links)),
+      removeLink: (leftId, rightId) => write(`remove the link ${leftId}↔${rightId}`, () => q.removeLink(db, leftId, rightId)),
+
+      startRun: (start, operations) => write("record a new run", (now) => q.startRun(db, now, start, operations)),
+      finishRun: (id, status, counts, error) =>
+        write(`finish run ${id}`, (now) => q.finishRun(db, now, id, status, counts, error)),
+      runs: (limit) => read("list runs", () => q.listRuns(db, limit)),
+      run: (id) => read(`read run ${id}`, () => Option.fromNullable(q.getRun(db, id))),
+
+      operations: (runId) => read(`read the operations of run ${runId}`, () => q.runOperations(db, runId)),
+      unfinished: read("read unfinished operations", () => q.unfinished(db)),
+      settledKeys: read("read settled operation keys", () => q.settledKeys(db)),
+      markAttempted: (key) => write(`mark ${key} attempted`, (now) => q.applyEntry(db, now, { _tag: "Attempted", key })),
+      recordProvisional: (key, provisionalId) =>
+        write(`record the provisional id of ${key}`, (now) =>
+          q.applyEntry(db, now, { _tag: "Provisional", key, provisionalId })
+        ),
+      complete: (key, result) => write(`complete ${key}`, (now) => q.complete(db, now, key, result)),
+      fail: (key, state, error) =>
+        write(`record the failure of ${key}`, (now) => q.applyEntry(db, now, { _tag: "Failed", key, state, error })),
+      markRolledBack: (key) => write(`mark ${key} rolled back`, (now) => q.markRolledBack(db, now, key)),
+      journal: (entries) =>
+        write(`record ${entries.length} outbox steps`, (now) => {
+          for (const entry of entries) q.applyEntry(db, now, entry)
+        }),
+
+      recordOutcomes: (outcomes) => write("record outcomes", () => q.recordOutcomes(db, outcomes)),
+      outcomes: (runId) => read(`read the outcomes of run ${runId}`, () => q.runOutcomes(db, runId)),
+      acknowledged: (side, ids) => read(`read what ${side} was told`, () => q.acknowledged(db, side, ids)),
+      saveAcknowledged: (side, digests) =>
+        write(`record what ${side} was told`, () => q.saveAcknowledged(db, side, digests)),
+
+      openConflicts: read("read open conflicts", () => q.openConflicts(db)),
+      saveConflict: (conflict) => write(`save conflict ${conflict.id}`, () => q.saveConflict(db, conflict)),
+      resolveConflict: (id, take) =>
+        write(`resolve conflict ${id}`, () => Option.fromNullable(q.resolveConflict(db, id, take))),
+
+      checkpoint: (name) => read(`read checkpoint ${name}`, () => Option.fromNullable(q.getCheckpoint(db, name))),
+      saveCheckpoint: (name, value) => write(`save checkpoint ${name}`, () => q.saveCheckpoint(db, name, value)),
+
+      acquireLease: (holder, ttlMs) => write("take the lease", (now) => q.acquireLease(db, now, holder, ttlMs)),
+      releaseLease: (holder) => write("release the lease", () => q.releaseLease(db, holder))
+    })
+  })
+
+export const layer = (config: SqliteStoreConfig): Layer.Layer<SyncStore, StoreError> =>
+  Layer.scoped(SyncStore, make(config))
+
+/** The store configured from the environment, e.g. `layerConfig({ filename: Config.string("TONGBU_STORE") })`. */
+export const layerConfig = (config: Config.Config.Wrap<SqliteStoreConfig>) =>
+  Layer.scoped(SyncStore, Effect.flatMap(Config.unwrap(config), make))

@@ -1,0 +1,47 @@
+import type { RecordId, RunId, Side } from "../Domain.js"
+import { otherSide } from "../Domain.js"
+import type { Operation } from "../Plan.js"
+import { Reason } from "../Plan.js"
+import { Outcome } from "../SyncStore.js"
+
+// Built from values the types already guarantee, on the dispatcher's hot path: constructed without re-validation.
+
+/** The record an operation is about, as reports name it: the source of a create, the record an update wrote. */
+export const subject = (
+  op: Operation,
+  resolvedId?: RecordId
+): { readonly side: Side; readonly id: RecordId; readonly otherId?: RecordId; readonly operation: string } => {
+  switch (op._tag) {
+    case "Create":
+      return { side: otherSide(op.side), id: op.sourceId, otherId: resolvedId, operation: "create" }
+    case "Update":
+      return { side: op.side, id: op.id, otherId: op.otherId, operation: "update" }
+    case "Link":
+      return { side: "left", id: op.leftId, otherId: op.rightId, operation: "link" }
+    case "Action":
+      return {
+        side: op.side,
+        id: resolvedId ?? (op.target._tag === "Id" ? op.target.id : op.target.sourceId),
+        operation: `action:${op.kind}`
+      }
+    case "Skip":
+      return { side: op.side, id: op.id, operation: "skip" }
+    case "Conflict":
+      return { side: "left", id: op.leftId, otherId: op.rightId, operation: "conflict" }
+  }
+}
+
+const succeeded = { Create: "created", Update: "updated", Link: "linked", Action: "performed", Skip: "skipped", Conflict: "conflict" } as const
+
+export const done = (runId: RunId, op: Operation, resolvedId?: RecordId): Outcome =>
+  new Outcome({ runId, ...subject(op, resolvedId), outcome: succeeded[op._tag], reasons: [] }, true)
+
+export const notDone = (
+  runId: RunId,
+  op: Operation,
+  outcome: "failed" | "skipped",
+  reason: Reason,
+  resolvedId?: RecordId
+): Outcome => new Outcome({ runId, ...subject(op, resolvedId), outcome, reasons: [reason] }, true)
+
+export const reason = (rule: string, message: string, collidingId?: RecordId) => new Reason({ rule, message, collidingId })

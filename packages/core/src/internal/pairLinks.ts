@@ -1,0 +1,112 @@
+import type { Fields, RecordId } from "../Domain.js"
+import { LinkState, otherSide } from "../Domain.js"
+import type { Create, Update } from "../Plan.js"
+
+/**
+ * The link state of each pair the dispatch touches, as its updates finish: what the plan expected (`planned`) where
+ * they succeeded, the old baseline (`before`) for the fields of those that did not (so the change is seen again next
+ * run). The version of a side written to is cleared (the next run reads it again), and so is the version of the
+ * source of a failed update (its change was not carried across, so it must be read again even if it does not change).
+ * Built from typed values on the dispatcher's hot path, link states are constructed without re-validation.
+ */
+type Status = "open" | "done" | "failed"
+
+interface Pair {
+  readonly leftId: RecordId
+  readonly rightId: RecordId
+  readonly before: LinkState | undefined
+  readonly planned: LinkState | undefined
+  readonly updates: Map<string, { readonly op: Update; status: Status }>
+}
+
+const pairKey = (leftId: string, rightId: string) => `${leftId}\u0000${rightId}`
+
+const restore = (target: Record<string, unknown>, from: Fields | undefined, field: string) => {
+  if (from !== undefined && field in from) target[field] = from[field]
+  else delete target[field]
+}
+
+export class PairLinks {
+  private readonly pairs = new Map<string, Pair>()
+  private readonly before: Map<string, LinkState>
+  private readonly planned: Map<string, LinkState>
+
+  constructor(before: ReadonlyArray<LinkState>, planned: ReadonlyArray<LinkState>) {
+    this.before = new Map(before.map((link) => [pairKey(link.leftId, link.rightId), link]))
+    this.planned = new Map(planned.map((link) => [pairKey(link.leftId, link.rightId), link]))
+  }
+
+  private pair(leftId: RecordId, rightId: RecordId): Pair {
+    const key = pairKey(leftId, rightId)
+    let pair = this.pairs.get(key)
+    if (pair === undefined) {
+      pair = { leftId, rightId, before: this.before.get(key), planned: this.planned.get(key), updates: new Map() }
+      this.pairs.set(key, pair)
+    }
+    return pair
+  }
+
+  /** Declares an update before any operation of its pair finishes, so an earlier link save does not advance it. */
+  register(op: Update): void {
+    const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
+    this.pair(leftId, rightId).updates.set(op.key, { op, status: "open" })
+  }
+
+  /** The pair's link as it was before this dispatch. */
+  linkBefore(leftId: RecordId, rightId: RecordId): LinkState | undefined {
+    return this.pair(leftId, rightId).before
+  }
+
+  /** Records how an update ended and returns the pair's link state to save with it. */
+  settle(op: Update, succeeded: boolean): LinkState {
+    const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
+    const pair = this.pair(leftId, rightId)
+    pair.updates.set(op.key, { op, status: succeeded ? "done" : "failed" })
+    return this.current(pair)
+  }
+
+  /**
+   * The link a create made. The plan files it under the create's key in place of the id the create has just
+   * produced; resumed without the plan, both baselines are the values the record was created with.
+   */
+  created(op: Create, id: RecordId): LinkState {
+    const ids = op.side === "left" ? { leftId: id, rightId: op.sourceId } : { leftId: op.sourceId, rightId: id }
+    const planned = this.planned.get(op.side === "left" ? pairKey(op.key, op.sourceId) : pairKey(op.sourceId, op.key))
+    if (planned === undefined) return new LinkState({ ...ids, left: op.canonical, right: op.canonical }, true)
+    return new LinkState({ ...planned, ...ids, ...(op.side === "left" ? { leftVersion: undefined } : { rightVersion: undefined }) }, true)
+  }
+
+  /** The link state of a pair linked by a `Link` operation, given what its updates have done so far. */
+  linked(leftId: RecordId, rightId: RecordId): LinkState {
+    return this.current(this.pair(leftId, rightId))
+  }
+
+  private current(pair: Pair): LinkState {
+    const base = pair.planned ?? pair.before
+    if (pair.planned === undefined) {
+      // Resumed after a crash, the plan's expectations are gone: keep the old baseline and read both sides again,
+      // so the next plan sees what each holds now.
+      return new LinkState({ leftId: pair.leftId, rightId: pair.rightId, left: base?.left ?? {}, right: base?.right ?? {} }, true)
+    }
+    const sides = { left: { ...pair.planned.left }, right: { ...pair.planned.right } }
+    const versions = { left: pair.planned.leftVersion, right: pair.planned.rightVersion }
+    for (const { op, status } of pair.updates.values()) {
+      const source = otherSide(op.side)
+      versions[op.side] = undefined
+      if (status === "done") continue
+      for (const field of op.canonicalFields) {
+        restore(sides[op.side], pair.before?.[op.side], field)
+        restore(sides[source], pair.before?.[source], field)
+      }
+      versions[source] = undefined
+    }
+    return new LinkState({
+      leftId: pair.leftId,
+      rightId: pair.rightId,
+      left: sides.left,
+      right: sides.right,
+      leftVersion: versions.left,
+      rightVersion: versions.right
+    }, true)
+  }
+}

@@ -1,0 +1,38 @@
+import type { SideEvent } from "../../Adapter.js"
+import { otherSide } from "../../Domain.js"
+import type { RecordId, Side } from "../../Domain.js"
+import { Action } from "../../Plan.js"
+import type { PlanContext } from "./context.js"
+import { keys } from "./context.js"
+import { compareIds } from "./order.js"
+
+const byRecordThenKey = (a: SideEvent, b: SideEvent) => compareIds(a.id, b.id) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+
+/** The record on `target` an event about `id` of the other side lands on, if the two are (or are becoming) linked. */
+const targetOf = (ctx: PlanContext, side: Side, id: RecordId): Action["target"] | undefined => {
+  const target = otherSide(side)
+  const link = ctx.linkOf[side].get(id)
+  if (link !== undefined) return { _tag: "Id", id: target === "left" ? link.leftId : link.rightId }
+  const matched = ctx.matched[side].get(id)
+  if (matched !== undefined) return { _tag: "Id", id: matched }
+  if (ctx.created[target].has(id)) return { _tag: "CreatedFrom", sourceId: id }
+  return undefined
+}
+
+/** Turns each side's events into actions on the other side, at most once per event key, ever. */
+export const planEvents = (ctx: PlanContext): void => {
+  for (const side of ["left", "right"] as const) {
+    const target = otherSide(side)
+    if (!ctx.writes(target)) continue
+    for (const event of ctx.input[side].events.slice().sort(byRecordThenKey)) {
+      const found = targetOf(ctx, side, event.id)
+      if (found === undefined) {
+        const message = `event ${event.key} (${event.kind}) is about a record not linked to ${target} yet; it waits for a later run`
+        ctx.skip(side, event.id, [ctx.reason("eventWithoutLink", message)])
+        continue
+      }
+      const key = keys.action(target, event.key)
+      ctx.emit(side, event.id, new Action({ key, side: target, target: found, kind: event.kind, payload: event.payload }, true))
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { FieldValue, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
+import { readField } from "../../Mapping.js"
+import type { MappingInfo } from "./context.js"
+import { compareIds } from "./order.js"
+
+/** Who already holds a unique value: an existing record, or a write planned earlier in the same plan. */
+export interface Holder {
+  readonly id?: RecordId
+  readonly description: string
+}
+
+/** Value → the id holding it, or the ids when several do (an array only then: most values have one holder). */
+type Holders = Map<FieldValue, RecordId | Array<RecordId>>
+
+/**
+ * The unique fields of one side: the values its existing records hold (read this run, or known from their baseline)
+ * and those this plan's own writes claim, so that no plan gives one value to two records.
+ */
+export class UniqueIndex {
+  private index: Map<string, Holders> | undefined
+  private readonly claims = new Map<string, Map<FieldValue, Holder>>()
+
+  constructor(
+    private readonly side: Side,
+    private readonly fields: ReadonlyArray<MappingInfo>,
+    private readonly records: ReadonlyMap<RecordId, SideRecord>,
+    private readonly links: ReadonlyArray<LinkState>,
+    /** A complete listing: a linked record it lacks no longer exists and holds nothing. */
+    private readonly complete: boolean
+  ) {}
+
+  /** Who other than `self` holds `value` in `field`. */
+  holderOf(field: string, value: FieldValue, self: RecordId | undefined): Holder | undefined {
+    const held = this.built().get(field)?.get(value)
+    const others = held === undefined ? [] : (Array.isArray(held) ? held : [held]).filter((id) => id !== self)
+    const existing = others.sort(compareIds)[0]
+    if (existing !== undefined) return { id: existing, description: `${this.side} record ${existing}` }
+    const claim = this.claims.get(field)?.get(value)
+    return claim !== undefined && (claim.id === undefined || claim.id !== self) ? claim : undefined
+  }
+
+  claim(field: string, value: FieldValue, holder: Holder): void {
+    let byValue = this.claims.get(field)
+    if (byValue === undefined) this.claims.set(field, (byValue = new Map()))
+    byValue.set(value, holder)
+  }
+
+  /** Built on first use: most runs write no unique field, and building it touches every link. */
+  private built(): Map<string, Holders> {
+    if (this.index !== undefined) return this.index
+    const index = new Map<string, Holders>()
+    for (const info of this.fields) {
+      const holders: Holders = new Map()
+      index.set(info.name, holders)
+      const add = (id: RecordId, value: FieldValue | undefined) => {
+        if (value === undefined || value === null) return
+        const held = holders.get(value)
+        if (held === undefined) holders.set(value, id)
+        else if (Array.isArray(held)) held.push(id)
+        else holders.set(value, [held, id])
+      }
+      for (const record of this.records.values()) add(record.id, readField(info.mapping, this.side, record))
+      if (this.complete) continue
+      for (const link of this.links) {
+        const id = this.side === "left" ? link.leftId : link.rightId
+        if (!this.records.has(id)) add(id, link[this.side][info.name])
+      }
+    }
+    return (this.index = index)
+  }
+}

@@ -1,0 +1,299 @@
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm"
+import type { Fields, IdempotencyKey, RunId, Side } from "../Domain.js"
+import { LinkState, RecordId } from "../Domain.js"
+import type { Operation } from "../Plan.js"
+import type {
+  Completion,
+  Counts,
+  Outcome,
+  Run,
+  StartRun,
+  StoredConflict,
+  StoredOperation,
+  JournalEntry
+} from "../SyncStore.js"
+import { prepared } from "./sqlitePrepared.js"
+import * as rows from "./storeRows.js"
+import { RowError } from "./storeRows.js"
+import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
+import type { Db } from "./sqlitePrepared.js"
+
+export type { Db } from "./sqlitePrepared.js"
+
+// The store's SQL, synchronous like better-sqlite3 itself: SqliteStore wraps each call in one transaction and turns
+// what it throws into a StoreError.
+
+const settled = ["done", "parked", "rolledBack"] as const
+const zeroCounts: Counts = { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, conflicts: 0, actions: 0, failed: 0 }
+
+/** SQLite allows a bounded number of parameters per statement. */
+const chunks = <A>(items: ReadonlyArray<A>, size = 500): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+export const allLinks = (db: Db): Array<LinkState> => db.select().from(links).all().map(rows.linkFromRow)
+
+export const linkOf = (db: Db, side: Side, id: RecordId): LinkState | undefined => {
+  const row = db
+    .select()
+    .from(links)
+    .where(side === "left" ? eq(links.leftId, id) : eq(links.rightId, id))
+    .get()
+  return row === undefined ? undefined : rows.linkFromRow(row)
+}
+
+export const saveLinks = (db: Db, states: ReadonlyArray<LinkState>): void => {
+  const statements = prepared(db)
+  for (const link of states) {
+    // A record is linked to at most one record of the other side: a new link replaces any link of either record.
+    statements.deleteLinkOfLeft.run({ id: link.leftId })
+    statements.deleteLinkOfRight.run({ id: link.rightId })
+    statements.insertLink.run(rows.linkToRow(link))
+  }
+}
+
+export const removeLink = (db: Db, leftId: RecordId, rightId: RecordId): void => {
+  db.delete(links)
+    .where(and(eq(links.leftId, leftId), eq(links.rightId, rightId)))
+    .run()
+}
+
+export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<Operation>): RunId => {
+  const { id } = db
+    .insert(runs)
+    .values({
+      kind: run.kind,
+      status: "running",
+      direction: run.direction,
+      dryRun: run.dryRun,
+      full: run.full,
+      target: run.target ?? null,
+      startedAt: now,
+      counts: rows.encodeCounts(zeroCounts)
+    })
+    .returning({ id: runs.id })
+    .get()
+  const statements = prepared(db)
+  ops.forEach((operation, seq) => {
+    const existing = statements.stateOf.get({ key: operation.key })
+    const values = { key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now }
+    if (existing === undefined) statements.insertOperation.run(values)
+    else if (!(settled as ReadonlyArray<string>).includes(existing.state)) {
+      // Planned again after it failed or went stale: it moves to this run. An `attempted` one keeps its state and
+      // provisional id, so the dispatcher still asks whether the earlier attempt landed.
+      statements.adoptOperation.run({ ...values, state: existing.state === "attempted" ? "attempted" : "pending" })
+    }
+  })
+  return rows.toRunId(id)
+}
+
+const runRow = (id: RunId): number => {
+  const row = rows.runRowId(id)
+  if (row === null) throw new RowError(`there is no run ${id}`)
+  return row
+}
+
+export const finishRun = (db: Db, now: number, id: RunId, status: Run["status"], counts: Counts, error?: string): void => {
+  const result = db
+    .update(runs)
+    .set({ status, counts: rows.encodeCounts(counts), error: error ?? null, finishedAt: now })
+    .where(eq(runs.id, runRow(id)))
+    .run()
+  if (result.changes === 0) throw new RowError(`there is no run ${id}`)
+}
+
+export const listRuns = (db: Db, limit: number): Array<Run> =>
+  db.select().from(runs).orderBy(desc(runs.id)).limit(limit).all().map(rows.runFromRow)
+
+export const getRun = (db: Db, id: RunId): Run | undefined => {
+  const rowId = rows.runRowId(id)
+  if (rowId === null) return undefined
+  const row = db.select().from(runs).where(eq(runs.id, rowId)).get()
+  return row === undefined ? undefined : rows.runFromRow(row)
+}
+
+export const runOperations = (db: Db, runId: RunId): Array<StoredOperation> => {
+  const rowId = rows.runRowId(runId)
+  if (rowId === null) return []
+  return prepared(db).operationsOfRun.all({ runId: rowId }).map(rows.operationFromRow)
+}
+
+export const unfinished = (db: Db): Array<StoredOperation> =>
+  db
+    .select()
+    .from(operations)
+    .where(inArray(operations.state, ["pending", "attempted"]))
+    .orderBy(asc(operations.runId), asc(operations.seq))
+    .all()
+    .map(rows.operationFromRow)
+
+export const settledKeys = (db: Db): Set<string> =>
+  new Set(
+    db
+      .select({ key: operations.key })
+      .from(operations)
+      .where(inArray(operations.state, [...settled]))
+      .all()
+      .map((row) => row.key)
+  )
+
+const changed = (result: { readonly changes: number }, key: IdempotencyKey): void => {
+  if (result.changes === 0) throw new RowError(`there is no operation ${key} in the outbox`)
+}
+
+export const complete = (db: Db, now: number, key: IdempotencyKey, result: Completion): void => {
+  changed(
+    prepared(db).completed.run({
+      key,
+      now,
+      resultId: result.resultId ?? null,
+      written: result.written === undefined ? null : rows.encodeFields(result.written),
+      linkBefore: result.linkBefore === undefined ? null : rows.encodeLink(result.linkBefore)
+    }),
+    key
+  )
+  saveLinks(db, result.links)
+}
+
+export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
+  const statements = prepared(db)
+  switch (entry._tag) {
+    case "Attempted":
+      return changed(statements.attempted.run({ key: entry.key, now }), entry.key)
+    case "Provisional":
+      return changed(statements.provisional.run({ key: entry.key, now, provisionalId: entry.provisionalId }), entry.key)
+    case "Completed":
+      return complete(db, now, entry.key, entry.result)
+    case "Failed":
+      return changed(statements.failed.run({ key: entry.key, now, state: entry.state, error: entry.error }), entry.key)
+    case "Outcome":
+      return recordOutcomes(db, [entry.outcome])
+    case "Links":
+      return saveLinks(db, entry.links)
+  }
+}
+
+export const markRolledBack = (db: Db, now: number, key: IdempotencyKey): void =>
+  changed(prepared(db).rolledBack.run({ key, now }), key)
+
+export const recordOutcomes = (db: Db, items: ReadonlyArray<Outcome>): void => {
+  const statements = prepared(db)
+  for (const outcome of items) {
+    statements.insertOutcome.run({
+      runId: runRow(outcome.runId),
+      side: outcome.side,
+      recordId: outcome.id,
+      otherId: outcome.otherId ?? null,
+      operation: outcome.operation,
+      outcome: outcome.outcome,
+      reasons: rows.encodeReasons(outcome.reasons)
+    })
+  }
+}
+
+export const runOutcomes = (db: Db, runId: RunId): Array<Outcome> => {
+  const rowId = rows.runRowId(runId)
+  if (rowId === null) return []
+  return db
+    .select()
+    .from(outcomes)
+    .where(eq(outcomes.runId, rowId))
+    .orderBy(asc(outcomes.id))
+    .all()
+    .map(rows.outcomeFromRow)
+}
+
+export const openConflicts = (db: Db): Array<StoredConflict> =>
+  db.select().from(conflicts).where(isNull(conflicts.resolution)).orderBy(asc(conflicts.createdAt)).all().map(rows.conflictFromRow)
+
+export const saveConflict = (db: Db, conflict: StoredConflict): void => {
+  const values = rows.encodeConflictValues({ left: conflict.left, right: conflict.right, baseline: conflict.baseline })
+  const runId = runRow(conflict.runId)
+  // The same conflict found again by a later run is the same row: reopened, with the values seen now.
+  db.insert(conflicts)
+    .values({
+      id: conflict.id,
+      runId,
+      leftId: conflict.leftId,
+      rightId: conflict.rightId,
+      field: conflict.field,
+      values,
+      resolution: conflict.resolution ?? null,
+      createdAt: conflict.createdAt
+    })
+    .onConflictDoUpdate({ target: conflicts.id, set: { runId, values, resolution: conflict.resolution ?? null } })
+    .run()
+}
+
+/**
+ * Records the resolution and moves the pair's baseline so that the next run carries the chosen value across: the
+ * losing side's baseline becomes the value it held, so only the winning side appears changed.
+ */
+export const resolveConflict = (db: Db, id: string, take: "left" | "right"): StoredConflict | undefined => {
+  const row = db.select().from(conflicts).where(eq(conflicts.id, id)).get()
+  if (row === undefined) return undefined
+  db.update(conflicts).set({ resolution: take }).where(eq(conflicts.id, id)).run()
+  const conflict = rows.conflictFromRow({ ...row, resolution: take })
+  const link = linkOf(db, "left", conflict.leftId)
+  if (link !== undefined && link.rightId === conflict.rightId) {
+    const losing: Fields =
+      take === "left" ? { ...link.right, [conflict.field]: conflict.right } : { ...link.left, [conflict.field]: conflict.left }
+    saveLinks(db, [
+      new LinkState({
+        leftId: link.leftId,
+        rightId: link.rightId,
+        left: take === "left" ? link.left : losing,
+        right: take === "left" ? losing : link.right
+      })
+    ])
+  }
+  return conflict
+}
+
+export const getCheckpoint = (db: Db, name: string): string | undefined =>
+  db.select().from(checkpoints).where(eq(checkpoints.name, name)).get()?.value
+
+export const saveCheckpoint = (db: Db, name: string, value: string): void => {
+  db.insert(checkpoints).values({ name, value }).onConflictDoUpdate({ target: checkpoints.name, set: { value } }).run()
+}
+
+export const acquireLease = (db: Db, now: number, holder: string, ttlMs: number): boolean => {
+  const current = db.select().from(lease).where(eq(lease.id, 1)).get()
+  if (current !== undefined && current.holder !== holder && current.expiresAt > now) return false
+  const expiresAt = now + ttlMs
+  db.insert(lease)
+    .values({ id: 1, holder, expiresAt })
+    .onConflictDoUpdate({ target: lease.id, set: { holder, expiresAt } })
+    .run()
+  return true
+}
+
+export const releaseLease = (db: Db, holder: string): void => {
+  db.delete(lease)
+    .where(and(eq(lease.id, 1), eq(lease.holder, holder)))
+    .run()
+}
+
+export const acknowledged = (db: Db, side: Side, ids: ReadonlyArray<RecordId>): Map<RecordId, string> => {
+  const out = new Map<RecordId, string>()
+  for (const part of chunks(ids)) {
+    const found = db
+      .select()
+      .from(acknowledgements)
+      .where(and(eq(acknowledgements.side, side), inArray(acknowledgements.recordId, [...part])))
+      .all()
+    for (const row of found) out.set(RecordId.make(row.recordId), row.digest)
+  }
+  return out
+}
+
+export const saveAcknowledged = (db: Db, side: Side, digests: ReadonlyMap<RecordId, string>): void => {
+  for (const [recordId, digest] of digests) {
+    db.insert(acknowledgements)
+      .values({ side, recordId, digest })
+      .onConflictDoUpdate({ target: [acknowledgements.side, acknowledgements.recordId], set: { digest } })
+      .run()
+  }
+}

@@ -1,0 +1,101 @@
+import { Effect, Option } from "effect"
+import type { AdapterError } from "../AdapterError.js"
+import type { RecordId, RunId } from "../Domain.js"
+import { otherSide } from "../Domain.js"
+import type { Action, Operation } from "../Plan.js"
+import type { JournalEntry, Outcome, StoredOperation, SyncStoreService } from "../SyncStore.js"
+import { StoreError } from "../SyncStore.js"
+import * as O from "./opOutcome.js"
+
+// The dispatcher's decisions, apart from its plumbing: what each failure means for the operation and its record.
+
+export interface FailedStep {
+  readonly state: "pending" | "rejected" | "parked"
+  readonly error: string
+  /** Absent for a fatal error: the operation is left for the next run, it has no outcome yet. */
+  readonly outcome?: { readonly kind: "failed" | "skipped"; readonly reason: ReturnType<typeof O.reason> }
+}
+
+export const classify = (error: AdapterError, stored: StoredOperation, maxAttempts: number): FailedStep => {
+  switch (error._tag) {
+    case "TransientError": {
+      const message = `gave up after ${Math.max(maxAttempts, stored.attempts + 1)} attempts: ${error.message}`
+      return { state: "parked", error: message, outcome: { kind: "failed", reason: O.reason("retry", message) } }
+    }
+    case "RejectedError": {
+      const message = error.field === undefined ? error.message : `${error.field}: ${error.message}`
+      return { state: "rejected", error: message, outcome: { kind: "failed", reason: O.reason("rejected", message) } }
+    }
+    case "CollisionError":
+      return {
+        state: "rejected",
+        error: error.message,
+        outcome: { kind: "skipped", reason: O.reason("uniqueKey", error.message, error.collidingId) }
+      }
+    case "StaleError": {
+      const message = `changed on ${error.adapter} while syncing; will be re-planned`
+      return { state: "pending", error: message, outcome: { kind: "skipped", reason: O.reason("stale", message) } }
+    }
+    case "FatalError":
+      return { state: "pending", error: error.message }
+  }
+}
+
+type Step = readonly [() => ReadonlyArray<JournalEntry>, Outcome]
+
+const finish = (op: Operation, state: FailedStep["state"], error: string): (() => ReadonlyArray<JournalEntry>) => () => [
+  { _tag: "Failed", key: op.key, state, error }
+]
+
+/** A stored operation that already used up its attempts (a crash loop on it, say): parked without another try. */
+export const exhausted = (runId: RunId, op: Operation, stored: StoredOperation): Step => {
+  const message = `gave up after ${stored.attempts} attempts: ${stored.lastError ?? "no answer"}`
+  return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("retry", message))]
+}
+
+/** An action planned on a record being created, whose create did not happen: left for a later run. */
+export const notCreated = (runId: RunId, op: Action): Step => {
+  const source = op.target._tag === "CreatedFrom" ? op.target.sourceId : ""
+  const message = `not performed: record ${source} of ${otherSide(op.side)} was not created on ${op.side}`
+  return [finish(op, "rejected", message), O.notDone(runId, op, "skipped", O.reason("afterCreate", message))]
+}
+
+/** An action that may have reached a side that cannot recognize a repeat: parked for a person, never doubled. */
+export const uncertain = (runId: RunId, op: Action, adapter: string, id: RecordId): Step => {
+  const message = `may have been delivered; check ${adapter}`
+  return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("uncertain", message), id)]
+}
+
+/** The record an action is about: its id, or the record created from its source in this or an earlier dispatch. */
+export const resolveTarget = (
+  op: Action,
+  created: ReadonlyMap<string, RecordId>,
+  store: SyncStoreService
+): Effect.Effect<Option.Option<RecordId>, StoreError> => {
+  if (op.target._tag === "Id") return Effect.succeed(Option.some(op.target.id))
+  const { sourceId } = op.target
+  const here = created.get(`${op.side}:${sourceId}`)
+  if (here !== undefined) return Effect.succeed(Option.some(here))
+  return Effect.map(
+    store.linkOf(otherSide(op.side), sourceId),
+    Option.map((link) => (op.side === "left" ? link.leftId : link.rightId))
+  )
+}
+
+/** `reserve` cannot fail in its signature: a store failure inside it travels as a defect and is a StoreError again here. */
+export const catchStoreDefect = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreError, R> =>
+  Effect.catchSomeDefect(effect, (defect) => (defect instanceof StoreError ? Option.some(Effect.fail(defect)) : Option.none()))
+
+/** `f` over `items`, at most `n` at a time, on `n` long-lived fibers rather than a fiber per item. */
+export const forEachPooled = <A, E, R>(
+  items: ReadonlyArray<A>,
+  n: number,
+  f: (item: A) => Effect.Effect<void, E, R>
+): Effect.Effect<void, E, R> => {
+  let next = 0
+  const worker: Effect.Effect<void, E, R> = Effect.suspend(() => {
+    const item = items[next++]
+    return item === undefined ? Effect.void : Effect.zipRight(f(item), worker)
+  })
+  return Effect.forEach(Array.from({ length: Math.min(n, items.length) }), () => worker, { concurrency: "unbounded", discard: true })
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env -S node --import tsx
+import { resolve } from "node:path"
+import { parseArgs } from "node:util"
+import { faultProfiles, isFaultProfileName } from "./FaultProfile.js"
+import { defaultAccount } from "./MockErp.js"
+import { serve } from "./Serve.js"
+
+const usage = `Usage: mock-erp [options]
+  --port <n>        port to listen on (default 46088; 0 = any free port)
+  --host <addr>     address to bind (default 127.0.0.1)
+  --seed <n>        start with n generated customers (default 0)
+  --rng-seed <n>    seed of the data generator and of the fault draws (default 1)
+  --faults <name>   fault profile: ${Object.keys(faultProfiles).join(", ")} (default none)
+  --db <file>       keep the data in this SQLite file (default: in memory)
+  --user <name>     the ERP account (default admin)
+  --password <pw>   its password (default admin123)
+  --control         serve the test-only control API under /__mock
+  --help`
+
+// typed so that a call narrows like a throw
+const fail: (message: string) => never = (message) => {
+  console.error(`${message}\n\n${usage}`)
+  process.exit(2)
+}
+
+const integer = (name: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) return fallback
+  const value = Number(text)
+  return Number.isInteger(value) && value >= 0 ? value : fail(`--${name} must be a non-negative integer`)
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        seed: { type: "string" },
+        "rng-seed": { type: "string" },
+        faults: { type: "string" },
+        db: { type: "string" },
+        user: { type: "string" },
+        password: { type: "string" },
+        control: { type: "boolean" },
+        help: { type: "boolean" }
+      }
+    })
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error))
+  }
+})()
+
+if (values.help) {
+  console.log(usage)
+  process.exit(0)
+}
+const faults = values.faults ?? "none"
+if (!isFaultProfileName(faults)) fail(`unknown fault profile: ${faults}`)
+const rngSeed = integer("rng-seed", values["rng-seed"], 1)
+const user = values.user ?? defaultAccount.user
+const password = values.password ?? defaultAccount.password
+
+// `pnpm mock-erp` runs in the package's folder: a relative --db path means the folder it was typed in
+const dbPath = values.db && resolve(process.env.INIT_CWD ?? process.cwd(), values.db)
+
+const served = await serve({
+  port: integer("port", values.port, 46088),
+  host: values.host ?? "127.0.0.1",
+  seed: { customers: integer("seed", values.seed, 0), seed: rngSeed },
+  faults,
+  faultSeed: rngSeed,
+  users: [{ user, password }],
+  controlApi: values.control ?? false,
+  ...(dbPath ? { store: { sqlitePath: dbPath } } : {})
+}).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`))
+
+const stop = () => {
+  served.close().then(
+    () => process.exit(0),
+    () => process.exit(1)
+  )
+}
+process.once("SIGINT", stop)
+process.once("SIGTERM", stop)
+
+// handlers first: whoever reads the start line may signal at once
+console.log(`Mock Zhibang ERP listening on ${served.url}`)
+console.log(`account: ${user} / ${password}`)
+console.log(
+  `faults: ${faults}${dbPath ? `, data in ${dbPath}` : ""}${values.control ? `, control API at ${served.url}/__mock` : ""}`
+)

@@ -1,0 +1,6 @@
+export * from "./FaultProfile.js"
+export * from "./Generator.js"
+export * from "./MockControl.js"
+export * from "./MockErp.js"
+export * from "./Model.js"
+export * from "./Serve.js"

@@ -1,0 +1,80 @@
+import type { Config } from "./context.js"
+import type { ErpRequest } from "./request.js"
+
+/** A record of a list page: its id and the text of any column by id. */
+export interface TableRecord {
+  readonly ord: number
+  readonly cell: (column: string) => string
+}
+
+const intColumns = new Set(["ord", "person", "company"])
+
+const positiveInt = (text: string, fallback: number): number => {
+  const value = Number(text.trim())
+  return Number.isInteger(value) && value > 0 ? value : fallback
+}
+
+const compareCells = (a: string, b: string): number => {
+  const x = Number(a)
+  const y = Number(b)
+  if (a !== "" && b !== "" && Number.isFinite(x) && Number.isFinite(y)) return x - y
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * A list page's `source/table`: `searchKey` over the shown columns, `_rpt_sort` (a shown column, `-` for
+ * descending; default ord descending), then `pagesize`/`pageindex`. Every cell is a string, numbers too.
+ */
+export const renderTable = (
+  config: Config,
+  req: ErpRequest,
+  records: ReadonlyArray<TableRecord>,
+  columns: ReadonlyArray<string>
+) => {
+  const searchKey = req.param("searchKey")
+  const matching = searchKey
+    ? records.filter((record) => columns.some((column) => record.cell(column).includes(searchKey)))
+    : records
+  const sortParam = req.param("_rpt_sort").trim()
+  const descending = sortParam === "" || sortParam.startsWith("-")
+  const sortColumn = sortParam.replace(/^-/, "")
+  const column = columns.includes(sortColumn) ? sortColumn : "ord"
+  const sorted = [...matching].sort((a, b) => {
+    const primary = column === "ord" ? a.ord - b.ord : compareCells(a.cell(column), b.cell(column))
+    // ties fall back to ord so that pages never overlap
+    const order = primary !== 0 ? primary : a.ord - b.ord
+    return descending ? -order : order
+  })
+  const pagesize = positiveInt(req.param("pagesize"), 20)
+  const pageindex = positiveInt(req.param("pageindex"), 1)
+  if (sorted.length === 0) {
+    return { type: "table", table: config.emptyList === "missing" ? {} : { page: {}, cols: [], rows: [] } }
+  }
+  const rows = sorted.slice((pageindex - 1) * pagesize, pageindex * pagesize).map((record) => {
+    const cells = columns.map((id) => record.cell(id))
+    return config.rowShape === "object-wrapped" ? { value: cells } : cells
+  })
+  return {
+    type: "table",
+    table: {
+      page: { recordcount: sorted.length, pagesize, pagecount: Math.ceil(sorted.length / pagesize), pageindex },
+      cols: columns.map((id) => ({ id, dbtype: intColumns.has(id) ? "int" : "string" })),
+      rows
+    }
+  }
+}
+
+/** The list page without `refresh`: its UI skeleton, no rows. */
+export const renderSkeleton = (id: string, caption: string, columns: ReadonlyArray<string>) => ({
+  id,
+  caption,
+  cols: columns.map((column) => ({ id: column, dbtype: intColumns.has(column) ? "int" : "string" })),
+  page: { pagesize: 20 }
+})
+
+/** `ly=171,172`: a comma-separated list of accepted values. */
+export const commaList = (text: string): ReadonlyArray<string> =>
+  text
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
