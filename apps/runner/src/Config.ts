@@ -15,7 +15,7 @@ export interface Settings extends Omit<ConfigFile, "erp" | "hub" | "daemon"> {
     readonly user: Option.Option<string>
     readonly password: Option.Option<Redacted.Redacted<string>>
   }
-  readonly hub: { readonly database: Option.Option<string> }
+  readonly hub: Omit<ConfigFile["hub"], "database"> & { readonly database: Option.Option<string> }
   readonly daemon: ConfigFile["daemon"] & { readonly token: Option.Option<Redacted.Redacted<string>> }
 }
 
@@ -124,7 +124,7 @@ export const load = (explicit: Option.Option<string>) =>
         user: Option.orElse(env.erpUser, () => Option.fromNullable(parsed.erp.user)),
         password
       },
-      hub: { database: Option.orElse(env.hubDb, () => Option.map(Option.fromNullable(parsed.hub.database), fromFile)) },
+      hub: { ...parsed.hub, database: Option.orElse(env.hubDb, () => Option.map(Option.fromNullable(parsed.hub.database), fromFile)) },
       state: { ...parsed.state, database: Option.getOrElse(env.stateDb, () => fromFile(parsed.state.database)) },
       daemon: { ...parsed.daemon, token }
     }

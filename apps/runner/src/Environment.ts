@@ -73,8 +73,8 @@ const translateEvents = (adapter: SyncAdapter, settings: Settings): SyncAdapter 
       : Stream.empty
 })
 
-/** The hub as the left side. */
-export const hub = (settings: Settings) =>
+/** The hub as the left side. A dry run switches intake off: it would insert hub rows while listing. */
+export const hub = (settings: Settings, options: { readonly dryRun: boolean }) =>
   Layer.unwrapEffect(
     Effect.map(requireHub(settings), (path) =>
       Layer.effect(
@@ -82,11 +82,17 @@ export const hub = (settings: Settings) =>
         Effect.map(LeftAdapter, (adapter) => translateEvents(adapter, settings))
       ).pipe(
         Layer.provide(
-          HubAdapter.layer({ path, timeZone: settings.hub.timeZone, intake: settings.hub.intake, erpCodePrefix: settings.mapping.khidPrefix })
+          HubAdapter.layer({
+            path,
+            timeZone: settings.hub.timeZone,
+            intake: settings.hub.intake && !options.dryRun,
+            erpCodePrefix: settings.mapping.khidPrefix
+          })
         )
       )
     )
   )
 
 /** Both sides and the store: what a sync or a rollback runs against. */
-export const sync = (settings: Settings) => Layer.mergeAll(hub(settings), erp(settings), Layers.store(settings))
+export const sync = (settings: Settings, options: { readonly dryRun: boolean } = { dryRun: false }) =>
+  Layer.mergeAll(hub(settings, options), erp(settings), Layers.store(settings))

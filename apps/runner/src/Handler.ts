@@ -41,12 +41,14 @@ export const show = (error: unknown): Shown => {
   switch (tagOf(error)) {
     case "ConfigError":
     case "NotFound":
+    case "RollbackRefused":
       return { exitCode: ExitCode.usage, message: messageOf(error) }
     case "LeaseBusy":
       return { exitCode: ExitCode.busy, message: messageOf(error) }
     case "StoreError":
       return { exitCode: ExitCode.failed, message: `the state store failed: ${messageOf(error)}` }
     case "FatalError":
+    case "SideUnavailable":
       return { exitCode: ExitCode.failed, message: `stopped: ${messageOf(error)}` }
     case "TooManyFailures":
       return { exitCode: ExitCode.tooManyFailures, message: messageOf(error) }
@@ -75,14 +77,17 @@ export const guard = <A, E, R>(options: { readonly json: boolean }, effect: Effe
     })
   )
 
+/** The logger the settings ask for (stderr: pretty on a terminal, JSON lines otherwise). */
+export const logging = (settings: Settings) =>
+  Logging.layer({ format: settings.log.format, level: settings.log.level, isTTY: process.stderr.isTTY === true })
+
 /** Runs a command's body with its settings loaded and its logger installed, failures shown (see `guard`). */
 export const handle = <E, R>(options: Common, body: (settings: Settings) => Effect.Effect<void, E, R>) =>
   guard(
     options,
     Effect.gen(function* () {
       const settings = yield* Config.load(options.config)
-      const logging = Logging.layer({ format: settings.log.format, level: settings.log.level, isTTY: process.stderr.isTTY === true })
-      return yield* Effect.provide(body(settings), logging)
+      return yield* Effect.provide(body(settings), logging(settings))
     })
   )
 

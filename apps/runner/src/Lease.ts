@@ -11,9 +11,9 @@ export class LeaseBusy extends Data.TaggedError("LeaseBusy")<{ readonly message:
 export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly message: string }> {}
 
 export interface LeaseOptions {
-  readonly ttl: Duration.Duration
+  readonly ttl: Duration.DurationInput
   /** How long to wait for a busy lease; none = as long as it takes (a standby daemon). */
-  readonly wait: Option.Option<Duration.Duration>
+  readonly wait: Option.Option<Duration.DurationInput>
   readonly holder?: string
 }
 
@@ -29,12 +29,13 @@ export const withLease =
     Effect.gen(function* () {
       const store = yield* SyncStore
       const holder = options.holder ?? holderId()
-      const ttlMs = Duration.toMillis(options.ttl)
+      const ttl = Duration.decode(options.ttl)
+      const ttlMs = Duration.toMillis(ttl)
       const acquire = store.acquireLease(holder, ttlMs)
       const poll = Duration.millis(Math.min(1000, Math.max(50, ttlMs / 4)))
       if (!(yield* acquire)) {
         yield* Effect.logInfo(
-          `another tongbu process holds the store's lease; waiting for it (a crashed holder's lease expires within ${Duration.format(options.ttl)})`
+          `another tongbu process holds the store's lease; waiting for it (a crashed holder's lease expires within ${Duration.format(ttl)})`
         )
         const waited = acquire.pipe(Effect.repeat({ schedule: Schedule.spaced(poll), until: (ok) => ok }))
         yield* Option.match(options.wait, {
@@ -45,7 +46,7 @@ export const withLease =
                 duration: limit,
                 onTimeout: () =>
                   new LeaseBusy({
-                    message: `another tongbu process (a daemon?) has held the store's lease for over ${Duration.format(limit)}; try again when it is done`
+                    message: `another tongbu process (a daemon?) has held the store's lease for over ${Duration.format(Duration.decode(limit))}; try again when it is done`
                   })
               })
             )

@@ -71,5 +71,7 @@ export const scrape = (thresholds: Alerts.Thresholds) =>
     for (const alert of yield* Alerts.current(thresholds)) {
       yield* Metric.set(Metric.tagged(Metric.tagged(alertFiring, "rule", alert.rule), "severity", alert.severity), alert.firing ? 1 : 0)
     }
+    // a histogram shows up once touched: ERP latency is listed (empty) before the first call
+    yield* Metric.value(erpCallSeconds)
     return prometheusText(yield* Metric.snapshot)
   })

@@ -1,4 +1,6 @@
-import { Clock, Effect, Ref } from "effect"
+import type { JournalEntry, SyncAdapter, SyncStoreService } from "@tongbu/core"
+import { LeftAdapter, RightAdapter, SyncStore } from "@tongbu/core"
+import { Clock, Context, Effect, Layer, Ref, Stream } from "effect"
 
 /** Where a run is: which phase, and how far through it. */
 export interface Step {
@@ -13,9 +15,10 @@ export interface Progress {
   readonly finish: Effect.Effect<void>
 }
 
-/** `[██████░░░░░░]  50%  500/1000 applying`, `width` cells wide. */
+/** `[██████░░░░░░]  50%  500/1000 writing`, `width` cells wide; a step without a total is a count only. */
 export const bar = (step: Step, width: number): string => {
-  const ratio = step.total <= 0 ? 1 : Math.min(1, step.done / step.total)
+  if (step.total <= 0) return `${step.phase}: ${step.done}`
+  const ratio = Math.min(1, step.done / step.total)
   const filled = Math.round(ratio * width)
   const percent = `${Math.floor(ratio * 100)}%`.padStart(4)
   return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${percent}  ${step.done}/${step.total} ${step.phase}`
@@ -45,11 +48,11 @@ const plain = (write: (text: string) => void) =>
     return {
       report: (step: Step) =>
         Effect.gen(function* () {
-          const tenth = step.total <= 0 ? 10 : Math.floor((step.done / step.total) * 10)
+          const tenth = step.total <= 0 ? 0 : Math.floor((step.done / step.total) * 10)
           const previous = yield* Ref.get(last)
           if (previous.phase === step.phase && previous.tenth === tenth) return
           yield* Ref.set(last, { phase: step.phase, tenth })
-          write(`${step.phase}: ${step.done}/${step.total}\n`)
+          write(step.total <= 0 ? `${step.phase}…\n` : `${step.phase}: ${step.done}/${step.total}\n`)
         }),
       finish: Effect.void
     } satisfies Progress
@@ -60,3 +63,49 @@ export const make = (options: { readonly isTTY: boolean; readonly write: (text: 
 
 /** For `--json` and the daemon: nothing is drawn. */
 export const silent: Progress = { report: () => Effect.void, finish: Effect.void }
+
+/**
+ * Feeds `progress` from what a run does, without the core knowing: entries listed per side (no total is known while
+ * listing), then operations journaled as finished against the number the run recorded in the outbox.
+ */
+export const observe = (progress: Progress) =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const left = yield* LeftAdapter
+      const right = yield* RightAdapter
+      const counts = { listed: { left: 0, right: 0 }, total: 0, done: 0 }
+      const listing = (adapter: SyncAdapter, side: "left" | "right", label: string): SyncAdapter => ({
+        ...adapter,
+        list: (request) =>
+          adapter.list(request).pipe(
+            Stream.tap(() => {
+              counts.listed[side]++
+              return progress.report({ phase: `listing ${label}`, done: counts.listed[side], total: 0 })
+            })
+          )
+      })
+      const finished = (entries: ReadonlyArray<JournalEntry>) =>
+        entries.filter((e) => e._tag === "Completed" || (e._tag === "Failed" && e.state !== "pending")).length
+      const observed: SyncStoreService = {
+        ...store,
+        startRun: (run, operations) =>
+          store.startRun(run, operations).pipe(
+            Effect.tap(() => {
+              counts.total += operations.length
+              return progress.report({ phase: "writing", done: counts.done, total: counts.total })
+            })
+          ),
+        journal: (entries) =>
+          store.journal(entries).pipe(
+            Effect.tap(() => {
+              counts.done += finished(entries)
+              return progress.report({ phase: "writing", done: Math.min(counts.done, counts.total), total: counts.total })
+            })
+          )
+      }
+      return Context.make(SyncStore, observed)
+        .pipe(Context.add(LeftAdapter, listing(left, "left", "hub")))
+        .pipe(Context.add(RightAdapter, listing(right, "right", "ERP")))
+    })
+  )

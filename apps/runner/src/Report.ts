@@ -10,6 +10,8 @@ export interface RunView {
   readonly dryRun: boolean
   readonly counts: Counts
   readonly items: ReadonlyArray<Outcome>
+  /** Why a failed run stopped. */
+  readonly error?: Option.Option<string>
 }
 
 /** One record's outcome, naming both sides (hub = left, ERP = right). */
@@ -40,6 +42,7 @@ export const runJson = (view: RunView) => ({
   status: view.status,
   dryRun: view.dryRun,
   counts: view.counts,
+  error: Option.getOrNull(view.error ?? Option.none()),
   items: view.items.map(itemJson)
 })
 
@@ -84,7 +87,8 @@ export const summary = (view: RunView): string => {
   ]
   const reasons = topReasons(view.items, 5)
   const reasonLines = reasons.length === 0 ? [] : ["", "Top reasons:", table(reasons.map(([r, n]) => [`${n}×`, truncate(r, 100)]))]
-  return [title, "", table(rows), ...reasonLines].join("\n")
+  const error = Option.match(view.error ?? Option.none(), { onNone: () => [], onSome: (e) => ["", `Stopped: ${maskMobiles(e)}`] })
+  return [title, "", table(rows), ...reasonLines, ...error].join("\n")
 }
 
 /** The per-record outcomes of a run, one line each. */

@@ -186,24 +186,30 @@ describe("create, findCreated and compensateCreate", () => {
     })
   )
 
-  it.scoped("reports a collision with the hub customer that holds the ERP id or the WeChat id", () =>
-    Effect.gen(function* () {
-      const { adapter, summary } = yield* setup
-      const linked = summary.customers.find((c) => c.case === "linked")
-      if (linked === undefined) return expect.fail("a linked customer")
-      const create = (fields: Fields) =>
-        Effect.flip(adapter.create({ key: key("c"), fields, reserve: () => Effect.void }))
-      expect(yield* create(erpCustomer(100_000 + linked.id))).toMatchObject({
-        _tag: "CollisionError",
-        field: "erp_customer_id",
-        collidingId: String(linked.id)
+  it.scoped(
+    "reports a collision with the hub customer that holds the ERP id or the WeChat id, on create and update",
+    () =>
+      Effect.gen(function* () {
+        const { adapter, summary } = yield* setup
+        const linked = summary.customers.find((c) => c.case === "linked")
+        if (linked === undefined) return expect.fail("a linked customer")
+        const create = (fields: Fields) =>
+          Effect.flip(adapter.create({ key: key("c"), fields, reserve: () => Effect.void }))
+        expect(yield* create(erpCustomer(100_000 + linked.id))).toMatchObject({
+          _tag: "CollisionError",
+          field: "erp_customer_id",
+          collidingId: String(linked.id)
+        })
+        expect(yield* create({ ...erpCustomer(5), wechat_id: linked.wechatId })).toMatchObject({
+          _tag: "CollisionError",
+          field: "wechat_id",
+          collidingId: String(linked.id)
+        })
+        const moved = yield* Effect.flip(
+          adapter.update({ key: key("u"), id: rid(1), changes: { wechat_id: linked.wechatId }, expected: {} })
+        )
+        expect(moved).toMatchObject({ _tag: "CollisionError", field: "wechat_id", collidingId: String(linked.id) })
       })
-      expect(yield* create({ ...erpCustomer(5), wechat_id: linked.wechatId })).toMatchObject({
-        _tag: "CollisionError",
-        field: "wechat_id",
-        collidingId: String(linked.id)
-      })
-    })
   )
 
   it.scoped("deletes a row it created, again and again, and never a row the hub created", () =>

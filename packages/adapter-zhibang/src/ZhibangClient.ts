@@ -50,8 +50,6 @@ export type Assignment = {
 
 /** The Zhibang ERP's customer pages, as typed calls. One session per client, shared by all its calls. */
 export interface ZhibangClientService {
-  /** The account, for messages. */
-  readonly account: string
   /** Allocates an id and saves the customer under it, one create at a time for this account (spec §4.1). */
   readonly createCustomer: <E, R>(customer: NewCustomer<E, R>) => Effect.Effect<number, ZhibangError | E, R>
   /** Saves an existing customer (`fields.ord` required): only the fields sent change. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { RecordId } from "@tongbu/core"
+import { RecordId, RightAdapter } from "@tongbu/core"
 import { Effect, Option, Stream } from "effect"
-import { faultAt, firstOf, isListPage, listIds, makeMock, withAdapter } from "./helpers.js"
+import { adapterOn, faultAt, firstOf, isListPage, listIds, makeMock, withAdapter } from "./helpers.js"
 
 const ords = (mock: ReturnType<typeof makeMock>) => mock.control.customers().map((c) => String(c.ord))
 
@@ -117,6 +117,30 @@ describe("ZhibangAdapter.list", () => {
       expect(ids).toEqual(expect.arrayContaining(before))
     })
   })
+
+  it.effect(
+    "yields each customer once from an installation that ignores the sort (newest first), while customers are added",
+    () => {
+      const mock = makeMock({ seed: { customers: 25, seed: 9 } })
+      const before = ords(mock)
+      let added = 0
+      const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+        const body = JSON.parse(new TextDecoder().decode(init?.body as Uint8Array))
+        if (String(input).endsWith("/custom/list.asp")) {
+          body.datas = body.datas.filter((pair: { id: string }) => pair.id !== "_rpt_sort")
+          mock.control.insertCustomer({ name: `新客户${++added}`, sort1: "17,146", person_name: "王" })
+        }
+        return mock.fetch(input, { ...init, body: JSON.stringify(body) })
+      }
+      const listed = Effect.flatMap(RightAdapter, listIds).pipe(
+        Effect.provide(adapterOn(mock, {}, { pageSize: 10 }, fetch as typeof globalThis.fetch))
+      )
+      return Effect.map(listed, (ids) => {
+        expect(new Set(ids).size).toBe(ids.length)
+        expect(ids).toEqual(expect.arrayContaining(before))
+      })
+    }
+  )
 
   it.effect("fails, naming the columns, when the installation's list does not show the customer id", () => {
     const mock = makeMock({ seed: { customers: 2, seed: 1 }, listColumns: ["name", "mobile"] })

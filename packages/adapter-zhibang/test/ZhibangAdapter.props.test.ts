@@ -5,6 +5,8 @@ import type { Seen } from "./helpers.js"
 import { customerFields, faultAt, key, listIds, makeMock, reserving, withAdapter } from "./helpers.js"
 
 const numRuns = Number(process.env.TONGBU_PROP_RUNS ?? 25)
+// each run talks to a fresh mock ERP: a soak with many runs needs more time than vitest's default
+const timeout = Math.max(10_000, numRuns * 1_000)
 
 describe("ZhibangAdapter: properties over the mock ERP", () => {
   it.effect.prop(
@@ -22,7 +24,7 @@ describe("ZhibangAdapter: properties over the mock ERP", () => {
         expect(ids).toEqual(mock.control.customers().map((c) => String(c.ord)))
       })
     },
-    { fastCheck: { numRuns } }
+    { timeout, fastCheck: { numRuns } }
   )
 
   /** One fault, as the mock makes it (or a login elsewhere), on the request `at` picks. */
@@ -88,6 +90,6 @@ describe("ZhibangAdapter: properties over the mock ERP", () => {
         expect(mock.control.customers()).toHaveLength(before + 1)
       })
     },
-    { fastCheck: { numRuns: numRuns * 4 } }
+    { timeout, fastCheck: { numRuns: numRuns * 4 } }
   )
 })

@@ -119,7 +119,7 @@ describe("ZhibangClient: the V1 envelope and the login", () => {
     return Effect.gen(function* () {
       const error = yield* effect
       expect(error._tag).toBe("ZhibangFatalError")
-      expect(error.message).toContain("captcha")
+      expect(error.message).toContain("demands a captcha")
       expect(error.message).toContain("log in once")
       expect(logins(erp.calls)).toBe(1)
     })

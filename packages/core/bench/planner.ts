@@ -1,8 +1,8 @@
-import { performance } from "node:perf_hooks"
 import { fork } from "node:child_process"
+import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
+import type { Fields, FieldValue, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
 import { LinkState, plan, SideRecord } from "../src/index.js"
-import type { FieldValue, Fields, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
 
 /**
  * Planning time and peak memory for N linked pairs with 1% changed (half on each side; the hub-side half changes the
@@ -11,7 +11,8 @@ import type { FieldValue, Fields, PlanInput, RecordId, SyncPolicy } from "../src
  * same data.
  */
 
-const digits = (value: FieldValue) => (typeof value === "string" ? value.replace(/\D/g, "").replace(/^86(?=\d{11}$)/, "") : value)
+const digits = (value: FieldValue) =>
+  typeof value === "string" ? value.replace(/\D/g, "").replace(/^86(?=\d{11}$)/, "") : value
 
 const policy: SyncPolicy = {
   mappings: [
@@ -24,9 +25,9 @@ const policy: SyncPolicy = {
     { name: "note", left: "notes", right: "intro", conflict: "manual" },
     { name: "khid", left: { read: (r) => `WX${r.id}` }, right: "khid", conflict: "right" }
   ],
-  naturalKey: { left: (r) => `WX${r.id}`, right: (r) => (typeof r.fields["khid"] === "string" ? r.fields["khid"] : null) },
+  naturalKey: { left: (r) => `WX${r.id}`, right: (r) => (typeof r.fields.khid === "string" ? r.fields.khid : null) },
   uniqueKeys: { left: [], right: ["mobile"] },
-  admission: { toRight: [{ name: "hasMobile", check: (_, c) => (c["mobile"] === null ? "no mobile" : null) }], toLeft: [] }
+  admission: { toRight: [{ name: "hasMobile", check: (_, c) => (c.mobile === null ? "no mobile" : null) }], toLeft: [] }
 }
 
 const canonicalOf = (i: number): Fields => ({
@@ -59,14 +60,43 @@ const generate = (pairs: number, full: boolean): Data => {
     const onLeft = i % 200 === 0
     const onRight = i % 200 === 100
     if (full || onLeft) {
-      const fields = { company_name: c["name"]!, phone: c["mobile"]!, wechat_id: c["wechat"]!, email: c["email"]!, address: c["address"]!, intent_level: c["level"]!, notes: c["note"]!, intent_score: 70 }
-      const changed = { ...fields, company_name: `${c["name"]} Ltd`, phone: `17${String(i).padStart(9, "0")}` }
-      left.push(new SideRecord({ id: leftId, fields: onLeft ? changed : fields, version: onLeft ? "v2" : "v1", updatedAt: i }, true))
+      const fields = {
+        company_name: c.name!,
+        phone: c.mobile!,
+        wechat_id: c.wechat!,
+        email: c.email!,
+        address: c.address!,
+        intent_level: c.level!,
+        notes: c.note!,
+        intent_score: 70
+      }
+      const changed = { ...fields, company_name: `${c.name} Ltd`, phone: `17${String(i).padStart(9, "0")}` }
+      left.push(
+        new SideRecord(
+          { id: leftId, fields: onLeft ? changed : fields, version: onLeft ? "v2" : "v1", updatedAt: i },
+          true
+        )
+      )
     }
     if (full || onRight) {
-      const fields = { name: c["name"]!, mobile: c["mobile"]!, weixinAcc: c["wechat"]!, email: c["email"]!, address: c["address"]!, jz: c["level"]!, intro: c["note"]!, khid: c["khid"]!, ly: 171 }
+      const fields = {
+        name: c.name!,
+        mobile: c.mobile!,
+        weixinAcc: c.wechat!,
+        email: c.email!,
+        address: c.address!,
+        jz: c.level!,
+        intro: c.note!,
+        khid: c.khid!,
+        ly: 171
+      }
       const changed = { ...fields, mobile: `15${String(i).padStart(9, "0")}` }
-      right.push(new SideRecord({ id: rightId, fields: onRight ? changed : fields, version: onRight ? "v2" : "v1", updatedAt: i }, true))
+      right.push(
+        new SideRecord(
+          { id: rightId, fields: onRight ? changed : fields, version: onRight ? "v2" : "v1", updatedAt: i },
+          true
+        )
+      )
     }
   }
   return { left, right, links }
@@ -158,13 +188,17 @@ const inChild = (pairs: number, full: boolean): Promise<Row> =>
     })
     child.once("message", (row) => resolve(row as Row))
     child.once("error", reject)
-    child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`planner scenario ${pairs} exited with ${code}`))))
+    child.once("exit", (code) =>
+      code === 0 ? undefined : reject(new Error(`planner scenario ${pairs} exited with ${code}`))
+    )
   })
 
 export async function benchPlanner(): Promise<void> {
   const rows: Array<Row> = []
   for (const full of [false, true]) for (const pairs of [10_000, 100_000]) rows.push(await inChild(pairs, full))
-  console.log("Planner: N linked pairs, 1% changed; each scenario in its own process (target: 100k pairs < 300 ms, < 300 MB RSS)")
+  console.log(
+    "Planner: N linked pairs, 1% changed; each scenario in its own process (target: 100k pairs < 300 ms, < 300 MB RSS)"
+  )
   console.table(
     rows.map((row) => ({
       pairs: row.pairs,

@@ -1,4 +1,4 @@
-import { Duration, Effect, Option, Schedule } from "effect"
+import { Duration, Effect, Either, Option, Schedule } from "effect"
 import type { SyncAdapter } from "./Adapter.js"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import type { AdapterError, FatalError } from "./AdapterError.js"
@@ -9,7 +9,7 @@ import * as O from "./internal/opOutcome.js"
 import { PairLinks } from "./internal/pairLinks.js"
 import * as Steps from "./internal/steps.js"
 import type { Action, Create, Operation, Update } from "./Plan.js"
-import type { JournalEntry, Outcome, StoreError, StoredOperation } from "./SyncStore.js"
+import type { JournalEntry, Outcome, StoredOperation, StoreError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 export interface DispatchOptions {
@@ -47,7 +47,9 @@ export const dispatch = (
     const store = yield* SyncStore
     const adapters: Record<Side, SyncAdapter> = { left: yield* LeftAdapter, right: yield* RightAdapter }
     const journal = yield* Journal.make(store)
-    const touchesLinks = operations.some((stored) => stored.operation._tag === "Update" || stored.operation._tag === "Link")
+    const touchesLinks = operations.some(
+      (stored) => stored.operation._tag === "Update" || stored.operation._tag === "Link"
+    )
     const pairs = new PairLinks(touchesLinks ? yield* store.links : [], options.links ?? [])
     for (const stored of operations) if (stored.operation._tag === "Update") pairs.register(stored.operation)
     const maxAttempts = Math.max(1, options.maxAttempts ?? 5)
@@ -57,11 +59,13 @@ export const dispatch = (
     let stopped: FatalError | undefined
 
     const commit = (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
-      journal.commit(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }])).pipe(
-        Effect.tap(() => {
-          if (outcome !== undefined) outcomes.push(outcome)
-        })
-      )
+      journal
+        .commit(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }]))
+        .pipe(
+          Effect.tap(() => {
+            if (outcome !== undefined) outcomes.push(outcome)
+          })
+        )
 
     /** Records how an operation failed, in the words its outcome gives, and stops the dispatch on a fatal error. */
     const failed = (stored: StoredOperation, error: AdapterError, resolvedId?: RecordId) => {
@@ -82,19 +86,34 @@ export const dispatch = (
     }
 
     /** Marks the attempt, calls, and retries transient failures with exponential backoff and jitter. */
-    const attempt = <A>(stored: StoredOperation, call: (attemptNo: number) => Effect.Effect<A, AdapterError, never>, retry = true) => {
+    const attempt = <A>(
+      stored: StoredOperation,
+      call: (attemptNo: number) => Effect.Effect<A, AdapterError, never>,
+      retry = true
+    ) => {
       let attemptNo = stored.attempts
       const once = Effect.suspend(() => {
         attemptNo++
-        return Effect.zipRight(commit(() => [{ _tag: "Attempted", key: stored.key }]), call(attemptNo))
+        return Effect.zipRight(
+          commit(() => [{ _tag: "Attempted", key: stored.key }]),
+          call(attemptNo)
+        )
       })
       const times = retry ? Math.max(0, maxAttempts - stored.attempts - 1) : 0
       if (times === 0) return once
       // The retry machinery is set up only once a transient failure happened: most operations succeed first time.
       return Effect.catchIf(once, isTransient, (first) => {
         let replayed = false
-        const again = Effect.suspend(() => (replayed ? once : ((replayed = true), Effect.fail(first))))
-        return Effect.retry(again, { schedule: Schedule.jittered(Schedule.exponential(retryBase)), times, while: isTransient })
+        const again = Effect.suspend(() => {
+          if (replayed) return once
+          replayed = true
+          return Effect.fail(first)
+        })
+        return Effect.retry(again, {
+          schedule: Schedule.jittered(Schedule.exponential(retryBase)),
+          times,
+          while: isTransient
+        })
       })
     }
 
@@ -123,7 +142,13 @@ export const dispatch = (
         onSuccess: (id) => {
           created.set(`${op.side}:${op.sourceId}`, id)
           return commit(
-            () => [{ _tag: "Completed", key: op.key, result: { resultId: id, written: op.fields, links: [pairs.created(op, id)] } }],
+            () => [
+              {
+                _tag: "Completed",
+                key: op.key,
+                result: { resultId: id, written: op.fields, links: [pairs.created(op, id)] }
+              }
+            ],
             O.done(runId, op, id)
           )
         }
@@ -136,10 +161,19 @@ export const dispatch = (
       return Effect.matchEffect(attempt(stored, call), {
         onFailure: (error) => (error._tag === "StoreError" ? Effect.fail(error) : failed(stored, error)),
         onSuccess: () =>
-          commit(() => {
-            const linkBefore = pairs.linkBefore(leftId, rightId)
-            return [{ _tag: "Completed", key: op.key, result: { written: op.changes, links: [pairs.settle(op, true)], linkBefore } }]
-          }, O.done(runId, op))
+          commit(
+            () => {
+              const linkBefore = pairs.linkBefore(leftId, rightId)
+              return [
+                {
+                  _tag: "Completed",
+                  key: op.key,
+                  result: { written: op.changes, links: [pairs.settle(op, true)], linkBefore }
+                }
+              ]
+            },
+            O.done(runId, op)
+          )
       })
     }
 
@@ -161,7 +195,8 @@ export const dispatch = (
               : error._tag === "TransientError" && !adapter.capabilities.idempotentActions
                 ? commit(...Steps.uncertain(runId, op, adapter.name, id))
                 : failed(stored, error, id),
-          onSuccess: () => commit(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))
+          onSuccess: () =>
+            commit(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))
         })
       })
 
@@ -192,12 +227,18 @@ export const dispatch = (
     for (const current of [0, 1, 2] as const) {
       const batch = operations.filter((stored) => phase(stored.operation) === current)
       yield* Effect.forEach(
-        (["left", "right", undefined] as const).map((side) => batch.filter((stored) => targetSide(stored.operation) === side)),
+        (["left", "right", undefined] as const).map((side) =>
+          batch.filter((stored) => targetSide(stored.operation) === side)
+        ),
         (ops, i) => {
           const side = i === 0 ? "left" : i === 1 ? "right" : undefined
           const capabilities = side === undefined ? undefined : adapters[side].capabilities
           const concurrency =
-            capabilities === undefined ? 64 : current === 1 && capabilities.serializeCreates ? 1 : capabilities.concurrency
+            capabilities === undefined
+              ? 64
+              : current === 1 && capabilities.serializeCreates
+                ? 1
+                : capabilities.concurrency
           return Steps.forEachPooled(ops, concurrency, execute)
         },
         { concurrency: "unbounded", discard: true }
@@ -205,4 +246,13 @@ export const dispatch = (
     }
     if (stopped !== undefined) return yield* Effect.fail(stopped)
     return { outcomes }
-  }).pipe(Effect.scoped, Effect.annotateLogs("runId", runId))
+  }).pipe(Effect.annotateLogs("runId", runId))
+
+/** A dispatch stopped by a `FatalError` as a value (the run is then recorded as failed); store failures stay errors. */
+export const stopsOnFatal = <A, R>(
+  dispatched: Effect.Effect<A, FatalError | StoreError, R>
+): Effect.Effect<Either.Either<A, FatalError>, StoreError, R> =>
+  dispatched.pipe(
+    Effect.map(Either.right),
+    Effect.catchTag("FatalError", (error) => Effect.succeed(Either.left(error)))
+  )

@@ -1,35 +1,15 @@
-import { Chunk, Clock, Effect, HashMap, HashSet, Option, Ref, Stream } from "effect"
-import type { Capabilities, Compensation, RecordOutcome, SideEvent, SyncAdapter } from "./Adapter.js"
-import type { AdapterError } from "./AdapterError.js"
-import { CollisionError, FatalError, RejectedError, StaleError, TransientError } from "./AdapterError.js"
+import { Chunk, Clock, Effect, HashMap, Option, Ref } from "effect"
+import type { Capabilities, RecordOutcome, SideEvent, SyncAdapter } from "./Adapter.js"
 import type { Fields, RecordId, SideRecord } from "./Domain.js"
-import { ListEntry } from "./Domain.js"
+import type { AdapterCall, InMemoryFault } from "./internal/inMemory/faults.js"
+import { FaultGate } from "./internal/inMemory/faults.js"
+import { makePort } from "./internal/inMemory/port.js"
 import type { State, WriteCall } from "./internal/inMemory/store.js"
 import * as Store from "./internal/inMemory/store.js"
 
+export type { AdapterCall } from "./internal/inMemory/faults.js"
+export { InMemoryFault } from "./internal/inMemory/faults.js"
 export type { WriteCall } from "./internal/inMemory/store.js"
-
-/** One call into the in-memory adapter, as a fault hook sees it. */
-export interface AdapterCall {
-  readonly op: "list" | "read" | "create" | "findCreated" | "update" | "compensateCreate" | "perform" | "events" | "acknowledge"
-  readonly key?: string
-  readonly id?: RecordId
-}
-
-/**
- * A fault to inject into one call: an `AdapterError` fails the call before it has any effect; `AckLost` lets the write
- * happen and then fails with a `TransientError` (the answer was lost on the way back); `AfterReserve` (creates only)
- * reserves the provisional id and then fails without creating.
- */
-export type InMemoryFault =
-  | AdapterError
-  | { readonly _tag: "AckLost" }
-  | { readonly _tag: "AfterReserve"; readonly error: AdapterError }
-
-export const InMemoryFault = {
-  ackLost: { _tag: "AckLost" } as InMemoryFault,
-  afterReserve: (error: AdapterError): InMemoryFault => ({ _tag: "AfterReserve", error })
-}
 
 export interface InMemoryAdapterOptions {
   readonly name: string
@@ -66,15 +46,6 @@ export interface InMemoryAdapter extends SyncAdapter {
   readonly clearFaults: Effect.Effect<void>
 }
 
-interface Faults {
-  readonly hook: Option.Option<(call: AdapterCall) => Option.Option<InMemoryFault>>
-  readonly queue: ReadonlyArray<{ readonly remaining: number; readonly fault: InMemoryFault; readonly op?: AdapterCall["op"] }>
-}
-
-const noFaults: Faults = { hook: Option.none(), queue: [] }
-
-const isAdapterError = (fault: InMemoryFault): fault is AdapterError => fault._tag !== "AckLost" && fault._tag !== "AfterReserve"
-
 export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Effect<InMemoryAdapter> =>
   Effect.gen(function* () {
     const name = options.name
@@ -89,190 +60,22 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Eff
       ...options.capabilities
     }
     const state = yield* Ref.make<State>(Store.initialState(options.records ?? []))
-    const faults = yield* Ref.make<Faults>(noFaults)
+    const gate = yield* FaultGate.make(name)
+    const adapter = makePort({ name, capabilities, prefix, pageSize, unique }, state, gate)
 
-    const takeFault = (call: AdapterCall): Effect.Effect<Option.Option<InMemoryFault>> =>
-      Ref.modify(faults, (current): readonly [Option.Option<InMemoryFault>, Faults] => {
-        const index = current.queue.findIndex((entry) => entry.op === undefined || entry.op === call.op)
-        const entry = current.queue[index]
-        if (entry !== undefined) {
-          const queue = current.queue
-            .map((e, i) => (i === index ? { ...e, remaining: e.remaining - 1 } : e))
-            .filter((e) => e.remaining > 0)
-          return [Option.some(entry.fault), { ...current, queue }]
-        }
-        return [Option.flatMap(current.hook, (hook) => hook(call)), current]
-      })
-
-    /** Fails now for a plain error fault; otherwise hands the fault on for the write to honour. */
-    const enter = (call: AdapterCall): Effect.Effect<Option.Option<InMemoryFault>, AdapterError> =>
-      Effect.flatMap(takeFault(call), (fault) =>
-        Option.isSome(fault) && isAdapterError(fault.value) ? Effect.fail(fault.value) : Effect.succeed(fault)
-      )
-
-    const ackLost = (fault: Option.Option<InMemoryFault>, what: string): Effect.Effect<void, TransientError> =>
-      Option.isSome(fault) && fault.value._tag === "AckLost"
-        ? Effect.fail(new TransientError({ adapter: name, message: `the answer to ${what} was lost (the write happened)` }))
-        : Effect.void
-
-    const parseCheckpoint = (since: Option.Option<string>): Effect.Effect<number, FatalError> => {
-      if (Option.isNone(since)) return Effect.succeed(0)
-      const value = Number(since.value)
-      return Number.isInteger(value) && value >= 0
-        ? Effect.succeed(value)
-        : Effect.fail(new FatalError({ adapter: name, message: `checkpoint "${since.value}" was not issued by this adapter` }))
-    }
-
-    const missing = (id: RecordId, what: string) =>
-      new RejectedError({ adapter: name, message: `cannot ${what}: no record ${id} on ${name}` })
-
-    const collision = (state: State, fields: Fields, self: Option.Option<RecordId>): Effect.Effect<void, CollisionError> =>
-      Option.match(Store.findUniqueHolder(state, unique, fields, self), {
-        onNone: () => Effect.void,
-        onSome: ({ field, id }) =>
-          Effect.fail(
-            new CollisionError({ adapter: name, field, collidingId: id, message: `${field} already belongs to record ${id} on ${name}` })
-          )
-      })
-
-    const adapter: SyncAdapter = {
-      name,
-      capabilities,
-      list: (request) =>
-        Stream.unwrap(
-          Effect.gen(function* () {
-            const since = yield* parseCheckpoint(request.since)
-            const snapshot = Store.changedSince(yield* Ref.get(state), since)
-            return Stream.paginateChunkEffect(0, (offset) =>
-              Effect.as(enter({ op: "list" }), [
-                Chunk.fromIterable(
-                  snapshot.slice(offset, offset + pageSize).map(
-                    (stored) =>
-                      new ListEntry({
-                        id: stored.record.id,
-                        version: stored.record.version,
-                        record: stored.record,
-                        checkpoint: Store.checkpointOf(stored.seq)
-                      })
-                  )
-                ),
-                offset + pageSize < snapshot.length ? Option.some(offset + pageSize) : Option.none()
-              ] as const)
-            )
-          })
-        ),
-      read: (id) =>
-        Effect.zipRight(
-          enter({ op: "read", id }),
-          Effect.map(Ref.get(state), (s) => Option.map(HashMap.get(s.records, id), (stored) => stored.record))
-        ),
-      create: (request) =>
-        Effect.gen(function* () {
-          const fault = yield* enter({ op: "create", key: request.key })
-          const [id, allocated] = Store.allocateId(yield* Ref.get(state), prefix)
-          yield* Ref.set(state, allocated)
-          yield* request.reserve(id)
-          if (Option.isSome(fault) && fault.value._tag === "AfterReserve") return yield* Effect.fail(fault.value.error)
-          yield* collision(yield* Ref.get(state), request.fields, Option.none())
-          const now = yield* Clock.currentTimeMillis
-          yield* Ref.update(state, (s) => {
-            const [, next] = Store.putRecord(s, id, request.fields, now, {
-              key: Option.some(request.key),
-              provisionalId: Option.some(id)
-            })
-            return Store.logWrite(next, { _tag: "Create", key: request.key, id, fields: request.fields })
-          })
-          yield* ackLost(fault, `create ${request.key}`)
-          return id
-        }),
-      findCreated: (request) =>
-        Effect.zipRight(
-          enter({ op: "findCreated", key: request.key }),
-          Effect.map(Ref.get(state), (s) => {
-            for (const [id, stored] of s.records) {
-              const byKey = Option.contains(stored.key, request.key)
-              const byProvisional =
-                Option.isSome(request.provisionalId) && Option.contains(stored.provisionalId, request.provisionalId.value)
-              if (byKey || byProvisional) return Option.some(id)
-            }
-            return Option.none<RecordId>()
-          })
-        ),
-      update: (request) =>
-        Effect.gen(function* () {
-          const fault = yield* enter({ op: "update", key: request.key, id: request.id })
-          const s = yield* Ref.get(state)
-          const stored = HashMap.get(s.records, request.id)
-          if (Option.isNone(stored)) return yield* Effect.fail(missing(request.id, "update"))
-          const current = stored.value.record.fields
-          const pending = Object.keys(request.changes).filter((f) => !Store.sameValue(current[f], request.changes[f]))
-          if (pending.length === 0) return
-          const moved = pending.find((f) => !Store.sameValue(current[f], request.expected[f]))
-          if (moved !== undefined) {
-            return yield* Effect.fail(
-              new StaleError({ adapter: name, field: moved, message: `${moved} of record ${request.id} on ${name} changed since it was read` })
-            )
-          }
-          yield* collision(s, request.changes, Option.some(request.id))
-          const now = yield* Clock.currentTimeMillis
-          yield* Ref.update(state, (s) => {
-            const [, next] = Store.putRecord(s, request.id, { ...current, ...request.changes }, now)
-            return Store.logWrite(next, { _tag: "Update", key: request.key, id: request.id, changes: request.changes })
-          })
-          yield* ackLost(fault, `update ${request.key}`)
-        }),
-      compensateCreate: (id, key) =>
-        Effect.gen(function* () {
-          const fault = yield* enter({ op: "compensateCreate", key, id })
-          const now = yield* Clock.currentTimeMillis
-          const result = yield* Ref.modify(state, (s): readonly [Compensation, State] => {
-            const stored = HashMap.get(s.records, id)
-            if (capabilities.canDelete) {
-              if (Option.isNone(stored)) return [{ _tag: "Deleted" }, s]
-              return [{ _tag: "Deleted" }, Store.logWrite(Store.removeRecord(s, id), { _tag: "Compensate", key, id, result: "Deleted" })]
-            }
-            const note = `record ${id} on ${name} cannot be deleted: marked withdrawn, a person must remove it`
-            if (Option.isNone(stored) || stored.value.withdrawn) return [{ _tag: "Withdrawn", note }, s]
-            const [, next] = Store.putRecord(s, id, stored.value.record.fields, now, { withdrawn: true })
-            return [{ _tag: "Withdrawn", note }, Store.logWrite(next, { _tag: "Compensate", key, id, result: "Withdrawn" })]
-          })
-          yield* ackLost(fault, `compensation ${key}`)
-          return result
-        }),
-      perform: (request) =>
-        Effect.gen(function* () {
-          const fault = yield* enter({ op: "perform", key: request.key, id: request.id })
-          const s = yield* Ref.get(state)
-          if (!HashMap.has(s.records, request.id)) return yield* Effect.fail(missing(request.id, `perform ${request.kind}`))
-          // A side with idempotent actions recognizes a repeated key; one without does the action again, as the ERP would.
-          if (capabilities.idempotentActions && HashSet.has(s.performed, request.key)) return
-          yield* Ref.update(state, (s) =>
-            Store.logWrite(
-              { ...s, performed: HashSet.add(s.performed, request.key) },
-              { _tag: "Perform", key: request.key, id: request.id, kind: request.kind, payload: request.payload }
-            )
-          )
-          yield* ackLost(fault, `action ${request.key}`)
-        }),
-      events: (request) =>
-        Stream.unwrap(
-          Effect.gen(function* () {
-            yield* enter({ op: "events" })
-            const since = yield* parseCheckpoint(request.since)
-            const events = Chunk.toReadonlyArray((yield* Ref.get(state)).events)
-            return Stream.fromIterable(events.filter((event) => Number(event.checkpoint) > since))
-          })
-        ),
-      acknowledge: (outcomes) =>
-        Effect.zipRight(
-          enter({ op: "acknowledge" }),
-          Ref.update(state, (s) => ({ ...s, acknowledged: Chunk.appendAll(s.acknowledged, Chunk.fromIterable(outcomes)) }))
-        )
-    }
-
-    const personWrite = (id: RecordId, fields: Fields) =>
+    const personWrite = (id: RecordId, fields: (current: Option.Option<SideRecord>) => Option.Option<Fields>) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Ref.modify(state, (s) => Store.putRecord(s, id, fields, now))
+        Effect.flatten(
+          Ref.modify(state, (s) =>
+            Option.match(fields(Option.map(HashMap.get(s.records, id), (stored) => stored.record)), {
+              onNone: () => [Effect.dieMessage(`${name}: edit of unknown record ${id}`), s] as const,
+              onSome: (next) => {
+                const [record, changed] = Store.putRecord(s, id, next, now)
+                return [Effect.succeed(record), changed] as const
+              }
+            })
+          )
+        )
       )
 
     return {
@@ -284,16 +87,14 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Eff
       ),
       get: (id) => Effect.map(Ref.get(state), (s) => Option.map(HashMap.get(s.records, id), (stored) => stored.record)),
       edit: (id, fields) =>
-        Effect.flatMap(Ref.get(state), (s) =>
-          Option.match(HashMap.get(s.records, id), {
-            onNone: () => Effect.dieMessage(`${name}: edit of unknown record ${id}`),
-            onSome: (stored) => personWrite(id, { ...stored.record.fields, ...fields })
-          })
+        personWrite(
+          id,
+          Option.map((current) => ({ ...current.fields, ...fields }))
         ),
       insert: (fields) =>
         Effect.flatMap(
           Ref.modify(state, (s) => Store.allocateId(s, prefix)),
-          (id) => personWrite(id, fields)
+          (id) => personWrite(id, () => Option.some(fields))
         ),
       remove: (id) => Ref.update(state, (s) => Store.removeRecord(s, id)),
       writes: Effect.map(Ref.get(state), (s) => Chunk.toReadonlyArray(s.writes)),
@@ -309,9 +110,8 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Eff
           const emitted: SideEvent = { ...event, checkpoint: Store.checkpointOf(Chunk.size(s.events) + 1) }
           return [emitted, { ...s, events: Chunk.append(s.events, emitted) }]
         }),
-      setFault: (hook) => Ref.update(faults, (f) => ({ ...f, hook: Option.some(hook) })),
-      failNext: (times, fault, op) =>
-        Ref.update(faults, (f) => ({ ...f, queue: [...f.queue, ...(times > 0 ? [{ remaining: times, fault, op }] : [])] })),
-      clearFaults: Ref.set(faults, noFaults)
+      setFault: (hook) => gate.setHook(hook),
+      failNext: (times, fault, op) => gate.failNext(times, fault, op),
+      clearFaults: gate.clear
     }
   })

@@ -81,7 +81,8 @@ export const Operation = Schema.Union(Create, Update, Link, Skip, Conflict, Acti
 export type Operation = typeof Operation.Type
 
 /** Operations that change a side; skips and conflicts are outcomes only. */
-export const isWrite = (op: Operation): op is Create | Update | Action => op._tag === "Create" || op._tag === "Update" || op._tag === "Action"
+export const isWrite = (op: Operation): op is Create | Update | Action =>
+  op._tag === "Create" || op._tag === "Update" || op._tag === "Action"
 
 export class Plan extends Schema.Class<Plan>("@tongbu/Plan")({
   operations: Schema.Array(Operation),

@@ -1,11 +1,12 @@
 import type { LinkState, Side } from "./Domain.js"
+import { PlanContext } from "./internal/planner/context.js"
+import { planEvents } from "./internal/planner/events.js"
+import { compareIds } from "./internal/planner/order.js"
+import { reconcilePair } from "./internal/planner/pair.js"
+import { Pair } from "./internal/planner/pairPlan.js"
+import { planUnlinked } from "./internal/planner/unlinked.js"
 import type { PlanInput } from "./Plan.js"
 import { Plan } from "./Plan.js"
-import { PlanContext } from "./internal/planner/context.js"
-import { compareIds } from "./internal/planner/order.js"
-import { planEvents } from "./internal/planner/events.js"
-import { Pair, reconcilePair } from "./internal/planner/pair.js"
-import { planUnlinked } from "./internal/planner/unlinked.js"
 
 /**
  * Plans one run: a pure function of both sides' records, the links and their baselines, the policy, the direction
@@ -21,8 +22,9 @@ import { planUnlinked } from "./internal/planner/unlinked.js"
  *
  * `Plan.links` predicts every pair's link state once the plan is applied. A pair created by this plan has the
  * create's idempotency key in place of the new record's id, until the dispatcher learns that id. A change the plan
- * could not carry over (the direction forbids it, a unique key is taken) keeps its old baseline and clears that
- * side's version, so the next run reads the record again and sees the change again.
+ * could not carry over (the direction forbids it, a unique key is taken, a `manual` conflict) keeps its old baseline
+ * and clears both sides' versions, so the next run reads both records again and sees the change again. Links are
+ * assumed one-to-one (one link per id on each side), as the store keeps them.
  */
 export const plan = (input: PlanInput): Plan => {
   const ctx = new PlanContext(input)
@@ -58,8 +60,12 @@ export const plan = (input: PlanInput): Plan => {
 /** A linked record missing from a complete listing no longer exists: the pair is reported, nothing is written. */
 const skipVanished = (ctx: PlanContext, link: LinkState, leftGone: boolean, rightGone: boolean): void => {
   const reasons = [
-    ...(leftGone ? [ctx.reason("linkedRecordMissing", `linked left record ${link.leftId} no longer exists on left`)] : []),
-    ...(rightGone ? [ctx.reason("linkedRecordMissing", `linked right record ${link.rightId} no longer exists on right`)] : [])
+    ...(leftGone
+      ? [ctx.reason("linkedRecordMissing", `linked left record ${link.leftId} no longer exists on left`)]
+      : []),
+    ...(rightGone
+      ? [ctx.reason("linkedRecordMissing", `linked right record ${link.rightId} no longer exists on right`)]
+      : [])
   ]
   const survivor: Side = leftGone && !rightGone ? "right" : "left"
   ctx.skip(survivor, survivor === "left" ? link.leftId : link.rightId, reasons)

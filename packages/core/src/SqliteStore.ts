@@ -5,8 +5,8 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator"
 import type { Scope } from "effect"
 import { Clock, Config, Effect, Layer, Option } from "effect"
 import * as q from "./internal/sqliteQueries.js"
-import { StoreError, SyncStore } from "./SyncStore.js"
 import type { SyncStoreService } from "./SyncStore.js"
+import { StoreError, SyncStore } from "./SyncStore.js"
 
 /**
  * The sync's state in one SQLite file (or ":memory:"), through drizzle. Migrations are applied when the store opens.
@@ -66,7 +66,8 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       links: read("read the links", () => q.allLinks(db)),
       linkOf: (side, id) => read(`read the link of ${side} ${id}`, () => Option.fromNullable(q.linkOf(db, side, id))),
       saveLinks: (links) => write("save links", () => q.saveLinks(db, links)),
-      removeLink: (leftId, rightId) => write(`remove the link ${leftId}↔${rightId}`, () => q.removeLink(db, leftId, rightId)),
+      removeLink: (leftId, rightId) =>
+        write(`remove the link ${leftId}↔${rightId}`, () => q.removeLink(db, leftId, rightId)),
 
       startRun: (start, operations) => write("record a new run", (now) => q.startRun(db, now, start, operations)),
       finishRun: (id, status, counts, error) =>
@@ -77,7 +78,8 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       operations: (runId) => read(`read the operations of run ${runId}`, () => q.runOperations(db, runId)),
       unfinished: read("read unfinished operations", () => q.unfinished(db)),
       settledKeys: read("read settled operation keys", () => q.settledKeys(db)),
-      markAttempted: (key) => write(`mark ${key} attempted`, (now) => q.applyEntry(db, now, { _tag: "Attempted", key })),
+      markAttempted: (key) =>
+        write(`mark ${key} attempted`, (now) => q.applyEntry(db, now, { _tag: "Attempted", key })),
       recordProvisional: (key, provisionalId) =>
         write(`record the provisional id of ${key}`, (now) =>
           q.applyEntry(db, now, { _tag: "Provisional", key, provisionalId })

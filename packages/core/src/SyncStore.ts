@@ -20,7 +20,9 @@ export const Counts = Schema.Struct({
   skipped: Schema.Int,
   conflicts: Schema.Int,
   actions: Schema.Int,
-  failed: Schema.Int
+  failed: Schema.Int,
+  /** Operations undone, in a rollback run. */
+  rolledBack: Schema.optional(Schema.Int)
 })
 export type Counts = typeof Counts.Type
 
@@ -72,7 +74,18 @@ export class Outcome extends Schema.Class<Outcome>("@tongbu/Outcome")({
   id: RecordId,
   otherId: Schema.optional(RecordId),
   operation: Schema.String,
-  outcome: Schema.Literal("created", "updated", "linked", "unchanged", "skipped", "conflict", "failed", "performed", "rolledBack", "kept"),
+  outcome: Schema.Literal(
+    "created",
+    "updated",
+    "linked",
+    "unchanged",
+    "skipped",
+    "conflict",
+    "failed",
+    "performed",
+    "rolledBack",
+    "kept"
+  ),
   reasons: Schema.Array(Reason)
 }) {}
 
@@ -169,10 +182,16 @@ export interface SyncStoreService {
 
   readonly openConflicts: Effect.Effect<ReadonlyArray<StoredConflict>, StoreError>
   readonly saveConflict: (conflict: StoredConflict) => Effect.Effect<void, StoreError>
-  readonly resolveConflict: (id: string, take: "left" | "right") => Effect.Effect<Option.Option<StoredConflict>, StoreError>
+  readonly resolveConflict: (
+    id: string,
+    take: "left" | "right"
+  ) => Effect.Effect<Option.Option<StoredConflict>, StoreError>
 
   /** What `acknowledge` last told `side` about each of `ids` (a digest), so a run repeats nothing a side already shows. */
-  readonly acknowledged: (side: Side, ids: ReadonlyArray<RecordId>) => Effect.Effect<ReadonlyMap<RecordId, string>, StoreError>
+  readonly acknowledged: (
+    side: Side,
+    ids: ReadonlyArray<RecordId>
+  ) => Effect.Effect<ReadonlyMap<RecordId, string>, StoreError>
   readonly saveAcknowledged: (side: Side, digests: ReadonlyMap<RecordId, string>) => Effect.Effect<void, StoreError>
 
   readonly checkpoint: (name: string) => Effect.Effect<Option.Option<string>, StoreError>

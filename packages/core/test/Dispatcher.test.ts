@@ -5,14 +5,16 @@ import { FatalError, RejectedError, TransientError } from "../src/AdapterError.j
 import * as Dispatcher from "../src/Dispatcher.js"
 import { LinkState } from "../src/Domain.js"
 import { InMemoryFault } from "../src/InMemoryAdapter.js"
-import { Action, Create, Link, Update } from "../src/Plan.js"
 import type { Operation } from "../src/Plan.js"
+import { Action, Create, Link, Update } from "../src/Plan.js"
 import type { SyncStoreService } from "../src/SyncStore.js"
-import { id, key, record, syncRun, withTime, world } from "./harness.js"
 import type { World } from "./harness.js"
+import { id, key, record, syncRun, withTime, world } from "./harness.js"
 
-const createOnRight = (source: string, fields: Record<string, string> = { name: `from ${source}`, mobile: `1380000000${source.slice(-1)}` }) =>
-  new Create({ key: key(`create:right:${source}`), side: "right", sourceId: id(source), fields, canonical: fields })
+const createOnRight = (
+  source: string,
+  fields: Record<string, string> = { name: `from ${source}`, mobile: `1380000000${source.slice(-1)}` }
+) => new Create({ key: key(`create:right:${source}`), side: "right", sourceId: id(source), fields, canonical: fields })
 
 const updateRight = (k: string, changes: Record<string, string>, before: Record<string, string | null>) =>
   new Update({
@@ -44,7 +46,8 @@ const resume = (w: World, options: Dispatcher.DispatchOptions = {}) =>
     return summary.outcomes
   })
 
-const stateOf = (after: ReadonlyArray<{ key: string; state: string }>) => Object.fromEntries(after.map((op) => [op.key, op.state]))
+const stateOf = (after: ReadonlyArray<{ key: string; state: string }>) =>
+  Object.fromEntries(after.map((op) => [op.key, op.state]))
 
 const baseline = new LinkState({
   leftId: id("l1"),
@@ -69,9 +72,20 @@ describe("Dispatcher", () => {
   it.scoped("applies links, then creates, then updates and actions, and journals each with its outcome", () =>
     Effect.gen(function* () {
       const w = yield* linkedWorld()
-      const planned = new LinkState({ ...baseline, left: { name: "B", mobile: "1" }, right: { name: "B", mobile: "1" }, rightVersion: undefined })
+      const planned = new LinkState({
+        ...baseline,
+        left: { name: "B", mobile: "1" },
+        right: { name: "B", mobile: "1" },
+        rightVersion: undefined
+      })
       const ops = [
-        new Action({ key: key("assign"), side: "right", target: { _tag: "CreatedFrom", sourceId: id("l2") }, kind: "assign", payload: { to: 7 } }),
+        new Action({
+          key: key("assign"),
+          side: "right",
+          target: { _tag: "CreatedFrom", sourceId: id("l2") },
+          kind: "assign",
+          payload: { to: 7 }
+        }),
         updateRight("u1", { name: "B" }, { name: "A" }),
         createOnRight("l2"),
         new Link({ key: key("link"), leftId: id("l3"), rightId: id("r3") })
@@ -85,7 +99,15 @@ describe("Dispatcher", () => {
       const writes = yield* w.right.writes
       expect(writes.map((write) => [write._tag, write.id])).toEqual([
         ["Create", "R1"],
-        ...(writes[1]?._tag === "Update" ? [["Update", "r1"], ["Perform", "R1"]] : [["Perform", "R1"], ["Update", "r1"]])
+        ...(writes[1]?._tag === "Update"
+          ? [
+              ["Update", "r1"],
+              ["Perform", "R1"]
+            ]
+          : [
+              ["Perform", "R1"],
+              ["Update", "r1"]
+            ])
       ])
       const outcomes = Exit.isSuccess(exit) ? exit.value.outcomes : []
       expect(outcomes.map((o) => [o.operation, o.outcome, o.side, o.id, o.otherId]).slice(0, 2)).toEqual([
@@ -115,40 +137,70 @@ describe("Dispatcher", () => {
 
       yield* w.right.failNext(9, new TransientError({ adapter: "right", message: "timeout" }), "update")
       const parked = yield* run(w, [updateRight("u2", { name: "C" }, { name: "B" })], { maxAttempts: 3 })
-      expect(parked.after[0]).toMatchObject({ state: "parked", attempts: 3, lastError: "gave up after 3 attempts: timeout" })
+      expect(parked.after[0]).toMatchObject({
+        state: "parked",
+        attempts: 3,
+        lastError: "gave up after 3 attempts: timeout"
+      })
       expect((yield* w.right.writes).length).toBe(1)
     })
   )
 
-  it.scoped("classifies failures: rejected with the reason, collision skipped with the colliding id, stale left for re-plan", () =>
-    Effect.gen(function* () {
-      const w = yield* linkedWorld({ right: { records: [record("r1", { name: "A", mobile: "1" }), record("r9", { mobile: "13800000002" })] } })
-      yield* w.right.failNext(1, new RejectedError({ adapter: "right", message: "name is too long", field: "name" }), "update")
-      yield* w.right.edit(id("r1"), { mobile: "5" })
-      const { exit, after } = yield* run(w, [
-        createOnRight("l2"),
-        updateRight("u-rejected", { name: "B" }, { name: "A" }),
-        updateRight("u-stale", { mobile: "2" }, { mobile: "1" })
-      ])
-      expect(stateOf(after)).toEqual({ "create:right:l2": "rejected", "u-rejected": "rejected", "u-stale": "pending" })
-      const outcomes = Exit.isSuccess(exit) ? exit.value.outcomes : []
-      const byKey = (op: string) => outcomes.find((o) => o.operation === op && o.id === (op === "create" ? "l2" : "r1"))
-      expect(byKey("create")).toMatchObject({ outcome: "skipped", reasons: [{ rule: "uniqueKey", collidingId: "r9" }] })
-      expect(outcomes.filter((o) => o.operation === "update").map((o) => [o.outcome, o.reasons[0]?.rule, o.reasons[0]?.message])).toEqual(
-        expect.arrayContaining([
-          ["failed", "rejected", "name: name is too long"],
-          ["skipped", "stale", "changed on right while syncing; will be re-planned"]
+  it.scoped(
+    "classifies failures: rejected with the reason, collision skipped with the colliding id, stale left for re-plan",
+    () =>
+      Effect.gen(function* () {
+        const w = yield* linkedWorld({
+          right: { records: [record("r1", { name: "A", mobile: "1" }), record("r9", { mobile: "13800000002" })] }
+        })
+        yield* w.right.failNext(
+          1,
+          new RejectedError({ adapter: "right", message: "name is too long", field: "name" }),
+          "update"
+        )
+        yield* w.right.edit(id("r1"), { mobile: "5" })
+        const { exit, after } = yield* run(w, [
+          createOnRight("l2"),
+          updateRight("u-rejected", { name: "B" }, { name: "A" }),
+          updateRight("u-stale", { mobile: "2" }, { mobile: "1" })
         ])
-      )
-      expect(after.find((op) => op.key === "u-stale")?.lastError).toBe("changed on right while syncing; will be re-planned")
-    })
+        expect(stateOf(after)).toEqual({
+          "create:right:l2": "rejected",
+          "u-rejected": "rejected",
+          "u-stale": "pending"
+        })
+        const outcomes = Exit.isSuccess(exit) ? exit.value.outcomes : []
+        const byKey = (op: string) =>
+          outcomes.find((o) => o.operation === op && o.id === (op === "create" ? "l2" : "r1"))
+        expect(byKey("create")).toMatchObject({
+          outcome: "skipped",
+          reasons: [{ rule: "uniqueKey", collidingId: "r9" }]
+        })
+        expect(
+          outcomes
+            .filter((o) => o.operation === "update")
+            .map((o) => [o.outcome, o.reasons[0]?.rule, o.reasons[0]?.message])
+        ).toEqual(
+          expect.arrayContaining([
+            ["failed", "rejected", "name: name is too long"],
+            ["skipped", "stale", "changed on right while syncing; will be re-planned"]
+          ])
+        )
+        expect(after.find((op) => op.key === "u-stale")?.lastError).toBe(
+          "changed on right while syncing; will be re-planned"
+        )
+      })
   )
 
   it.scoped("a fatal error stops the dispatch: nothing more is started and the rest stays pending", () =>
     Effect.gen(function* () {
       const w = yield* linkedWorld({ right: { capabilities: { serializeCreates: true } } })
       yield* w.right.failNext(1, new FatalError({ adapter: "right", message: "the password was refused" }), "create")
-      const { exit, after } = yield* run(w, [createOnRight("l2"), createOnRight("l3"), updateRight("u1", { name: "B" }, { name: "A" })])
+      const { exit, after } = yield* run(w, [
+        createOnRight("l2"),
+        createOnRight("l3"),
+        updateRight("u1", { name: "B" }, { name: "A" })
+      ])
       expect(exit).toEqual(Exit.fail(new FatalError({ adapter: "right", message: "the password was refused" })))
       expect(after.map((op) => [op.key, op.state, op.attempts, op.lastError])).toEqual([
         ["create:right:l2", "pending", 1, "the password was refused"],
@@ -172,7 +224,10 @@ describe("Dispatcher", () => {
   it.scoped("after a crash between the write and its journal entry, the resumed create is found, not repeated", () =>
     Effect.gen(function* () {
       const w = yield* linkedWorld()
-      const crashing: SyncAdapter = { ...w.right, create: (request) => Effect.zipRight(w.right.create(request), Effect.interrupt) }
+      const crashing: SyncAdapter = {
+        ...w.right,
+        create: (request) => Effect.zipRight(w.right.create(request), Effect.interrupt)
+      }
       const { exit, after } = yield* run(w, [createOnRight("l2")], {}, { right: crashing })
       expect(Exit.isInterrupted(exit)).toBe(true)
       expect(after[0]).toMatchObject({ state: "attempted", provisionalId: "R1" })
@@ -186,7 +241,11 @@ describe("Dispatcher", () => {
   it.scoped("a create that crashed after reserving its id, before saving, is created once on resume", () =>
     Effect.gen(function* () {
       const w = yield* linkedWorld()
-      yield* w.right.failNext(1, InMemoryFault.afterReserve(new FatalError({ adapter: "right", message: "connection reset" })), "create")
+      yield* w.right.failNext(
+        1,
+        InMemoryFault.afterReserve(new FatalError({ adapter: "right", message: "connection reset" })),
+        "create"
+      )
       const { after } = yield* run(w, [createOnRight("l2")])
       expect(after[0]).toMatchObject({ state: "pending", provisionalId: "R1" })
       yield* resume(w)
@@ -198,11 +257,22 @@ describe("Dispatcher", () => {
   it.scoped("an action that may have reached a side without idempotent actions is parked, never repeated", () =>
     Effect.gen(function* () {
       const w = yield* linkedWorld({ right: { capabilities: { idempotentActions: false } } })
-      const action = new Action({ key: key("follow"), side: "right", target: { _tag: "Id", id: id("r1") }, kind: "followUp", payload: {} })
-      const crashing: SyncAdapter = { ...w.right, perform: (request) => Effect.zipRight(w.right.perform(request), Effect.interrupt) }
+      const action = new Action({
+        key: key("follow"),
+        side: "right",
+        target: { _tag: "Id", id: id("r1") },
+        kind: "followUp",
+        payload: {}
+      })
+      const crashing: SyncAdapter = {
+        ...w.right,
+        perform: (request) => Effect.zipRight(w.right.perform(request), Effect.interrupt)
+      }
       yield* run(w, [action], {}, { right: crashing })
       const outcomes = yield* resume(w)
-      expect(outcomes.map((o) => [o.outcome, o.reasons[0]?.message])).toEqual([["failed", "may have been delivered; check right"]])
+      expect(outcomes.map((o) => [o.outcome, o.reasons[0]?.message])).toEqual([
+        ["failed", "may have been delivered; check right"]
+      ])
       expect((yield* w.store.unfinished).length).toBe(0)
       expect((yield* w.right.writes).length).toBe(1)
 
@@ -217,7 +287,13 @@ describe("Dispatcher", () => {
     Effect.gen(function* () {
       const w = yield* linkedWorld()
       yield* w.right.failNext(1, new RejectedError({ adapter: "right", message: "no" }), "create")
-      const action = new Action({ key: key("assign"), side: "right", target: { _tag: "CreatedFrom", sourceId: id("l2") }, kind: "assign", payload: {} })
+      const action = new Action({
+        key: key("assign"),
+        side: "right",
+        target: { _tag: "CreatedFrom", sourceId: id("l2") },
+        kind: "assign",
+        payload: {}
+      })
       const { exit, after } = yield* run(w, [createOnRight("l2"), action])
       expect(stateOf(after)).toEqual({ "create:right:l2": "rejected", assign: "rejected" })
       const outcomes = Exit.isSuccess(exit) ? exit.value.outcomes : []
@@ -240,10 +316,23 @@ describe("Dispatcher", () => {
       })
       yield* w.right.failNext(1, new RejectedError({ adapter: "right", message: "no" }), "update")
       const toRight = updateRight("to-right", { name: "B" }, { name: "A" })
-      const toLeft = new Update({ key: key("to-left"), side: "left", id: id("l1"), otherId: id("r1"), changes: { mobile: "2" }, before: { mobile: "1" }, canonicalFields: ["mobile"] })
+      const toLeft = new Update({
+        key: key("to-left"),
+        side: "left",
+        id: id("l1"),
+        otherId: id("r1"),
+        changes: { mobile: "2" },
+        before: { mobile: "1" },
+        canonicalFields: ["mobile"]
+      })
       yield* run(w, [toRight, toLeft], { links: [planned] })
       expect(Option.getOrThrow(yield* w.store.linkOf("left", id("l1")))).toEqual(
-        new LinkState({ leftId: id("l1"), rightId: id("r1"), left: { name: "A", mobile: "2" }, right: { name: "A", mobile: "2" } })
+        new LinkState({
+          leftId: id("l1"),
+          rightId: id("r1"),
+          left: { name: "A", mobile: "2" },
+          right: { name: "A", mobile: "2" }
+        })
       )
     })
   )
@@ -254,7 +343,10 @@ describe("Dispatcher", () => {
       const inFlight = yield* Ref.make({ now: 0, max: { create: 0, update: 0 } })
       const track = <A, E>(kind: "create" | "update", effect: Effect.Effect<A, E>) =>
         Effect.acquireUseRelease(
-          Ref.update(inFlight, (s) => ({ now: s.now + 1, max: { ...s.max, [kind]: Math.max(s.max[kind], s.now + 1) } })),
+          Ref.update(inFlight, (s) => ({
+            now: s.now + 1,
+            max: { ...s.max, [kind]: Math.max(s.max[kind], s.now + 1) }
+          })),
           () => Effect.zipRight(Effect.repeatN(Effect.yieldNow(), 5), effect),
           () => Ref.update(inFlight, (s) => ({ ...s, now: s.now - 1 }))
         )
@@ -286,8 +378,17 @@ describe("Dispatcher", () => {
     Effect.gen(function* () {
       const w = yield* linkedWorld({ right: { capabilities: { concurrency: 16 } } })
       let commits = 0
-      const counting: SyncStoreService = { ...w.store, journal: (entries) => Effect.zipRight(Effect.sync(() => commits++), w.store.journal(entries)) }
-      const updates = Array.from({ length: 200 }, (_, n) => updateRight(`u${n}`, { [`f${n}`]: "x" }, { [`f${n}`]: null }))
+      const counting: SyncStoreService = {
+        ...w.store,
+        journal: (entries) =>
+          Effect.zipRight(
+            Effect.sync(() => commits++),
+            w.store.journal(entries)
+          )
+      }
+      const updates = Array.from({ length: 200 }, (_, n) =>
+        updateRight(`u${n}`, { [`f${n}`]: "x" }, { [`f${n}`]: null })
+      )
       const runId = yield* w.store.startRun(syncRun, updates)
       const stored = yield* w.store.operations(runId)
       yield* w.provide(Dispatcher.dispatch(runId, stored), { store: counting })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Stream } from "effect"
+import type { IdempotencyKey, InMemoryAdapter, InMemoryAdapterOptions, RecordId } from "../src/index.js"
 import {
   CollisionError,
   InMemoryFault,
@@ -8,7 +9,6 @@ import {
   SideRecord,
   TransientError
 } from "../src/index.js"
-import type { IdempotencyKey, InMemoryAdapter, InMemoryAdapterOptions, RecordId } from "../src/index.js"
 import { conformance } from "../src/testing.js"
 
 const key = (value: string) => value as IdempotencyKey
@@ -22,8 +22,15 @@ const subject = (options: Partial<InMemoryAdapterOptions>) =>
     editOutOfBand: (id: RecordId, fields: Record<string, string | number | boolean | null>) => adapter.edit(id, fields)
   }))
 
-conformance("in-memory (deletes, pages of 5)", subject({ pageSize: 5 }), { listCount: 12, exactSince: true, testClock: true })
-conformance("in-memory (cannot delete, one page)", subject({ capabilities: { canDelete: false } }), { exactSince: true, testClock: true })
+conformance("in-memory (deletes, pages of 5)", subject({ pageSize: 5 }), {
+  listCount: 12,
+  exactSince: true,
+  testClock: true
+})
+conformance("in-memory (cannot delete, one page)", subject({ capabilities: { canDelete: false } }), {
+  exactSince: true,
+  testClock: true
+})
 
 const seeded = (options: Partial<InMemoryAdapterOptions> = {}) =>
   makeInMemoryAdapter({
@@ -58,7 +65,12 @@ describe("InMemoryAdapter", () => {
       expect(onCreate).toBeInstanceOf(CollisionError)
       expect(onCreate).toMatchObject({ field: "mobile", collidingId: "1" })
       const onUpdate = yield* Effect.flip(
-        adapter.update({ key: key("u"), id: rid("2"), changes: { mobile: "13800000001" }, expected: { mobile: "13800000002" } })
+        adapter.update({
+          key: key("u"),
+          id: rid("2"),
+          changes: { mobile: "13800000001" },
+          expected: { mobile: "13800000002" }
+        })
       )
       expect(onUpdate).toMatchObject({ _tag: "CollisionError", collidingId: "1" })
       expect(yield* adapter.writes).toEqual([])
@@ -83,10 +95,16 @@ describe("InMemoryAdapter", () => {
       const reserved: Array<string> = []
       yield* adapter.failNext(1, InMemoryFault.afterReserve(new TransientError({ adapter: "erp", message: "timeout" })))
       yield* Effect.flip(
-        adapter.create({ key: key("c1"), fields: { name: "Zhao" }, reserve: (p) => Effect.sync(() => reserved.push(p)) })
+        adapter.create({
+          key: key("c1"),
+          fields: { name: "Zhao" },
+          reserve: (p) => Effect.sync(() => reserved.push(p))
+        })
       )
       expect(reserved).toEqual(["3"])
-      expect(yield* adapter.findCreated({ key: key("c1"), fields: {}, provisionalId: Option.some("3") })).toEqual(Option.none())
+      expect(yield* adapter.findCreated({ key: key("c1"), fields: {}, provisionalId: Option.some("3") })).toEqual(
+        Option.none()
+      )
       expect(yield* adapter.writes).toEqual([])
     })
   )
@@ -108,7 +126,9 @@ describe("InMemoryAdapter", () => {
     Effect.gen(function* () {
       const adapter = yield* seeded()
       yield* adapter.setFault((call) =>
-        call.op === "read" && call.id === "2" ? Option.some(new TransientError({ adapter: "erp", message: "busy" })) : Option.none()
+        call.op === "read" && call.id === "2"
+          ? Option.some(new TransientError({ adapter: "erp", message: "busy" }))
+          : Option.none()
       )
       expect(Option.isSome(yield* adapter.read(rid("1")))).toBe(true)
       expect((yield* Effect.flip(adapter.read(rid("2"))))._tag).toBe("TransientError")
@@ -120,7 +140,9 @@ describe("InMemoryAdapter", () => {
   it.effect("a page fault fails the listing mid-stream", () =>
     Effect.gen(function* () {
       const adapter = yield* seeded({ pageSize: 1 })
-      yield* adapter.setFault((call) => (call.op === "list" ? Option.some(new TransientError({ adapter: "erp", message: "page lost" })) : Option.none()))
+      yield* adapter.setFault((call) =>
+        call.op === "list" ? Option.some(new TransientError({ adapter: "erp", message: "page lost" })) : Option.none()
+      )
       const error = yield* Effect.flip(Stream.runCollect(adapter.list({ since: Option.none() })))
       expect(error.message).toBe("page lost")
     })
@@ -147,7 +169,7 @@ describe("InMemoryAdapter", () => {
       const edited = yield* adapter.edit(rid("1"), { name: "Li Lei" })
       expect(edited.version).not.toBe(full[0]?.version)
       const since = yield* Stream.runCollect(adapter.list({ since: Option.fromNullable(checkpoints.at(-1)) }))
-      expect(Array.from(since).map((e) => e.record?.fields["name"])).toEqual(["Li Lei"])
+      expect(Array.from(since).map((e) => e.record?.fields.name)).toEqual(["Li Lei"])
       yield* adapter.remove(rid("2"))
       expect((yield* adapter.records).map((r) => r.id)).toEqual(["1"])
     })
@@ -171,7 +193,13 @@ describe("InMemoryAdapter", () => {
       const result = yield* adapter.compensateCreate(rid("2"), key("c"))
       expect(result._tag).toBe("Withdrawn")
       expect(yield* adapter.withdrawn).toEqual(["2"])
-      const outcome = { id: rid("1"), status: "synced", action: "update", reason: Option.none(), linkedId: Option.none() } as const
+      const outcome = {
+        id: rid("1"),
+        status: "synced",
+        action: "update",
+        reason: Option.none(),
+        linkedId: Option.none()
+      } as const
       yield* adapter.acknowledge([outcome])
       expect(yield* adapter.acknowledged).toEqual([outcome])
     })

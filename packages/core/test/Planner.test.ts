@@ -1,20 +1,21 @@
 import { describe, expect, it } from "@effect/vitest"
-import { LinkState, plan, SideRecord } from "../src/index.js"
 import type {
   ConflictResolution,
   Direction,
   FieldMapping,
-  FieldValue,
   Fields,
+  FieldValue,
   Plan,
   PlanInput,
   RecordId,
   SideEvent,
   SyncPolicy
 } from "../src/index.js"
+import { LinkState, plan, SideRecord } from "../src/index.js"
 
 const rid = (id: string) => id as RecordId
-const digits = (value: FieldValue) => (typeof value === "string" ? value.replace(/\D/g, "").replace(/^86(?=\d{11}$)/, "") : value)
+const digits = (value: FieldValue) =>
+  typeof value === "string" ? value.replace(/\D/g, "").replace(/^86(?=\d{11}$)/, "") : value
 
 /** A hub (left) ↔ ERP (right) customer policy, with each rule on one field so each test can aim at one. */
 const policy = (conflicts: Partial<Record<string, ConflictResolution>> = {}): SyncPolicy => {
@@ -29,30 +30,76 @@ const policy = (conflicts: Partial<Record<string, ConflictResolution>> = {}): Sy
   ]
   return {
     mappings,
-    naturalKey: { left: (r) => `WX${r.id}`, right: (r) => (typeof r.fields["khid"] === "string" ? r.fields["khid"] : null) },
+    naturalKey: { left: (r) => `WX${r.id}`, right: (r) => (typeof r.fields.khid === "string" ? r.fields.khid : null) },
     uniqueKeys: { left: [], right: ["mobile"] },
     admission: {
       toRight: [
-        { name: "validMobile", check: (_, c) => (typeof c["mobile"] === "string" && /^1\d{10}$/.test(c["mobile"]) ? null : "no valid mobile") },
-        { name: "completeName", check: (_, c) => (typeof c["name"] === "string" && c["name"].trim().length > 2 ? null : "name too short") }
+        {
+          name: "validMobile",
+          check: (_, c) => (typeof c.mobile === "string" && /^1\d{10}$/.test(c.mobile) ? null : "no valid mobile")
+        },
+        {
+          name: "completeName",
+          check: (_, c) => (typeof c.name === "string" && c.name.trim().length > 2 ? null : "name too short")
+        }
       ],
       toLeft: []
     },
-    afterCreate: { toRight: (_, c) => [{ kind: "assign", payload: { pool: c["level"] === "A" ? "top" : "general" } }] }
+    afterCreate: { toRight: (_, c) => [{ kind: "assign", payload: { pool: c.level === "A" ? "top" : "general" } }] }
   }
 }
 
 const hub = (id: string, fields: Fields, updatedAt?: number) =>
-  new SideRecord({ id: rid(id), fields, version: `h${id}:${JSON.stringify(fields).length}`, ...(updatedAt === undefined ? {} : { updatedAt }) })
+  new SideRecord({
+    id: rid(id),
+    fields,
+    version: `h${id}:${JSON.stringify(fields).length}`,
+    ...(updatedAt === undefined ? {} : { updatedAt })
+  })
 const erp = (id: string, fields: Fields, updatedAt?: number) =>
-  new SideRecord({ id: rid(id), fields, version: `e${id}:${JSON.stringify(fields).length}`, ...(updatedAt === undefined ? {} : { updatedAt }) })
+  new SideRecord({
+    id: rid(id),
+    fields,
+    version: `e${id}:${JSON.stringify(fields).length}`,
+    ...(updatedAt === undefined ? {} : { updatedAt })
+  })
 
-const hubFields = { name: "Li Lei Trading", phone: "138 0000 0001", wechat_id: "lilei", note: "vip", level: "B", origin: "wechat" }
-const erpFields = { name: "Li Lei Trading", mobile: "13800000001", weixinAcc: "lilei", intro: "vip", jz: "B", ly: "wechat", khid: "WX1" }
-const agreed: Fields = { name: "Li Lei Trading", mobile: "13800000001", wechat: "lilei", note: "vip", level: "B", khid: "WX1", origin: "wechat" }
+const hubFields = {
+  name: "Li Lei Trading",
+  phone: "138 0000 0001",
+  wechat_id: "lilei",
+  note: "vip",
+  level: "B",
+  origin: "wechat"
+}
+const erpFields = {
+  name: "Li Lei Trading",
+  mobile: "13800000001",
+  weixinAcc: "lilei",
+  intro: "vip",
+  jz: "B",
+  ly: "wechat",
+  khid: "WX1"
+}
+const agreed: Fields = {
+  name: "Li Lei Trading",
+  mobile: "13800000001",
+  wechat: "lilei",
+  note: "vip",
+  level: "B",
+  khid: "WX1",
+  origin: "wechat"
+}
 
 const link = (leftId = "1", rightId = "101", left: Fields = agreed, right: Fields = agreed) =>
-  new LinkState({ leftId: rid(leftId), rightId: rid(rightId), left, right, leftVersion: "old-h", rightVersion: "old-e" })
+  new LinkState({
+    leftId: rid(leftId),
+    rightId: rid(rightId),
+    left,
+    right,
+    leftVersion: "old-h",
+    rightVersion: "old-e"
+  })
 
 interface Scenario {
   readonly left?: ReadonlyArray<SideRecord>
@@ -87,21 +134,40 @@ describe("plan: linked pairs", () => {
     expect(unread.links).toEqual([link()])
     const read = run({ left: [hub("1", hubFields)], right: [erp("101", erpFields)] })
     expect(read.operations).toEqual([])
-    expect(read.links[0]).toMatchObject({ leftVersion: hub("1", hubFields).version, rightVersion: erp("101", erpFields).version })
+    expect(read.links[0]).toMatchObject({
+      leftVersion: hub("1", hubFields).version,
+      rightVersion: erp("101", erpFields).version
+    })
   })
 
   it("carries a change made on one side only to the other, with its before-image", () => {
     const p = run({ left: [hub("1", { ...hubFields, name: "Li Lei Ltd" })] })
     const [update] = only(p, "Update")
     expect(tags(p)).toEqual(["Update"])
-    expect(update).toMatchObject({ side: "right", id: "101", otherId: "1", changes: { name: "Li Lei Ltd" }, before: { name: "Li Lei Trading" }, canonicalFields: ["name"] })
+    expect(update).toMatchObject({
+      side: "right",
+      id: "101",
+      otherId: "1",
+      changes: { name: "Li Lei Ltd" },
+      before: { name: "Li Lei Trading" },
+      canonicalFields: ["name"]
+    })
     expect(update?.key).toMatch(/^update:right:101:/)
-    expect(p.links[0]).toMatchObject({ left: { name: "Li Lei Ltd" }, right: { name: "Li Lei Ltd" }, leftVersion: hub("1", { ...hubFields, name: "Li Lei Ltd" }).version })
+    expect(p.links[0]).toMatchObject({
+      left: { name: "Li Lei Ltd" },
+      right: { name: "Li Lei Ltd" },
+      leftVersion: hub("1", { ...hubFields, name: "Li Lei Ltd" }).version
+    })
     expect(p.links[0]?.rightVersion).toBeUndefined()
     expect(p.unchanged).toBe(0)
 
     const back = run({ right: [erp("101", { ...erpFields, mobile: "13900000009" })] })
-    expect(only(back, "Update")[0]).toMatchObject({ side: "left", id: "1", changes: { phone: "13900000009" }, before: { phone: "13800000001" } })
+    expect(only(back, "Update")[0]).toMatchObject({
+      side: "left",
+      id: "1",
+      changes: { phone: "13900000009" },
+      before: { phone: "13800000001" }
+    })
   })
 
   it("decides a change on both sides by the field's rule: right, left, newest (a tie goes right), manual", () => {
@@ -118,14 +184,24 @@ describe("plan: linked pairs", () => {
     expect(only(both("newest", 10, 10), "Update")[0]).toMatchObject({ side: "left", changes: { name: "Erp Name" } })
     const manual = both("manual")
     expect(tags(manual)).toEqual(["Conflict"])
-    expect(manual.operations[0]).toMatchObject({ leftId: "1", rightId: "101", field: "name", left: "Hub Name", right: "Erp Name", baseline: { left: "Li Lei Trading", right: "Li Lei Trading" } })
+    expect(manual.operations[0]).toMatchObject({
+      leftId: "1",
+      rightId: "101",
+      field: "name",
+      left: "Hub Name",
+      right: "Erp Name",
+      baseline: { left: "Li Lei Trading", right: "Li Lei Trading" }
+    })
   })
 
   it("keeps a manual conflict's baseline so it is seen again, and plans it once per pair of values", () => {
-    const s: Scenario = { left: [hub("1", { ...hubFields, note: "hub note" })], right: [erp("101", { ...erpFields, intro: "erp note" })] }
+    const s: Scenario = {
+      left: [hub("1", { ...hubFields, note: "hub note" })],
+      right: [erp("101", { ...erpFields, intro: "erp note" })]
+    }
     const first = run(s)
     const [conflict] = only(first, "Conflict")
-    expect(first.links[0]?.left["note"]).toBe("vip")
+    expect(first.links[0]?.left.note).toBe("vip")
     const again = run({ ...s, links: first.links })
     expect(only(again, "Conflict")[0]?.key).toBe(conflict?.key)
     expect(run({ ...s, links: first.links, settled: [conflict!.key] }).operations).toEqual([])
@@ -133,11 +209,33 @@ describe("plan: linked pairs", () => {
 
   it("fills an empty field in, never overwrites a non-empty one, and raises no conflict for two different values", () => {
     const fill = run({ left: [hub("1", hubFields)], right: [erp("101", { ...erpFields, weixinAcc: "" })] })
-    expect(only(fill, "Update")[0]).toMatchObject({ side: "right", changes: { weixinAcc: "lilei" }, before: { weixinAcc: "" } })
-    const apart = run({ left: [hub("1", { ...hubFields, wechat_id: "hub-wx" })], right: [erp("101", { ...erpFields, weixinAcc: "erp-wx" })] })
+    expect(only(fill, "Update")[0]).toMatchObject({
+      side: "right",
+      changes: { weixinAcc: "lilei" },
+      before: { weixinAcc: "" }
+    })
+    const apart = run({
+      left: [hub("1", { ...hubFields, wechat_id: "hub-wx" })],
+      right: [erp("101", { ...erpFields, weixinAcc: "erp-wx" })]
+    })
     expect(apart.operations).toEqual([])
     expect(apart.links[0]).toMatchObject({ left: { wechat: "hub-wx" }, right: { wechat: "erp-wx" } })
     expect(run({ left: [hub("1", { ...hubFields, wechat_id: "hub-wx" })], links: apart.links }).operations).toEqual([])
+  })
+
+  it("does a fill-in left over from an earlier run from the baselines alone, with no record read", () => {
+    const p = run({ links: [link("1", "101", agreed, { ...agreed, wechat: null })] })
+    expect(only(p, "Update")).toEqual([
+      expect.objectContaining({
+        side: "right",
+        id: "101",
+        changes: { weixinAcc: "lilei" },
+        before: { weixinAcc: null }
+      })
+    ])
+    expect(
+      run({ links: [link("1", "101", agreed, { ...agreed, wechat: null })], direction: "pull" }).operations
+    ).toEqual([])
   })
 
   it("never updates a create-only field, nor a field the target side only derives", () => {
@@ -158,11 +256,23 @@ describe("plan: linked pairs", () => {
   it("skips a write that would give a unique key to a second record, naming it, and still writes the other fields", () => {
     const p = run({
       left: [hub("1", { ...hubFields, phone: "13900000002", name: "Li Lei Ltd" })],
-      links: [link(), link("2", "102", { ...agreed, khid: "WX2", mobile: "13900000002" }, { ...agreed, khid: "WX2", mobile: "13900000002" })]
+      links: [
+        link(),
+        link(
+          "2",
+          "102",
+          { ...agreed, khid: "WX2", mobile: "13900000002" },
+          { ...agreed, khid: "WX2", mobile: "13900000002" }
+        )
+      ]
     })
     expect(tags(p)).toEqual(["Update", "Skip"])
     expect(only(p, "Update")[0]).toMatchObject({ side: "right", id: "101", changes: { name: "Li Lei Ltd" } })
-    expect(only(p, "Skip")[0]).toMatchObject({ side: "left", id: "1", reasons: [{ rule: "uniqueKey", collidingId: "102" }] })
+    expect(only(p, "Skip")[0]).toMatchObject({
+      side: "left",
+      id: "1",
+      reasons: [{ rule: "uniqueKey", collidingId: "102" }]
+    })
     expect(p.links[0]).toMatchObject({ left: { mobile: "13800000001" } })
     expect(p.links[0]?.leftVersion).toBeUndefined()
   })
@@ -170,7 +280,10 @@ describe("plan: linked pairs", () => {
   it("reports a linked record missing from a complete listing and writes nothing", () => {
     const p = run({ left: [hub("1", { ...hubFields, name: "Li Lei Ltd" })], complete: true })
     expect(p.operations).toEqual([expect.objectContaining({ _tag: "Skip", side: "left", id: "1" })])
-    expect(only(p, "Skip")[0]?.reasons[0]).toMatchObject({ rule: "linkedRecordMissing", message: "linked right record 101 no longer exists on right" })
+    expect(only(p, "Skip")[0]?.reasons[0]).toMatchObject({
+      rule: "linkedRecordMissing",
+      message: "linked right record 101 no longer exists on right"
+    })
     expect(p.links).toEqual([link()])
   })
 
@@ -181,10 +294,25 @@ describe("plan: linked pairs", () => {
 })
 
 describe("plan: unlinked records", () => {
-  const newHub = hub("7", { name: "Wang Trading", phone: "+86 139 0000 0007", wechat_id: "wang", note: null, level: "A", origin: "wechat" })
+  const newHub = hub("7", {
+    name: "Wang Trading",
+    phone: "+86 139 0000 0007",
+    wechat_id: "wang",
+    note: null,
+    level: "A",
+    origin: "wechat"
+  })
 
   it("links records with the same natural key and reconciles them with no baseline", () => {
-    const match = erp("107", { name: "Wang Co", mobile: "13900000007", weixinAcc: "", intro: "", jz: "A", ly: "erp", khid: "WX7" })
+    const match = erp("107", {
+      name: "Wang Co",
+      mobile: "13900000007",
+      weixinAcc: "",
+      intro: "",
+      jz: "A",
+      ly: "erp",
+      khid: "WX7"
+    })
     const p = run({ left: [newHub], right: [match], links: [] })
     expect(tags(p)).toEqual(["Link", "Update", "Update"])
     expect(p.operations[0]).toMatchObject({ key: "link:7:107", leftId: "7", rightId: "107" })
@@ -196,7 +324,10 @@ describe("plan: unlinked records", () => {
   })
 
   it("skips, naming every id, a natural key that several records share or that is already linked", () => {
-    const twins = [erp("107", { ...erpFields, khid: "WX7" }), erp("108", { ...erpFields, mobile: "13900000008", khid: "WX7" })]
+    const twins = [
+      erp("107", { ...erpFields, khid: "WX7" }),
+      erp("108", { ...erpFields, mobile: "13900000008", khid: "WX7" })
+    ]
     const p = run({ left: [newHub], right: twins, links: [] })
     expect(only(p, "Skip").map((s) => [s.side, s.id, s.reasons[0]?.message])).toEqual([
       ["left", "7", 'natural key "WX7" belongs to several records: left 7; right 107, 108'],
@@ -218,8 +349,15 @@ describe("plan: unlinked records", () => {
       fields: { name: "Wang Trading", mobile: "13900000007", weixinAcc: "wang", jz: "A", ly: "wechat", khid: "WX7" },
       canonical: { note: null, khid: "WX7" }
     })
-    expect(p.operations[1]).toMatchObject({ side: "right", target: { _tag: "CreatedFrom", sourceId: "7" }, kind: "assign", payload: { pool: "top" } })
-    expect(p.links).toEqual([expect.objectContaining({ leftId: "7", rightId: "create:right:7", leftVersion: newHub.version })])
+    expect(p.operations[1]).toMatchObject({
+      side: "right",
+      target: { _tag: "CreatedFrom", sourceId: "7" },
+      kind: "assign",
+      payload: { pool: "top" }
+    })
+    expect(p.links).toEqual([
+      expect.objectContaining({ leftId: "7", rightId: "create:right:7", leftVersion: newHub.version })
+    ])
   })
 
   it("reports every failed admission rule by name in one skip", () => {
@@ -229,26 +367,42 @@ describe("plan: unlinked records", () => {
   })
 
   it("skips a create whose unique key another record holds, or another create of this plan claimed", () => {
-    const p = run({ left: [hub("8", { ...newHub.fields, phone: "13800000001" }), newHub, hub("9", { ...newHub.fields, wechat_id: null })] })
+    const p = run({
+      left: [
+        hub("8", { ...newHub.fields, phone: "13800000001" }),
+        newHub,
+        hub("9", { ...newHub.fields, wechat_id: null })
+      ]
+    })
     expect(only(p, "Create").map((c) => c.sourceId)).toEqual(["7"])
     const skips = only(p, "Skip")
-    expect(skips.map((s) => [s.id, s.reasons[0]?.rule, s.reasons[0]?.collidingId])).toEqual([["8", "uniqueKey", "101"], ["9", "uniqueKey", undefined]])
+    expect(skips.map((s) => [s.id, s.reasons[0]?.rule, s.reasons[0]?.collidingId])).toEqual([
+      ["8", "uniqueKey", "101"],
+      ["9", "uniqueKey", undefined]
+    ])
     expect(skips[1]?.reasons[0]?.message).toContain("from left record 7")
   })
 
   it("never creates twice from one record, and never re-links a pair whose link was undone", () => {
     const created = run({ left: [newHub], links: [], settled: ["create:right:7"] })
-    expect(created.operations).toEqual([expect.objectContaining({ _tag: "Skip", reasons: [expect.objectContaining({ rule: "alreadyCreated" })] })])
+    expect(created.operations).toEqual([
+      expect.objectContaining({ _tag: "Skip", reasons: [expect.objectContaining({ rule: "alreadyCreated" })] })
+    ])
     const match = erp("107", { ...erpFields, mobile: "13900000007", khid: "WX7" })
     const undone = run({ left: [newHub], right: [match], links: [], settled: ["link:7:107"] })
-    expect(undone.operations.map((op) => [op._tag, op._tag === "Skip" ? op.id : ""])).toEqual([["Skip", "7"], ["Skip", "107"]])
+    expect(undone.operations.map((op) => [op._tag, op._tag === "Skip" ? op.id : ""])).toEqual([
+      ["Skip", "7"],
+      ["Skip", "107"]
+    ])
     expect(undone.links).toEqual([])
   })
 
   it("creates only in the run's direction", () => {
     const erpBorn = erp("120", { name: "Zhao", mobile: "13700000000", khid: "ZB120" })
     const pull = run({ left: [newHub], right: [erpBorn], links: [], direction: "pull" })
-    expect(only(pull, "Create")).toEqual([expect.objectContaining({ side: "left", sourceId: "120", fields: { name: "Zhao", phone: "13700000000" } })])
+    expect(only(pull, "Create")).toEqual([
+      expect.objectContaining({ side: "left", sourceId: "120", fields: { name: "Zhao", phone: "13700000000" } })
+    ])
     const push = run({ left: [newHub], right: [erpBorn], links: [], direction: "push" })
     expect(only(push, "Create")).toEqual([expect.objectContaining({ side: "right", sourceId: "7" })])
   })
@@ -278,11 +432,21 @@ describe("plan: events, keys and order", () => {
   })
 
   it("orders operations by side then id, whatever the input order, with the same keys every time", () => {
-    const links = ["1", "2", "10", "9"].map((id) => link(id, `10${id}`, { ...agreed, mobile: `1380000000${id}` }, { ...agreed, mobile: `1380000000${id}` }))
-    const left = ["10", "2", "9", "1"].map((id) => hub(id, { ...hubFields, phone: `1380000000${id}`, name: `Changed ${id}` }))
+    const links = ["1", "2", "10", "9"].map((id) =>
+      link(id, `10${id}`, { ...agreed, mobile: `1380000000${id}` }, { ...agreed, mobile: `1380000000${id}` })
+    )
+    const left = ["10", "2", "9", "1"].map((id) =>
+      hub(id, { ...hubFields, phone: `1380000000${id}`, name: `Changed ${id}` })
+    )
     const right = [erp("1099", { ...erpFields, name: "Zed", khid: "ZB1", mobile: "13600000000" })]
     const p = run({ left, right, links })
-    const anchors = p.operations.map((op) => (op._tag === "Update" ? `${op.otherId}` : op._tag === "Create" ? `${op.side === "left" ? "r" : "l"}${op.sourceId}` : op._tag))
+    const anchors = p.operations.map((op) =>
+      op._tag === "Update"
+        ? `${op.otherId}`
+        : op._tag === "Create"
+          ? `${op.side === "left" ? "r" : "l"}${op.sourceId}`
+          : op._tag
+    )
     expect(anchors).toEqual(["1", "2", "9", "10", "r1099"])
     const shuffled = run({ left: [...left].reverse(), right, links: [...links].reverse() })
     expect(shuffled.operations).toEqual(p.operations)

@@ -7,10 +7,11 @@ import { Effect, Exit, Layer, Option, Schema, TestClock } from "effect"
 import { IdempotencyKey, LinkState, RecordId, RunId } from "../src/Domain.js"
 import { Action, Create, Link, Operation, Reason, Update } from "../src/Plan.js"
 import * as SqliteStore from "../src/SqliteStore.js"
-import { Outcome, StoredConflict, SyncStore } from "../src/SyncStore.js"
 import type { StartRun } from "../src/SyncStore.js"
+import { Outcome, StoredConflict, SyncStore } from "../src/SyncStore.js"
+import { propParams } from "./harness.js"
 
-const runs = Number(process.env.TONGBU_PROP_RUNS ?? 30)
+const runs = propParams(30)
 const memory = SqliteStore.layer({ filename: ":memory:" })
 const key = (k: string) => IdempotencyKey.make(k)
 const id = (i: string) => RecordId.make(i)
@@ -83,7 +84,11 @@ describe("SqliteStore", () => {
       yield* store.journal([
         { _tag: "Attempted", key: key("c1") },
         { _tag: "Provisional", key: key("c1"), provisionalId: "9" },
-        { _tag: "Completed", key: key("c1"), result: { resultId: id("9"), links: [link("l2", "9")], written: { name: "张三" } } }
+        {
+          _tag: "Completed",
+          key: key("c1"),
+          result: { resultId: id("9"), links: [link("l2", "9")], written: { name: "张三" } }
+        }
       ])
       expect((yield* store.unfinished).map((op) => [op.key, op.state, op.attempts])).toEqual([
         ["u1", "attempted", 2],
@@ -91,7 +96,13 @@ describe("SqliteStore", () => {
       ])
       expect([...(yield* store.settledKeys)].sort()).toEqual(["c1", "u2"])
       const c1 = (yield* store.operations(runId)).find((op) => op.key === "c1")
-      expect(c1).toMatchObject({ state: "done", attempts: 1, provisionalId: "9", resultId: "9", written: { name: "张三" } })
+      expect(c1).toMatchObject({
+        state: "done",
+        attempts: 1,
+        provisionalId: "9",
+        resultId: "9",
+        written: { name: "张三" }
+      })
       expect(Option.isSome(yield* store.linkOf("right", id("9")))).toBe(true)
       yield* store.complete(key("u1"), { links: [], linkBefore: link("l1", "r1") })
       yield* store.markRolledBack(key("u1"))
@@ -111,7 +122,9 @@ describe("SqliteStore", () => {
         ])
       )
       expect(exit).toMatchObject({ _tag: "Failure" })
-      expect(String(Exit.isFailure(exit) && exit.cause.toString())).toContain("there is no operation nope in the outbox")
+      expect(String(Exit.isFailure(exit) && exit.cause.toString())).toContain(
+        "there is no operation nope in the outbox"
+      )
       expect((yield* store.unfinished).map((op) => op.state)).toEqual(["pending"])
     }).pipe(Effect.provide(memory))
   )
@@ -120,9 +133,21 @@ describe("SqliteStore", () => {
     Effect.gen(function* () {
       const store = yield* SyncStore
       const a = yield* store.startRun(sync, [])
-      const b = yield* store.startRun({ kind: "rollback", direction: "both", dryRun: false, full: false, target: a }, [])
+      const b = yield* store.startRun(
+        { kind: "rollback", direction: "both", dryRun: false, full: false, target: a },
+        []
+      )
       yield* TestClock.setTime(5_000)
-      const counts = { created: 1, updated: 2, linked: 0, unchanged: 3, skipped: 1, conflicts: 0, actions: 0, failed: 1 }
+      const counts = {
+        created: 1,
+        updated: 2,
+        linked: 0,
+        unchanged: 3,
+        skipped: 1,
+        conflicts: 0,
+        actions: 0,
+        failed: 1
+      }
       yield* store.finishRun(a, "failed", counts, "bad credentials")
       const listed = yield* store.runs(10)
       expect(listed.map((run) => [run.id, run.kind, run.status, run.target])).toEqual([
@@ -159,7 +184,14 @@ describe("SqliteStore", () => {
       const store = yield* SyncStore
       const runId = yield* store.startRun(sync, [])
       yield* store.saveLinks([
-        new LinkState({ leftId: id("l1"), rightId: id("r1"), left: { name: "A" }, right: { name: "A" }, leftVersion: "1", rightVersion: "2" })
+        new LinkState({
+          leftId: id("l1"),
+          rightId: id("r1"),
+          left: { name: "A" },
+          right: { name: "A" },
+          leftVersion: "1",
+          rightVersion: "2"
+        })
       ])
       const conflict = new StoredConflict({
         id: "conflict:l1:name",
@@ -192,7 +224,13 @@ describe("SqliteStore", () => {
       yield* store.saveCheckpoint("left:list", "1")
       yield* store.saveCheckpoint("left:list", "2")
       expect(yield* store.checkpoint("left:list")).toEqual(Option.some("2"))
-      yield* store.saveAcknowledged("left", new Map([[id("1"), "synced"], [id("2"), "failed"]]))
+      yield* store.saveAcknowledged(
+        "left",
+        new Map([
+          [id("1"), "synced"],
+          [id("2"), "failed"]
+        ])
+      )
       yield* store.saveAcknowledged("left", new Map([[id("2"), "synced"]]))
       const told = yield* store.acknowledged("left", [id("1"), id("2"), id("3")])
       expect([...told]).toEqual([
@@ -232,7 +270,7 @@ describe("SqliteStore", () => {
         const stored = yield* store.operations(runId)
         expect(stored.map((op) => op.operation)).toEqual(unique)
       }).pipe(Effect.provide(memory)),
-    { fastCheck: { numRuns: runs } }
+    { fastCheck: runs }
   )
 
   it.effect("keeps its state in a file across reopening", () =>
@@ -248,7 +286,9 @@ describe("SqliteStore", () => {
 
   it.effect("names the file it cannot open", () =>
     Effect.gen(function* () {
-      const error = yield* Effect.flip(Layer.build(SqliteStore.layer({ filename: "/nonexistent/dir/state.db" })).pipe(Effect.scoped))
+      const error = yield* Effect.flip(
+        Layer.build(SqliteStore.layer({ filename: "/nonexistent/dir/state.db" })).pipe(Effect.scoped)
+      )
       expect(error.message).toMatch(/^cannot open the state store at \/nonexistent\/dir\/state\.db: /)
     })
   )
@@ -262,9 +302,13 @@ describe("SqliteStore", () => {
       const raw = new Database(filename)
       raw.prepare("update operations set operation = ? where key = 'u1'").run(JSON.stringify({ _tag: "Teleport" }))
       raw.close()
-      const error = yield* Effect.flip(Effect.flatMap(SyncStore, (store) => store.unfinished).pipe(Effect.provide(file)))
+      const error = yield* Effect.flip(
+        Effect.flatMap(SyncStore, (store) => store.unfinished).pipe(Effect.provide(file))
+      )
       rmSync(dir, { recursive: true })
-      expect(error.message).toContain(`state store ${filename}: cannot read unfinished operations: operation u1 (run 1) cannot be read`)
+      expect(error.message).toContain(
+        `state store ${filename}: cannot read unfinished operations: operation u1 (run 1) cannot be read`
+      )
     })
   )
 
@@ -273,8 +317,20 @@ describe("SqliteStore", () => {
       const store = yield* SyncStore
       const ops = [
         new Link({ key: key("link"), leftId: id("l"), rightId: id("r") }),
-        new Action({ key: key("a1"), side: "right", target: { _tag: "CreatedFrom", sourceId: id("l") }, kind: "assign", payload: { to: 3 } }),
-        new Action({ key: key("a2"), side: "right", target: { _tag: "Id", id: id("r") }, kind: "followUp", payload: { text: "面谈", ok: true } })
+        new Action({
+          key: key("a1"),
+          side: "right",
+          target: { _tag: "CreatedFrom", sourceId: id("l") },
+          kind: "assign",
+          payload: { to: 3 }
+        }),
+        new Action({
+          key: key("a2"),
+          side: "right",
+          target: { _tag: "Id", id: id("r") },
+          kind: "followUp",
+          payload: { text: "面谈", ok: true }
+        })
       ]
       const runId = yield* store.startRun(sync, ops)
       expect((yield* store.operations(runId)).map((op) => op.operation)).toEqual(ops)

@@ -2,10 +2,11 @@ import type { Scope } from "effect"
 import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import type { SyncAdapter } from "../src/Adapter.js"
 import { LeftAdapter, RightAdapter } from "../src/Adapter.js"
-import { IdempotencyKey, RecordId, SideRecord } from "../src/Domain.js"
 import type { Fields } from "../src/Domain.js"
+import { IdempotencyKey, RecordId, SideRecord } from "../src/Domain.js"
 import type { InMemoryAdapter, InMemoryAdapterOptions } from "../src/InMemoryAdapter.js"
 import { makeInMemoryAdapter } from "../src/InMemoryAdapter.js"
+import type { SyncPolicy } from "../src/Policy.js"
 import * as SqliteStore from "../src/SqliteStore.js"
 import type { StartRun, StoreError, SyncStoreService } from "../src/SyncStore.js"
 import { SyncStore } from "../src/SyncStore.js"
@@ -16,6 +17,16 @@ export const id = (value: string) => RecordId.make(value)
 export const record = (recordId: string, fields: Fields) => new SideRecord({ id: id(recordId), fields })
 export const syncRun: StartRun = { kind: "sync", direction: "both", dryRun: false, full: false }
 export const propRuns = (fallback: number) => Number(process.env.TONGBU_PROP_RUNS ?? fallback)
+
+/**
+ * fast-check parameters: `fallback` runs unless TONGBU_PROP_RUNS says otherwise (a soak); a failure prints its seed
+ * and path, which TONGBU_PROP_SEED and TONGBU_PROP_PATH replay.
+ */
+export const propParams = (fallback: number) => ({
+  numRuns: propRuns(fallback),
+  ...(process.env.TONGBU_PROP_SEED === undefined ? {} : { seed: Number(process.env.TONGBU_PROP_SEED) }),
+  ...(process.env.TONGBU_PROP_PATH === undefined ? {} : { path: process.env.TONGBU_PROP_PATH })
+})
 
 export interface World {
   readonly left: InMemoryAdapter
@@ -60,3 +71,29 @@ export const withTime = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     yield* TestClock.adjust(Duration.hours(1))
     return yield* Fiber.join(fiber)
   })
+
+/**
+ * A small policy over both in-memory sides (same native names): `name` and `mobile` right-wins ("ERP wins"),
+ * `wechat` fill-in, `note` manual, `code` the right side's natural key, derived from the left id ("WX" + id) and
+ * written only on create. The mobile is unique on the right; a left record needs one to be pushed.
+ */
+export const policy: SyncPolicy = {
+  mappings: [
+    { name: "code", left: { read: (r) => `WX${r.id}` }, right: "code", conflict: "left", createOnly: true },
+    { name: "name", left: "name", right: "name", conflict: "right" },
+    { name: "mobile", left: "mobile", right: "mobile", conflict: "right" },
+    { name: "wechat", left: "wechat", right: "wechat", conflict: "right", fillIn: true },
+    { name: "note", left: "note", right: "note", conflict: "manual" }
+  ],
+  naturalKey: {
+    left: (r) => `WX${r.id}`,
+    right: (r) => (typeof r.fields.code === "string" && r.fields.code !== "" ? r.fields.code : null)
+  },
+  uniqueKeys: { left: [], right: ["mobile"] },
+  admission: {
+    toRight: [
+      { name: "mobile", check: (_, c) => (c.mobile === null || c.mobile === undefined ? "no mobile number" : null) }
+    ],
+    toLeft: []
+  }
+}

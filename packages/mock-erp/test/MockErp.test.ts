@@ -15,6 +15,8 @@ import {
 } from "./helpers.js"
 
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 100)
+// each run drives the whole app: allow the time a soak run (many runs) needs
+const propTimeout = Math.max(5_000, runs * 50)
 
 describe("the V1 envelope", () => {
   it("answers {header:{status,message,language,session}, body:{model,action,<model>}} with HTTP 200", async () => {
@@ -151,18 +153,22 @@ describe("unknown pages and bad input", () => {
       )
     ],
     { numRuns: runs }
-  )("never crashes on bad input: no 500, always an answer the ERP would give", async (path, body) => {
-    const mock = makeMock()
-    const session = await login(mock)
-    const withSession = body.startsWith("{") ? body.replace("{", `{"session":"${session}",`) : body
-    for (const text of [body, withSession]) {
-      const response = await mock.app.request(path, { method: "POST", body: text })
-      expect([200, 404]).toContain(response.status)
-      const raw = await response.text()
-      expect(raw.length).toBeGreaterThan(0)
-      if (response.status === 200) expect(() => JSON.parse(raw)).not.toThrow()
-    }
-  })
+  )(
+    "never crashes on bad input: no 500, always an answer the ERP would give",
+    async (path, body) => {
+      const mock = makeMock()
+      const session = await login(mock)
+      const withSession = body.startsWith("{") ? body.replace("{", `{"session":"${session}",`) : body
+      for (const text of [body, withSession]) {
+        const response = await mock.app.request(path, { method: "POST", body: text })
+        expect([200, 404]).toContain(response.status)
+        const raw = await response.text()
+        expect(raw.length).toBeGreaterThan(0)
+        if (response.status === 200) expect(() => JSON.parse(raw)).not.toThrow()
+      }
+    },
+    propTimeout
+  )
 })
 
 describe("fetch", () => {

@@ -92,6 +92,8 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
             }
           }
           if (Object.keys(sets).length === 0) return
+          const taken = collision(conn, sets, id)
+          if (taken !== undefined) throw taken
           withProvenance(sets)
           Object.assign(sets, { erp_last_pulled: stamp, updated_at: stamp, updated_by: SYNC_USER })
           tx.update(customersUnified)
@@ -104,24 +106,27 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
     )
   })
 
-const collision = (
-  conn: HubConnection,
-  column: "erp_customer_id" | "wechat_id",
-  value: StoredValue
-): CollisionError | undefined => {
-  if (value === null) return undefined
-  const holder = conn.sqlite
-    .prepare<[StoredValue], number>(`SELECT id FROM customers_unified WHERE ${column} = ?`)
-    .pluck()
-    .get(value)
-  return holder === undefined
-    ? undefined
-    : new CollisionError({
+const UNIQUE_COLUMNS = ["erp_customer_id", "wechat_id"] as const
+
+/** The first unique value in `row` another hub customer (not `self`) already holds, as a `CollisionError`. */
+const collision = (conn: HubConnection, row: Record<string, StoredValue>, self: number): CollisionError | undefined => {
+  for (const column of UNIQUE_COLUMNS) {
+    const value = row[column]
+    if (value === null || value === undefined) continue
+    const holder = conn.sqlite
+      .prepare<[StoredValue, number], number>(`SELECT id FROM customers_unified WHERE ${column} = ? AND id <> ?`)
+      .pluck()
+      .get(value, self)
+    if (holder !== undefined) {
+      return new CollisionError({
         adapter: conn.options.name,
         field: column,
         collidingId: RecordIdSchema.make(String(holder)),
         message: `hub customer ${holder} already has this ${column}`
       })
+    }
+  }
+  return undefined
 }
 
 /** Inserts an ERP-born customer: business columns marked `*_source = 'erp'`, sync state `synced` / `create`. */
@@ -146,9 +151,7 @@ export const create = (conn: HubConnection, request: CreateRequest) =>
     const id = yield* conn.attempt("insert of an ERP customer into the hub", () =>
       conn.db.transaction(
         (tx) => {
-          const taken =
-            collision(conn, "erp_customer_id", row.erp_customer_id ?? null) ??
-            collision(conn, "wechat_id", row.wechat_id ?? null)
+          const taken = collision(conn, row, 0)
           if (taken !== undefined) throw taken
           return tx
             .insert(customersUnified)

@@ -39,6 +39,15 @@ export const makeClient = (
 ): Effect.Effect<ZhibangClientService, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function* () {
     const resolved = resolve(config)
+    // `fromEnv` validates these; a caller passing its own settings gets told plainly rather than a client that hangs
+    for (const [name, value] of [
+      ["maxInFlight", resolved.maxInFlight],
+      ["requestsPerSecond", resolved.requestsPerSecond]
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) {
+        return yield* Effect.dieMessage(`ZhibangClient: ${name} must be a whole number of at least 1, not ${value}`)
+      }
+    }
     const transport = yield* makeTransport(resolved)
     const session = yield* makeSession(resolved, transport)
     const caller = makeCaller(resolved, transport, session)
@@ -164,7 +173,6 @@ export const makeClient = (
         .pipe(Effect.map((body) => Customer.listPage(query, body)))
 
     return {
-      account: resolved.user,
       createCustomer,
       saveCustomer,
       customerDetail,

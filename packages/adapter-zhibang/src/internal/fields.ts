@@ -67,6 +67,7 @@ const captions: ReadonlyArray<readonly [string, string]> = [
   ["姓名", "person_name"],
   ["手机", "mobile"],
   ["手机号码", "mobile"],
+  ["联系人手机", "mobile"],
   ["办公电话", "phone"],
   ["电子邮件", "email"],
   ["微信", "weixinAcc"],

@@ -48,22 +48,25 @@ export const makeSession = (config: ResolvedConfig, transport: Transport): Effec
       const { header, body } = envelope.value
       const status = header?.status
       const failed = (status !== undefined && status !== null && Number(status) !== 0) || body?.action === "fail"
-      const text2 = maskMobiles(body?.fail?.message ?? header?.message ?? "")
+      const reason = maskMobiles(body?.fail?.message ?? header?.message ?? "")
+      yield* Effect.logDebug("zhibang ← login").pipe(
+        Effect.annotateLogs({ status: status ?? null, action: body?.action ?? null, message: reason })
+      )
       if (!failed && header?.session) return header.session
-      if (status === "11" || /服务程序发生错误|服务器异常/.test(text2)) {
+      if (status === "11" || /服务程序发生错误|服务器异常/.test(reason)) {
         return yield* new ZhibangTransientError({
           operation: "login",
-          message: `the ERP failed while logging in: ${text2}`,
+          message: `the ERP failed while logging in: ${reason}`,
           uncertain: false
         })
       }
-      if (body?.newrndcode || body?.fail?.newrndcode || /验证码/.test(text2)) {
+      if (body?.newrndcode || body?.fail?.newrndcode || /验证码/.test(reason)) {
         return yield* fatal(
           `The ERP demands a captcha for account ${account} after repeated failed logins. A person must log in once on the ERP's web page, and check the password in the configuration, before the sync can run again.`
         )
       }
-      if (/冻结/.test(text2)) {
-        return yield* fatal(`The ERP account ${account} is frozen (${text2}). An ERP administrator must unfreeze it.`)
+      if (/冻结/.test(reason)) {
+        return yield* fatal(`The ERP account ${account} is frozen (${reason}). An ERP administrator must unfreeze it.`)
       }
       if (!failed) {
         return yield* new ZhibangTransientError({
@@ -73,7 +76,7 @@ export const makeSession = (config: ResolvedConfig, transport: Transport): Effec
         })
       }
       return yield* fatal(
-        `The ERP refused the login of account ${account}: ${text2 || "no reason given"}. Check the account and password (ZHIBANG_USER, ZHIBANG_PASSWORD); the sync will not try again in this run.`
+        `The ERP refused the login of account ${account}: ${reason || "no reason given"}. Check the account and password (ZHIBANG_USER, ZHIBANG_PASSWORD); no further login is attempted with them, as each failure brings the ERP's captcha closer.`
       )
     }).pipe(
       Effect.retry({

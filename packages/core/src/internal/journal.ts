@@ -1,44 +1,64 @@
-import type { Chunk, Exit, Scope } from "effect"
-import { Deferred, Effect, Queue } from "effect"
+import { Effect } from "effect"
 import type { JournalEntry, StoreError, SyncStoreService } from "../SyncStore.js"
 
 /**
- * Group commit for the outbox: entries offered while a transaction is being written wait for the next one, so many
- * operations in flight share one commit. A caller resumes only once its entries are committed, so each step is still
- * durable before the next (the mark before the adapter call, the completion before anything depends on it).
+ * Group commit for the outbox: a fiber adds its entries, lets the other fibers in flight add theirs, then the first
+ * to find its entries unwritten writes everything added so far in one transaction. A fiber resumes only once its
+ * entries are committed, so each step is still durable before the next (the mark before the adapter call, the
+ * completion before anything depends on it), while the operations in flight share commits.
  */
 export interface Journal {
   /**
-   * Commits the entries `build` returns. `build` runs synchronously together with the enqueueing, so entries built
-   * from shared in-memory state (a pair's link) reach the store in the order they were built.
+   * Commits the entries `build` returns. `build` runs synchronously with their enqueueing, so entries built from
+   * shared in-memory state (a pair's link) reach the store in the order they were built.
    */
   readonly commit: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
 }
 
-interface Request {
-  readonly entries: ReadonlyArray<JournalEntry>
-  readonly done: Deferred.Deferred<void, StoreError>
-}
+export const make = (store: SyncStoreService): Effect.Effect<Journal> =>
+  Effect.map(Effect.makeSemaphore(1), (writer) => {
+    let pending: Array<JournalEntry> = []
+    let added = 0
+    let committed = 0
+    let failure: StoreError | undefined
 
-const maxBatch = 2048
+    // One writer at a time, so batches reach the store in the order they were formed.
+    const flush = (upTo: number): Effect.Effect<void, StoreError> =>
+      writer.withPermits(1)(
+        Effect.suspend(() => {
+          if (committed >= upTo) return Effect.void
+          if (failure !== undefined) return Effect.fail(failure)
+          const batch = pending
+          const through = added
+          pending = []
+          return store.journal(batch).pipe(
+            Effect.tap(() => {
+              committed = through
+            }),
+            Effect.tapError((error) =>
+              Effect.sync(() => {
+                failure = error
+              })
+            )
+          )
+        })
+      )
 
-export const make = (store: SyncStoreService): Effect.Effect<Journal, never, Scope.Scope> =>
-  Effect.gen(function* () {
-    const queue = yield* Queue.unbounded<Request>()
-    const flush = (batch: Chunk.Chunk<Request>) =>
-      Effect.flatMap(Effect.exit(store.journal(Array.from(batch, (request) => request.entries).flat())), (exit: Exit.Exit<void, StoreError>) =>
-        Effect.forEach(batch, (request) => Deferred.done(request.done, exit), { discard: true })
-      ).pipe(Effect.uninterruptible)
-    // Registered before the writer starts, so it runs after the writer stops: what was offered is still written.
-    yield* Effect.addFinalizer(() => Effect.flatMap(Queue.takeAll(queue), (rest) => (rest.length === 0 ? Effect.void : flush(rest))))
-    yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.takeBetween(queue, 1, maxBatch), flush)))
+    const settled = (mine: number): Effect.Effect<void, StoreError> =>
+      Effect.suspend(() =>
+        committed >= mine ? Effect.void : failure !== undefined ? Effect.fail(failure) : flush(mine)
+      )
+
     return {
       commit: (build) =>
-        Effect.flatMap(Deferred.make<void, StoreError>(), (done) =>
-          Effect.zipRight(
-            Effect.sync(() => queue.unsafeOffer({ entries: build(), done })),
-            Deferred.await(done)
-          )
-        )
+        Effect.suspend(() => {
+          if (failure !== undefined) return Effect.fail(failure)
+          const entries = build()
+          if (entries.length === 0) return Effect.void
+          for (const entry of entries) pending.push(entry)
+          added += entries.length
+          const mine = added
+          return Effect.zipRight(Effect.yieldNow(), settled(mine))
+        })
     }
   })

@@ -31,7 +31,14 @@ export const subject = (
   }
 }
 
-const succeeded = { Create: "created", Update: "updated", Link: "linked", Action: "performed", Skip: "skipped", Conflict: "conflict" } as const
+const succeeded = {
+  Create: "created",
+  Update: "updated",
+  Link: "linked",
+  Action: "performed",
+  Skip: "skipped",
+  Conflict: "conflict"
+} as const
 
 export const done = (runId: RunId, op: Operation, resolvedId?: RecordId): Outcome =>
   new Outcome({ runId, ...subject(op, resolvedId), outcome: succeeded[op._tag], reasons: [] }, true)
@@ -39,9 +46,10 @@ export const done = (runId: RunId, op: Operation, resolvedId?: RecordId): Outcom
 export const notDone = (
   runId: RunId,
   op: Operation,
-  outcome: "failed" | "skipped",
+  outcome: Outcome["outcome"],
   reason: Reason,
   resolvedId?: RecordId
 ): Outcome => new Outcome({ runId, ...subject(op, resolvedId), outcome, reasons: [reason] }, true)
 
-export const reason = (rule: string, message: string, collidingId?: RecordId) => new Reason({ rule, message, collidingId })
+export const reason = (rule: string, message: string, collidingId?: RecordId) =>
+  new Reason({ rule, message, collidingId })

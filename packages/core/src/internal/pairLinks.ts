@@ -73,7 +73,10 @@ export class PairLinks {
     const ids = op.side === "left" ? { leftId: id, rightId: op.sourceId } : { leftId: op.sourceId, rightId: id }
     const planned = this.planned.get(op.side === "left" ? pairKey(op.key, op.sourceId) : pairKey(op.sourceId, op.key))
     if (planned === undefined) return new LinkState({ ...ids, left: op.canonical, right: op.canonical }, true)
-    return new LinkState({ ...planned, ...ids, ...(op.side === "left" ? { leftVersion: undefined } : { rightVersion: undefined }) }, true)
+    return new LinkState(
+      { ...planned, ...ids, ...(op.side === "left" ? { leftVersion: undefined } : { rightVersion: undefined }) },
+      true
+    )
   }
 
   /** The link state of a pair linked by a `Link` operation, given what its updates have done so far. */
@@ -86,7 +89,10 @@ export class PairLinks {
     if (pair.planned === undefined) {
       // Resumed after a crash, the plan's expectations are gone: keep the old baseline and read both sides again,
       // so the next plan sees what each holds now.
-      return new LinkState({ leftId: pair.leftId, rightId: pair.rightId, left: base?.left ?? {}, right: base?.right ?? {} }, true)
+      return new LinkState(
+        { leftId: pair.leftId, rightId: pair.rightId, left: base?.left ?? {}, right: base?.right ?? {} },
+        true
+      )
     }
     const sides = { left: { ...pair.planned.left }, right: { ...pair.planned.right } }
     const versions = { left: pair.planned.leftVersion, right: pair.planned.rightVersion }
@@ -100,13 +106,16 @@ export class PairLinks {
       }
       versions[source] = undefined
     }
-    return new LinkState({
-      leftId: pair.leftId,
-      rightId: pair.rightId,
-      left: sides.left,
-      right: sides.right,
-      leftVersion: versions.left,
-      rightVersion: versions.right
-    }, true)
+    return new LinkState(
+      {
+        leftId: pair.leftId,
+        rightId: pair.rightId,
+        left: sides.left,
+        right: sides.right,
+        leftVersion: versions.left,
+        rightVersion: versions.right
+      },
+      true
+    )
   }
 }

@@ -47,10 +47,7 @@ export const operations = sqliteTable(
     lastError: text("last_error"),
     updatedAt: integer("updated_at").notNull()
   },
-  (t) => [
-    index("operations_run").on(t.runId, t.seq),
-    index("operations_state").on(t.state)
-  ]
+  (t) => [index("operations_run").on(t.runId, t.seq), index("operations_state").on(t.state)]
 )
 
 export const outcomes = sqliteTable(

@@ -1,8 +1,9 @@
+import type Database from "better-sqlite3"
 import { asc, eq, sql } from "drizzle-orm"
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
-import { links, operations, outcomes } from "./schema.js"
+import { operations, outcomes } from "./schema.js"
 
-export type Db = BetterSQLite3Database
+export type Db = BetterSQLite3Database & { readonly $client: Database.Database }
 
 // The outbox's hot path runs a handful of statements per operation: built and prepared once per connection, they
 // cost a fraction of building each query anew.
@@ -10,12 +11,12 @@ export type Db = BetterSQLite3Database
 const p = (name: string) => sql.placeholder(name)
 
 const make = (db: Db) => ({
-  stateOf: db
-    .select({ state: operations.state })
-    .from(operations)
-    .where(eq(operations.key, p("key")))
-    .prepare(),
-  insertOperation: db
+  /**
+   * Records an operation of a new run: a new key is inserted; a key recorded before but not settled moves to this
+   * run (an `attempted` one keeps its state and provisional id, so the dispatcher still asks whether it landed); a
+   * settled one is left as it is.
+   */
+  enqueue: db
     .insert(operations)
     .values({
       key: p("key"),
@@ -26,19 +27,19 @@ const make = (db: Db) => ({
       attempts: 0,
       updatedAt: p("now")
     })
-    .prepare(),
-  adoptOperation: db
-    .update(operations)
-    .set({
-      runId: sql`${p("runId")}`,
-      seq: sql`${p("seq")}`,
-      operation: sql`${p("operation")}`,
-      state: sql`${p("state")}`,
-      attempts: 0,
-      lastError: null,
-      updatedAt: sql`${p("now")}`
+    .onConflictDoUpdate({
+      target: operations.key,
+      set: {
+        runId: sql`excluded.run_id`,
+        seq: sql`excluded.seq`,
+        operation: sql`excluded.operation`,
+        state: sql`case when ${operations.state} = 'attempted' then 'attempted' else 'pending' end`,
+        attempts: 0,
+        lastError: null,
+        updatedAt: sql`excluded.updated_at`
+      },
+      setWhere: sql`${operations.state} not in ('done', 'parked', 'rolledBack')`
     })
-    .where(eq(operations.key, p("key")))
     .prepare(),
   operationsOfRun: db
     .select()
@@ -90,25 +91,18 @@ const make = (db: Db) => ({
       reasons: p("reasons")
     })
     .prepare(),
-  deleteLinkOfLeft: db
-    .delete(links)
-    .where(eq(links.leftId, p("id")))
-    .prepare(),
-  deleteLinkOfRight: db
-    .delete(links)
-    .where(eq(links.rightId, p("id")))
-    .prepare(),
-  insertLink: db
-    .insert(links)
-    .values({
-      leftId: p("leftId"),
-      rightId: p("rightId"),
-      left: p("left"),
-      right: p("right"),
-      leftVersion: p("leftVersion"),
-      rightVersion: p("rightVersion")
-    })
-    .prepare()
+  // A record is linked to at most one record of the other side: REPLACE drops any link of either record first.
+  // drizzle has no INSERT OR REPLACE, hence plain SQL over the same table.
+  saveLink: db.$client.prepare<{
+    leftId: string
+    rightId: string
+    left: string
+    right: string
+    leftVersion: string | null
+    rightVersion: string | null
+  }>(
+    "insert or replace into links (left_id, right_id, left, right, left_version, right_version) values (:leftId, :rightId, :left, :right, :leftVersion, :rightVersion)"
+  )
 })
 
 const cache = new WeakMap<Db, ReturnType<typeof make>>()

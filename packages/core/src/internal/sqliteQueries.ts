@@ -5,18 +5,18 @@ import type { Operation } from "../Plan.js"
 import type {
   Completion,
   Counts,
+  JournalEntry,
   Outcome,
   Run,
   StartRun,
   StoredConflict,
-  StoredOperation,
-  JournalEntry
+  StoredOperation
 } from "../SyncStore.js"
+import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
+import type { Db } from "./sqlitePrepared.js"
 import { prepared } from "./sqlitePrepared.js"
 import * as rows from "./storeRows.js"
 import { RowError } from "./storeRows.js"
-import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
-import type { Db } from "./sqlitePrepared.js"
 
 export type { Db } from "./sqlitePrepared.js"
 
@@ -24,7 +24,16 @@ export type { Db } from "./sqlitePrepared.js"
 // what it throws into a StoreError.
 
 const settled = ["done", "parked", "rolledBack"] as const
-const zeroCounts: Counts = { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, conflicts: 0, actions: 0, failed: 0 }
+const zeroCounts: Counts = {
+  created: 0,
+  updated: 0,
+  linked: 0,
+  unchanged: 0,
+  skipped: 0,
+  conflicts: 0,
+  actions: 0,
+  failed: 0
+}
 
 /** SQLite allows a bounded number of parameters per statement. */
 const chunks = <A>(items: ReadonlyArray<A>, size = 500): Array<ReadonlyArray<A>> => {
@@ -45,13 +54,8 @@ export const linkOf = (db: Db, side: Side, id: RecordId): LinkState | undefined 
 }
 
 export const saveLinks = (db: Db, states: ReadonlyArray<LinkState>): void => {
-  const statements = prepared(db)
-  for (const link of states) {
-    // A record is linked to at most one record of the other side: a new link replaces any link of either record.
-    statements.deleteLinkOfLeft.run({ id: link.leftId })
-    statements.deleteLinkOfRight.run({ id: link.rightId })
-    statements.insertLink.run(rows.linkToRow(link))
-  }
+  const { saveLink } = prepared(db)
+  for (const link of states) saveLink.run(rows.linkToRow(link))
 }
 
 export const removeLink = (db: Db, leftId: RecordId, rightId: RecordId): void => {
@@ -75,16 +79,9 @@ export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<
     })
     .returning({ id: runs.id })
     .get()
-  const statements = prepared(db)
+  const { enqueue } = prepared(db)
   ops.forEach((operation, seq) => {
-    const existing = statements.stateOf.get({ key: operation.key })
-    const values = { key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now }
-    if (existing === undefined) statements.insertOperation.run(values)
-    else if (!(settled as ReadonlyArray<string>).includes(existing.state)) {
-      // Planned again after it failed or went stale: it moves to this run. An `attempted` one keeps its state and
-      // provisional id, so the dispatcher still asks whether the earlier attempt landed.
-      statements.adoptOperation.run({ ...values, state: existing.state === "attempted" ? "attempted" : "pending" })
-    }
+    enqueue.run({ key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now })
   })
   return rows.toRunId(id)
 }
@@ -95,7 +92,14 @@ const runRow = (id: RunId): number => {
   return row
 }
 
-export const finishRun = (db: Db, now: number, id: RunId, status: Run["status"], counts: Counts, error?: string): void => {
+export const finishRun = (
+  db: Db,
+  now: number,
+  id: RunId,
+  status: Run["status"],
+  counts: Counts,
+  error?: string
+): void => {
   const result = db
     .update(runs)
     .set({ status, counts: rows.encodeCounts(counts), error: error ?? null, finishedAt: now })
@@ -161,17 +165,23 @@ export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
   const statements = prepared(db)
   switch (entry._tag) {
     case "Attempted":
-      return changed(statements.attempted.run({ key: entry.key, now }), entry.key)
+      changed(statements.attempted.run({ key: entry.key, now }), entry.key)
+      break
     case "Provisional":
-      return changed(statements.provisional.run({ key: entry.key, now, provisionalId: entry.provisionalId }), entry.key)
+      changed(statements.provisional.run({ key: entry.key, now, provisionalId: entry.provisionalId }), entry.key)
+      break
     case "Completed":
-      return complete(db, now, entry.key, entry.result)
+      complete(db, now, entry.key, entry.result)
+      break
     case "Failed":
-      return changed(statements.failed.run({ key: entry.key, now, state: entry.state, error: entry.error }), entry.key)
+      changed(statements.failed.run({ key: entry.key, now, state: entry.state, error: entry.error }), entry.key)
+      break
     case "Outcome":
-      return recordOutcomes(db, [entry.outcome])
+      recordOutcomes(db, [entry.outcome])
+      break
     case "Links":
-      return saveLinks(db, entry.links)
+      saveLinks(db, entry.links)
+      break
   }
 }
 
@@ -206,7 +216,13 @@ export const runOutcomes = (db: Db, runId: RunId): Array<Outcome> => {
 }
 
 export const openConflicts = (db: Db): Array<StoredConflict> =>
-  db.select().from(conflicts).where(isNull(conflicts.resolution)).orderBy(asc(conflicts.createdAt)).all().map(rows.conflictFromRow)
+  db
+    .select()
+    .from(conflicts)
+    .where(isNull(conflicts.resolution))
+    .orderBy(asc(conflicts.createdAt))
+    .all()
+    .map(rows.conflictFromRow)
 
 export const saveConflict = (db: Db, conflict: StoredConflict): void => {
   const values = rows.encodeConflictValues({ left: conflict.left, right: conflict.right, baseline: conflict.baseline })
@@ -239,7 +255,9 @@ export const resolveConflict = (db: Db, id: string, take: "left" | "right"): Sto
   const link = linkOf(db, "left", conflict.leftId)
   if (link !== undefined && link.rightId === conflict.rightId) {
     const losing: Fields =
-      take === "left" ? { ...link.right, [conflict.field]: conflict.right } : { ...link.left, [conflict.field]: conflict.left }
+      take === "left"
+        ? { ...link.right, [conflict.field]: conflict.right }
+        : { ...link.left, [conflict.field]: conflict.left }
     saveLinks(db, [
       new LinkState({
         leftId: link.leftId,

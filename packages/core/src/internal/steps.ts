@@ -9,7 +9,7 @@ import * as O from "./opOutcome.js"
 
 // The dispatcher's decisions, apart from its plumbing: what each failure means for the operation and its record.
 
-export interface FailedStep {
+interface FailedStep {
   readonly state: "pending" | "rejected" | "parked"
   readonly error: string
   /** Absent for a fatal error: the operation is left for the next run, it has no outcome yet. */
@@ -43,9 +43,9 @@ export const classify = (error: AdapterError, stored: StoredOperation, maxAttemp
 
 type Step = readonly [() => ReadonlyArray<JournalEntry>, Outcome]
 
-const finish = (op: Operation, state: FailedStep["state"], error: string): (() => ReadonlyArray<JournalEntry>) => () => [
-  { _tag: "Failed", key: op.key, state, error }
-]
+const finish =
+  (op: Operation, state: FailedStep["state"], error: string): (() => ReadonlyArray<JournalEntry>) =>
+  () => [{ _tag: "Failed", key: op.key, state, error }]
 
 /** A stored operation that already used up its attempts (a crash loop on it, say): parked without another try. */
 export const exhausted = (runId: RunId, op: Operation, stored: StoredOperation): Step => {
@@ -84,7 +84,9 @@ export const resolveTarget = (
 
 /** `reserve` cannot fail in its signature: a store failure inside it travels as a defect and is a StoreError again here. */
 export const catchStoreDefect = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreError, R> =>
-  Effect.catchSomeDefect(effect, (defect) => (defect instanceof StoreError ? Option.some(Effect.fail(defect)) : Option.none()))
+  Effect.catchSomeDefect(effect, (defect) =>
+    defect instanceof StoreError ? Option.some(Effect.fail(defect)) : Option.none()
+  )
 
 /** `f` over `items`, at most `n` at a time, on `n` long-lived fibers rather than a fiber per item. */
 export const forEachPooled = <A, E, R>(
@@ -97,5 +99,8 @@ export const forEachPooled = <A, E, R>(
     const item = items[next++]
     return item === undefined ? Effect.void : Effect.zipRight(f(item), worker)
   })
-  return Effect.forEach(Array.from({ length: Math.min(n, items.length) }), () => worker, { concurrency: "unbounded", discard: true })
+  return Effect.forEach(Array.from({ length: Math.min(n, items.length) }), () => worker, {
+    concurrency: "unbounded",
+    discard: true
+  })
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest"
 import { company, createCustomer, type Json, listPage, login, makeMock, v1 } from "../helpers.js"
 
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 100)
+// each run drives the whole app: allow the time a soak run (many runs) needs
+const propTimeout = Math.max(5_000, runs * 50)
 
 const list = (mock: ReturnType<typeof makeMock>, session: string, filters: Record<string, string | number> = {}) =>
   v1(mock, listPage, session, "refresh", filters)
@@ -201,6 +203,7 @@ describe("customer list (list.asp, refresh)", () => {
       const expected = mock.control.customers().map((customer) => customer.ord)
       expect(seen.length).toBe(customers)
       expect([...seen].sort((a, b) => a - b)).toEqual(expected)
-    }
+    },
+    propTimeout
   )
 })

@@ -41,7 +41,7 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
     return Effect.fail(rejected(`intsort must be 1 (company) or 2 (person), not '${value}'`, "intsort"))
   }
 
-  /** The customer the ERP names in a duplicate refusal, when a list filter can find it cheaply. */
+  /** The customer a duplicate refusal is about, when a list filter finds it cheaply (there is no mobile filter). */
   const colliding = (field: string | undefined, fields: Fields) => {
     const value = comparable(fields[field ?? ""])
     const filter: Readonly<Record<string, string>> | undefined =
@@ -57,7 +57,8 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
       field === "khid"
         ? client.customerDetail(Number(row.ord)).pipe(Effect.map(Option.exists((d) => d.fields.khid === value)))
         : Effect.succeed(row[field] === value)
-    return findExact(client, pageSize, filter, exact).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+    // best effort: one page of candidates, and a failed lookup leaves the collision without the other's id
+    return findExact(client, pageSize, filter, exact, pageSize).pipe(Effect.orElseSucceed(() => Option.none<string>()))
   }
 
   /** The client's error as the core's; a duplicate refusal names the customer it collides with when it can. */

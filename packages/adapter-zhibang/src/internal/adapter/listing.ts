@@ -11,8 +11,9 @@ export type OrdRow = Row & { readonly ord: string }
 
 /**
  * Every customer exactly once, by ascending `ord`: new customers land on the last page while the list is read, and a
- * row that shifts onto a later page is seen again and skipped. Fewer customers than the ERP counted means rows
- * shifted the other way (a deletion meanwhile): the listing fails rather than look complete.
+ * row that shifts onto a later page (an installation that ignores the sort) is seen again and skipped. Fewer
+ * customers than the ERP counted at the start means rows shifted the other way (a deletion meanwhile): the listing
+ * fails rather than look complete.
  */
 export const listAll = (
   client: ZhibangClientService,
@@ -21,9 +22,13 @@ export const listAll = (
 ): Stream.Stream<OrdRow, ZhibangError> =>
   Stream.suspend(() => {
     const seen = new Set<string>()
+    // the count when the listing began: customers added meanwhile may be missed (the next run lists them), fewer
+    // seen than were there at the start means rows shifted under the pages
+    let counted: number | null = null
     return Stream.paginateChunkEffect(1, (pageIndex: number) =>
       client.listCustomers({ pageIndex, pageSize, sort: "ord", filters }).pipe(
         Effect.flatMap((page): Effect.Effect<readonly [Chunk.Chunk<OrdRow>, Option.Option<number>], ZhibangError> => {
+          if (pageIndex === 1) counted = page.recordCount
           const rows: Array<OrdRow> = []
           for (const [index, row] of page.rows.entries()) {
             const ord = row.ord?.trim()
@@ -34,11 +39,11 @@ export const listAll = (
           }
           if (hasMore(page, pageSize, seen.size))
             return Effect.succeed([Chunk.fromIterable(rows), Option.some(pageIndex + 1)] as const)
-          if (page.recordCount !== null && seen.size < page.recordCount) {
+          if (counted !== null && seen.size < counted) {
             return Effect.fail(
               new ZhibangTransientError({
                 operation: "list customers",
-                message: `the customer list changed while it was read (${seen.size} of ${page.recordCount} customers seen); the next run reads it again`,
+                message: `the customer list changed while it was read (${seen.size} of ${counted} customers seen); the next run reads it again`,
                 uncertain: false
               })
             )
@@ -68,17 +73,20 @@ export const toEntry = (row: OrdRow): ListEntry =>
   new ListEntry({ id: RecordId.make(row.ord), version: versionOf(row) })
 
 /**
- * Customers whose `field` is exactly `value`, through a list filter (fuzzy: `khid=WX12` also matches `WX123`) and
- * an exact check on each candidate, with `exact` reading what the row does not show.
+ * The first customer a list filter (fuzzy: `khid=WX12` also matches `WX123`) finds that passes `exact`, which may read
+ * what the row does not show; `limit` bounds the rows looked at.
  */
 export const findExact = <E>(
   client: ZhibangClientService,
   pageSize: number,
   filter: Readonly<Record<string, string>>,
-  exact: (row: OrdRow) => Effect.Effect<boolean, E>
-): Effect.Effect<Option.Option<string>, ZhibangError | E> =>
-  listAll(client, pageSize, filter).pipe(
+  exact: (row: OrdRow) => Effect.Effect<boolean, E>,
+  limit?: number
+): Effect.Effect<Option.Option<string>, ZhibangError | E> => {
+  const candidates = listAll(client, pageSize, filter)
+  return (limit === undefined ? candidates : Stream.take(candidates, limit)).pipe(
     Stream.filterEffect(exact),
     Stream.runHead,
     Effect.map(Option.map((row) => row.ord))
   )
+}

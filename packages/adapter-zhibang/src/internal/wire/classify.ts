@@ -1,4 +1,5 @@
 import { Data } from "effect"
+import type { RejectionReason } from "../../ZhibangError.js"
 import { fieldOfCaption } from "../fields.js"
 import type { Body, Envelope } from "./answer.js"
 
@@ -6,7 +7,6 @@ import type { Body, Envelope } from "./answer.js"
  * What an answer means, before any policy: the client turns these into its errors. Texts are the ERP's own; the
  * patterns come from the vendor's server code (spec §2, §3).
  */
-export type RejectionReason = "duplicate" | "required" | "tooLong" | "invalid" | "protected" | "deleted"
 
 export type Verdict = Data.TaggedEnum<{
   /** The call went through; the body is what the page answered. */
@@ -15,7 +15,7 @@ export type Verdict = Data.TaggedEnum<{
   SessionLost: { readonly text: string }
   /** A save refused by a business rule, with the field it names when it names one. */
   Rejected: { readonly reason: RejectionReason; readonly text: string; readonly field: string | undefined }
-  /** The ERP failed on its side (crash envelope, `服务器异常`): nothing was done, try later. */
+  /** The ERP failed on its side (crash envelope, `服务器异常`): try later (after a write, look whether it landed). */
   Failed: { readonly text: string }
   /** An answer whose meaning is unknown: a write may or may not have happened. */
   Unclear: { readonly text: string }
@@ -78,7 +78,9 @@ export const classifySaveText = (text: string, learned: ReadonlyMap<string, stri
   match = /^(.+?)(?:的?长度)?(?:不能|不得)?(?:超过|超出|大于|过长|最多)/.exec(trimmed)
   if (match) return rejection("tooLong", trimmed, match[1], learned)
   if (/已被保护/.test(trimmed)) return rejection("protected", trimmed, undefined, learned)
-  if (/已被删除|不存在/.test(trimmed)) return rejection("deleted", trimmed, undefined, learned)
+  if (/已被删除/.test(trimmed)) return rejection("deleted", trimmed, undefined, learned)
+  match = /^(.+?)【.*】不存在/.exec(trimmed)
+  if (match) return rejection("invalid", trimmed, match[1], learned)
   match = /^(.+?)(?:的值.*)?(?:无效|不是有效|必须是|格式不正确|不正确)/.exec(trimmed)
   if (match) return rejection("invalid", trimmed, match[1], learned)
   return Verdict.Unclear({ text: trimmed === "" ? "(empty message)" : trimmed })

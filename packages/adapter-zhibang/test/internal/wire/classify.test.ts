@@ -81,6 +81,11 @@ describe("classifySaveText (spec §2: status 0 either way, the text tells)", () 
     expect(classifySaveText("添加时间不是有效的日期！")).toMatchObject({ reason: "invalid", field: "date1" })
     expect(classifySaveText("客户名称【某公司】已被保护！")).toMatchObject({ reason: "protected" })
     expect(classifySaveText("抱歉，您访问的单据已被删除！")).toMatchObject({ reason: "deleted" })
+    expect(classifySaveText("客户来源【999】不存在！")).toMatchObject({ reason: "invalid", field: "ly" })
+    expect(classifySaveText("联系人手机格式不正确，需为11位有效手机号码！")).toMatchObject({
+      reason: "invalid",
+      field: "mobile"
+    })
   })
 
   it("reads a server exception as a failure, a session text as a lost session, a permission text as fatal", () => {

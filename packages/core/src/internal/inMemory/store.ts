@@ -1,6 +1,6 @@
 import { Chunk, HashMap, HashSet, Option } from "effect"
 import type { RecordOutcome, SideEvent } from "../../Adapter.js"
-import type { FieldValue, Fields, RecordId } from "../../Domain.js"
+import type { Fields, FieldValue, RecordId } from "../../Domain.js"
 import { SideRecord } from "../../Domain.js"
 
 /** A record as the in-memory side keeps it, with what a real system would keep beside it. */
@@ -18,8 +18,19 @@ export interface Stored {
 export type WriteCall =
   | { readonly _tag: "Create"; readonly key: string; readonly id: RecordId; readonly fields: Fields }
   | { readonly _tag: "Update"; readonly key: string; readonly id: RecordId; readonly changes: Fields }
-  | { readonly _tag: "Compensate"; readonly key: string; readonly id: RecordId; readonly result: "Deleted" | "Withdrawn" }
-  | { readonly _tag: "Perform"; readonly key: string; readonly id: RecordId; readonly kind: string; readonly payload: Fields }
+  | {
+      readonly _tag: "Compensate"
+      readonly key: string
+      readonly id: RecordId
+      readonly result: "Deleted" | "Withdrawn"
+    }
+  | {
+      readonly _tag: "Perform"
+      readonly key: string
+      readonly id: RecordId
+      readonly kind: string
+      readonly payload: Fields
+    }
 
 export interface State {
   readonly records: HashMap.HashMap<RecordId, Stored>
@@ -81,7 +92,15 @@ export const putRecord = (
   const previous = HashMap.get(state.records, id)
   const record = new SideRecord({ id, fields, version: `v${seq}`, updatedAt: now })
   const stored: Stored = Option.match(previous, {
-    onNone: () => ({ record, seq, order: seq, key: Option.none(), provisionalId: Option.none(), withdrawn: false, ...extra }),
+    onNone: () => ({
+      record,
+      seq,
+      order: seq,
+      key: Option.none(),
+      provisionalId: Option.none(),
+      withdrawn: false,
+      ...extra
+    }),
     onSome: (old) => ({ ...old, record, seq, ...extra })
   })
   return [record, { ...state, seq, records: HashMap.set(state.records, id, stored) }]
@@ -93,7 +112,10 @@ export const removeRecord = (state: State, id: RecordId): State => ({
   records: HashMap.remove(state.records, id)
 })
 
-export const logWrite = (state: State, write: WriteCall): State => ({ ...state, writes: Chunk.append(state.writes, write) })
+export const logWrite = (state: State, write: WriteCall): State => ({
+  ...state,
+  writes: Chunk.append(state.writes, write)
+})
 
 /** The record other than `self` that already holds the (trimmed, non-empty) value of one of the `unique` fields. */
 export const findUniqueHolder = (

@@ -1,4 +1,4 @@
-import type { FieldValue, Fields, IdempotencyKey, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
+import type { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
 import type { FieldMapping } from "../../Mapping.js"
 import { readField, writableField } from "../../Mapping.js"
 import type { Operation, PlanInput } from "../../Plan.js"
@@ -51,7 +51,12 @@ export class PlanContext {
   private readonly canonicalCache: BySide<Map<RecordId, Fields>> = bySide(() => new Map())
   readonly unique: BySide<UniqueIndex>
   private links: BySide<Map<RecordId, LinkState>> | undefined
-  private readonly emitted: Array<{ readonly side: Side; readonly id: string; readonly seq: number; readonly op: Operation }> = []
+  private readonly emitted: Array<{
+    readonly side: Side
+    readonly id: string
+    readonly seq: number
+    readonly op: Operation
+  }> = []
 
   constructor(readonly input: PlanInput) {
     this.mappings = input.policy.mappings.map((mapping) => ({
@@ -76,7 +81,8 @@ export class PlanContext {
       links.left.set(link.leftId, link)
       links.right.set(link.rightId, link)
     }
-    return (this.links = links)
+    this.links = links
+    return links
   }
 
   /** Whether a pair neither side changed still has a fill-in to do (one side empty, the other not). */

@@ -1,12 +1,13 @@
 import type { SideEvent } from "../../Adapter.js"
-import { otherSide } from "../../Domain.js"
 import type { RecordId, Side } from "../../Domain.js"
+import { otherSide } from "../../Domain.js"
 import { Action } from "../../Plan.js"
 import type { PlanContext } from "./context.js"
 import { keys } from "./context.js"
 import { compareIds } from "./order.js"
 
-const byRecordThenKey = (a: SideEvent, b: SideEvent) => compareIds(a.id, b.id) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+const byRecordThenKey = (a: SideEvent, b: SideEvent) =>
+  compareIds(a.id, b.id) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
 
 /** The record on `target` an event about `id` of the other side lands on, if the two are (or are becoming) linked. */
 const targetOf = (ctx: PlanContext, side: Side, id: RecordId): Action["target"] | undefined => {
@@ -32,7 +33,11 @@ export const planEvents = (ctx: PlanContext): void => {
         continue
       }
       const key = keys.action(target, event.key)
-      ctx.emit(side, event.id, new Action({ key, side: target, target: found, kind: event.kind, payload: event.payload }, true))
+      ctx.emit(
+        side,
+        event.id,
+        new Action({ key, side: target, target: found, kind: event.kind, payload: event.payload }, true)
+      )
     }
   }
 }

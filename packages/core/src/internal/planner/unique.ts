@@ -40,9 +40,9 @@ export class UniqueIndex {
   }
 
   claim(field: string, value: FieldValue, holder: Holder): void {
-    let byValue = this.claims.get(field)
-    if (byValue === undefined) this.claims.set(field, (byValue = new Map()))
+    const byValue = this.claims.get(field) ?? new Map<FieldValue, Holder>()
     byValue.set(value, holder)
+    this.claims.set(field, byValue)
   }
 
   /** Built on first use: most runs write no unique field, and building it touches every link. */
@@ -66,6 +66,7 @@ export class UniqueIndex {
         if (!this.records.has(id)) add(id, link[this.side][info.name])
       }
     }
-    return (this.index = index)
+    this.index = index
+    return index
   }
 }

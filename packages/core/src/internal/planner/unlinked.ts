@@ -1,11 +1,12 @@
 import type { Fields, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
 import { otherSide } from "../../Domain.js"
-import { Action, Create, Link } from "../../Plan.js"
 import type { Reason } from "../../Plan.js"
+import { Action, Create, Link } from "../../Plan.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
 import { compareIds } from "./order.js"
-import { linkState, Pair, reconcilePair } from "./pair.js"
+import { linkState, reconcilePair } from "./pair.js"
+import { Pair } from "./pairPlan.js"
 
 const byId = (a: SideRecord, b: SideRecord) => compareIds(a.id, b.id)
 
@@ -33,7 +34,10 @@ const matchOf = (
   side: Side,
   record: SideRecord,
   index: { readonly left: Map<string, Array<RecordId>>; readonly right: Map<string, Array<RecordId>> }
-): { readonly _tag: "None" } | { readonly _tag: "Match"; readonly otherId: RecordId } | { readonly _tag: "Skip"; readonly reason: Reason } => {
+):
+  | { readonly _tag: "None" }
+  | { readonly _tag: "Match"; readonly otherId: RecordId }
+  | { readonly _tag: "Skip"; readonly reason: Reason } => {
   const key = ctx.input.policy.naturalKey[side](record)
   const other = otherSide(side)
   const theirs = key === null ? undefined : index[other].get(key)
@@ -56,7 +60,10 @@ const matchOf = (
 const linkPair = (ctx: PlanContext, left: SideRecord, right: SideRecord): LinkState | undefined => {
   const key = keys.link(left.id, right.id)
   if (ctx.settled(key)) {
-    const reason = ctx.reason("linkUndone", `an earlier link of left ${left.id} and right ${right.id} is recorded and was undone; they are left apart`)
+    const reason = ctx.reason(
+      "linkUndone",
+      `an earlier link of left ${left.id} and right ${right.id} is recorded and was undone; they are left apart`
+    )
     ctx.skip("left", left.id, [reason])
     ctx.skip("right", right.id, [reason])
     return undefined
@@ -107,21 +114,44 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     targetCanonical[info.name] = value
     if (value !== null) fields[info.writable[target]!] = value
     if (value !== null && unique.includes(info.name)) {
-      ctx.unique[target].claim(info.name, value, { description: `the record planned for creation on ${target} from ${side} record ${record.id}` })
+      ctx.unique[target].claim(info.name, value, {
+        description: `the record planned for creation on ${target} from ${side} record ${record.id}`
+      })
     }
   }
-  ctx.emit(side, record.id, new Create({ key, side: target, sourceId: record.id, fields, canonical: targetCanonical }, true))
+  ctx.emit(
+    side,
+    record.id,
+    new Create({ key, side: target, sourceId: record.id, fields, canonical: targetCanonical }, true)
+  )
   ctx.created[target].add(record.id)
   const following = ctx.input.policy.afterCreate?.[target === "right" ? "toRight" : "toLeft"]?.(record, canonical) ?? []
   following.forEach((action, index) => {
     const actionKey = keys.afterCreate(target, record.id, index, action.kind)
-    const op = new Action({ key: actionKey, side: target, target: { _tag: "CreatedFrom", sourceId: record.id }, kind: action.kind, payload: action.payload }, true)
+    const op = new Action(
+      {
+        key: actionKey,
+        side: target,
+        target: { _tag: "CreatedFrom", sourceId: record.id },
+        kind: action.kind,
+        payload: action.payload
+      },
+      true
+    )
     ctx.emit(side, record.id, op)
   })
   // The created record's id is known only once the create is done: its key stands for it until then.
-  const ids = side === "left" ? { leftId: record.id, rightId: key as string as RecordId } : { leftId: key as string as RecordId, rightId: record.id }
-  const baseline = side === "left" ? { left: canonical, right: targetCanonical } : { left: targetCanonical, right: canonical }
-  return linkState(ids, baseline, side === "left" ? { left: record.version, right: undefined } : { left: undefined, right: record.version })
+  const ids =
+    side === "left"
+      ? { leftId: record.id, rightId: key as string as RecordId }
+      : { leftId: key as string as RecordId, rightId: record.id }
+  const baseline =
+    side === "left" ? { left: canonical, right: targetCanonical } : { left: targetCanonical, right: canonical }
+  return linkState(
+    ids,
+    baseline,
+    side === "left" ? { left: record.version, right: undefined } : { left: undefined, right: record.version }
+  )
 }
 
 /** Matches, links or creates every unlinked record read this run; returns the link states this adds. */

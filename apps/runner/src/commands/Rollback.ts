@@ -1,0 +1,54 @@
+import { Args, Command, Options } from "@effect/cli"
+import type { RunId } from "@tongbu/core"
+import { Rollback } from "@tongbu/core"
+import { Data, Effect, Option } from "effect"
+import * as Environment from "../Environment.js"
+import { common, handle, output } from "../Handler.js"
+import * as Metrics from "../Metrics.js"
+import { itemJson, itemsTable } from "../Report.js"
+import { leased } from "./Sync.js"
+
+/** The rollback stopped before it finished; what it did is in its report. */
+export class RollbackFailed extends Data.TaggedError("RollbackFailed")<{ readonly message: string }> {}
+
+const reportJson = (report: Rollback.RollbackReport) => ({
+  runId: Option.getOrNull(report.runId),
+  target: report.target,
+  status: report.status,
+  dryRun: report.dryRun,
+  counts: report.counts,
+  error: Option.getOrNull(report.error),
+  items: report.items.map(itemJson)
+})
+
+const notRestored = (report: Rollback.RollbackReport) => report.items.filter((item) => item.outcome !== "rolledBack")
+
+const reportText = (report: Rollback.RollbackReport) => {
+  const undone = report.items.filter((item) => item.outcome === "rolledBack").length
+  const kept = notRestored(report)
+  const title = report.dryRun
+    ? `Rolling back run ${report.target} would undo ${undone} operation(s); ${kept.length} cannot be restored:`
+    : `Rollback ${Option.getOrElse(report.runId, () => "")} of run ${report.target}: ${report.status}; ${undone} undone, ${kept.length} not restored:`
+  return [title, "", itemsTable(report.items), ...Option.match(report.error, { onNone: () => [], onSome: (e) => ["", `Stopped: ${e}`] })].join("\n")
+}
+
+const runId = Args.text({ name: "run-id" }).pipe(Args.withDescription("the sync run to roll back, as `tongbu runs` lists it"))
+const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("only show what would be undone and what cannot be"))
+
+/** `tongbu rollback <run-id> [--dry-run]`: shows the rollback, then (without --dry-run) performs it. */
+export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (o) =>
+  handle(o, (settings) =>
+    Effect.gen(function* () {
+      const target = o.runId as RunId
+      const preview = yield* Rollback.run(target, { dryRun: true })
+      if (o.dryRun) return yield* output(o, () => reportJson(preview), () => reportText(preview))
+      if (!o.json) yield* output(o, () => null, () => `${reportText(preview)}\n\nPerforming it now…\n`)
+      const report = yield* leased(settings)(Rollback.run(target, { dryRun: false }))
+      yield* Metrics.recordRun("rollback", report.status, report.items)
+      yield* output(o, () => reportJson(report), () => reportText(report))
+      if (report.status === "failed") {
+        return yield* new RollbackFailed({ message: `the rollback stopped: ${Option.getOrElse(report.error, () => "see above")}; run it again to finish` })
+      }
+    }).pipe(Effect.provide(Environment.sync(settings)))
+  )
+).pipe(Command.withDescription("Undo a sync run: restore what it changed where nobody changed it since, report what cannot be restored"))

@@ -1,0 +1,59 @@
+/**
+ * Behaviours of other packages the suite found to break an invariant, each exempted as narrowly as it can be so that
+ * the suite stays a gate for everything else. Each names its owner and its reproduction in `known-issues.test.ts`
+ * (skipped until fixed). When one is fixed: delete its exemption here and un-skip its reproduction.
+ */
+import type { FieldValue, LinkState, Operation } from "@tongbu/core"
+import type { Row, Snapshot } from "./snapshot.js"
+
+export interface Deviations {
+  /** A linked pair may disagree on `field` this way after a fault-free sync (`row`: the hub row as stored). */
+  readonly disagreement: (field: string, link: LinkState, hub: FieldValue, erp: FieldValue, row: Row) => boolean
+  /** One more sync may still plan `op` after a fault-free sync that started from `before`. */
+  readonly nextPlan: (op: Operation, before: Snapshot) => boolean
+}
+
+export const knownIssues = {
+  /**
+   * The hub's `acknowledge` writes `erp_customer_code = "WX" + hub id` on every hub row it marks created or linked,
+   * also on a row the sync pulled from an ERP customer that has no khid: the hub then shows a customer code the ERP
+   * does not have (sync-rules §4: khid → erp_customer_code), and the pair disagrees on erpCode forever.
+   */
+  ackInventsErpCode: "packages/adapter-wechat-hub src/internal/acknowledge.ts",
+  /**
+   * The hub emits follow-up events only for rows with `erp_customer_id` set, which `acknowledge` sets at the end of
+   * the run that linked the customer: its conversations reach the ERP one run later, so a fault-free sync is not a
+   * fixpoint (the core would plan them in the same run, against the record being created).
+   */
+  followUpsOneRunLate: "packages/adapter-wechat-hub src/internal/queries.ts (eventPage)",
+  /**
+   * The policy's ERP mirrors (erpSource, erpValue, erpCategory, erpFollowLevel) read an empty hub column as the value a
+   * push from the hub would have given the ERP (`implied`), also on a row pulled from an ERP customer that has no such
+   * value: the pair disagrees, and should the ERP later be given exactly that value, it never reaches the hub.
+   */
+  impliedMirrorOnPulledRows: "apps/runner src/HubErpPolicy.ts (mirror, implied)"
+} as const
+
+const mirrorColumns: Record<string, string> = {
+  erpSource: "erp_source",
+  erpValue: "erp_value_assessment",
+  erpCategory: "erp_customer_category",
+  erpFollowLevel: "erp_follow_level"
+}
+
+const blank = (value: unknown) => value === null || value === undefined || (typeof value === "string" && value.trim() === "")
+
+export const deviations: Deviations = {
+  disagreement: (field, link, hub, erp, row) =>
+    (field === "erpCode" && erp === null && hub === `WX${link.leftId}`) ||
+    (field in mirrorColumns && erp === null && blank(row[mirrorColumns[field]!])),
+  nextPlan: (op, before) =>
+    op._tag === "Action" &&
+    op.kind === "followUp" &&
+    op.side === "right" &&
+    op.target._tag === "Id" &&
+    !before.store.links.some((link) => link.rightId === (op.target as { readonly id: string }).id)
+}
+
+/** No exemption at all: what the suite checks once every known issue is fixed. */
+export const strict: Deviations = { disagreement: () => false, nextPlan: () => false }

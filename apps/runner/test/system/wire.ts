@@ -1,0 +1,100 @@
+/**
+ * The runner's only way to the mock ERP: a `fetch` that hands each request to the mock in-process (no socket), keeps
+ * count of the calls, knows which are still waiting for an answer (so the virtual clock is moved only while none is),
+ * and can make the runner "crash" at its Nth call — before the call reaches the ERP, or after the ERP committed it
+ * but before the answer comes back.
+ */
+import { AsyncLocalStorage } from "node:async_hooks"
+import type { MockErp } from "@tongbu/mock-erp"
+
+/** One request on the wire. A request whose answer the mock holds back ("slow") is parked: time may pass for it. */
+interface Exchange {
+  parked: boolean
+  readonly signal: AbortSignal | undefined
+}
+
+export interface CrashPlan {
+  /** The call (1-based, counted from the start of the run) at which the runner dies. */
+  readonly at: number
+  /** Whether that call reaches the ERP (and commits) before the runner dies, or is lost on the way. */
+  readonly landed: boolean
+}
+
+const abortError = (signal: AbortSignal): unknown =>
+  signal.reason ?? Object.assign(new Error("The operation was aborted"), { name: "AbortError" })
+
+export class ErpWire {
+  private readonly open = new Set<Exchange>()
+  private readonly context = new AsyncLocalStorage<Exchange>()
+  private plan: CrashPlan | undefined
+  private onCrash: () => void = () => undefined
+  private calls = 0
+  /** Set once the runner died: the driver interrupts the run, and no later call of that process gets out. */
+  crashed = false
+
+  constructor(private readonly mock: MockErp) {}
+
+  /** A call is on its way or being answered (a parked slow answer does not count: only the client's timeout ends it). */
+  get busy(): boolean {
+    for (const exchange of this.open) if (!exchange.parked) return true
+    return false
+  }
+
+  /** A new runner process: calls counted from zero, dying at `plan` (then `onCrash` stops it) if given. */
+  start(plan?: CrashPlan, onCrash: () => void = () => undefined): void {
+    this.plan = plan
+    this.onCrash = onCrash
+    this.calls = 0
+    this.crashed = false
+  }
+
+  get callCount(): number {
+    return this.calls
+  }
+
+  /**
+   * The mock's `sleep`: injected latency passes at once (virtual time is the clock's business); a slow answer is held
+   * until the caller gives up on it (its request is aborted), which is what "slower than any client timeout" means.
+   */
+  readonly sleep = (ms: number): Promise<void> => {
+    const exchange = this.context.getStore()
+    if (ms < 5_000 || exchange?.signal === undefined) return Promise.resolve()
+    const signal = exchange.signal
+    exchange.parked = true
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve()
+      else signal.addEventListener("abort", () => resolve(), { once: true })
+    })
+  }
+
+  readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    if (this.crashed) {
+      return Promise.reject(new TypeError("fetch failed", { cause: new Error("the runner process is gone") }))
+    }
+    const n = ++this.calls
+    const signal = init?.signal ?? undefined
+    const exchange: Exchange = { parked: false, signal }
+    this.open.add(exchange)
+    const deliver = () => this.context.run(exchange, () => this.mock.fetch(input, init))
+    const crash = this.plan?.at === n ? this.plan : undefined
+    const never = () => {
+      // a dead process reads no answer: only the interruption (an abort) ends this call
+      exchange.parked = true
+      return new Promise<Response>(() => undefined)
+    }
+    const answer: Promise<Response> =
+      crash === undefined
+        ? deliver().then((response) => (this.crashed ? never() : response))
+        : (crash.landed ? deliver().then(() => undefined, () => undefined) : Promise.resolve()).then(() => {
+            this.crashed = true
+            this.onCrash()
+            return never()
+          })
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal === undefined) return
+      if (signal.aborted) reject(abortError(signal))
+      else signal.addEventListener("abort", () => reject(abortError(signal)), { once: true })
+    })
+    return Promise.race([answer, aborted]).finally(() => this.open.delete(exchange))
+  }
+}

@@ -1,2 +1,0 @@
-import { benchOutbox } from "/work/main/packages/core/bench/outbox.ts"
-await benchOutbox()

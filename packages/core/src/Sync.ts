@@ -1,0 +1,235 @@
+import type { Duration } from "effect"
+import { Clock, Effect, Either, Option } from "effect"
+import type { SyncAdapter } from "./Adapter.js"
+import { LeftAdapter, RightAdapter } from "./Adapter.js"
+import * as Dispatcher from "./Dispatcher.js"
+import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
+import { RunId as RunIdSchema } from "./Domain.js"
+import { maskMobiles } from "./internal/mask.js"
+import * as O from "./internal/opOutcome.js"
+import * as Report from "./internal/report.js"
+import { resume } from "./internal/resume.js"
+import type { Listed, SideUnavailable } from "./internal/snapshot.js"
+import { checkpointName, listSide } from "./internal/snapshot.js"
+import { Plan } from "./Plan.js"
+import { plan as makePlan } from "./Planner.js"
+import type { Direction, SyncPolicy } from "./Policy.js"
+import type { Counts, Outcome, StoreError, SyncStoreService } from "./SyncStore.js"
+import { SyncStore } from "./SyncStore.js"
+
+export { SideUnavailable } from "./internal/snapshot.js"
+
+/** Why a run could not happen at all (nothing was planned); a run that stopped midway is a `failed` report instead. */
+export type SyncError = SideUnavailable | StoreError
+
+export interface RunOptions {
+  readonly direction: Direction
+  /** Plan only: nothing is written to either side nor to the store; the plan is returned for display. */
+  readonly dryRun: boolean
+  /** List everything and read every record, instead of resuming from the saved checkpoints. */
+  readonly full: boolean
+  readonly maxAttempts?: number
+  /** The first retry delay of a transient failure (see `Dispatcher.DispatchOptions`). */
+  readonly retryBase?: Duration.DurationInput
+}
+
+export interface RunReport {
+  /** None for a dry run. */
+  readonly runId: Option.Option<RunId>
+  readonly status: "completed" | "failed"
+  readonly dryRun: boolean
+  readonly counts: Counts
+  /** An outcome for every record the plan touched, with its reasons; unchanged pairs are only counted. */
+  readonly items: ReadonlyArray<Outcome>
+  readonly plan: Plan
+  /** Operations of earlier, interrupted runs that this run finished first. */
+  readonly resumed: number
+  /** Why a failed run stopped. */
+  readonly error: Option.Option<string>
+}
+
+const dryRunId = RunIdSchema.make("dry-run")
+
+/** Tells each side what changed about its records; a side that cannot be told now is told by a later run. */
+const acknowledge = (
+  store: SyncStoreService,
+  sides: Record<Side, SyncAdapter>,
+  listed: Record<Side, Listed>,
+  items: ReadonlyArray<Outcome>
+) =>
+  Effect.forEach(
+    ["left", "right"] as const,
+    (side) =>
+      Effect.gen(function* () {
+        const ids = new Set<RecordId>()
+        for (const item of items) {
+          if (item.side === side) ids.add(item.id)
+          else if (item.otherId !== undefined) ids.add(item.otherId)
+        }
+        const told = Report.acknowledgements(side, items, listed[side].read, yield* store.acknowledged(side, [...ids]))
+        if (told.outcomes.length === 0) return
+        yield* sides[side].acknowledge(told.outcomes).pipe(
+          Effect.zipRight(store.saveAcknowledged(side, told.digests)),
+          Effect.catchTag("TransientError", "RejectedError", "CollisionError", "StaleError", "FatalError", (error) =>
+            Effect.logWarning(
+              `could not show this run's outcomes on ${side} (${error.adapter}): ${maskMobiles(error.message)}`
+            )
+          )
+        )
+      }),
+    { discard: true }
+  )
+
+/** The link states of pairs no dispatched operation touched (a version seen, a baseline moved); placeholders left out. */
+const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyArray<LinkState> => {
+  const creates = new Set<string>(plan.operations.filter((op) => op._tag === "Create").map((op) => op.key))
+  const touched = new Set<string>()
+  for (const op of plan.operations) {
+    if (!dispatched.has(op.key)) continue
+    if (op._tag === "Update")
+      touched.add(op.side === "left" ? `${op.id}\u0000${op.otherId}` : `${op.otherId}\u0000${op.id}`)
+    if (op._tag === "Link") touched.add(`${op.leftId}\u0000${op.rightId}`)
+  }
+  return plan.links.filter(
+    (link) =>
+      !creates.has(link.leftId) && !creates.has(link.rightId) && !touched.has(`${link.leftId}\u0000${link.rightId}`)
+  )
+}
+
+/**
+ * One sync run: finish what interrupted runs left in the outbox, list both sides, plan, then (unless a dry run)
+ * record the run with its plan in one transaction, dispatch it, and record every outcome, conflict, link state and
+ * checkpoint. Checkpoints move only after a complete listing and dispatch, so a failed run is listed again. An
+ * interrupted run is recorded as such; its operations are left `pending` or `attempted` for the next run to finish.
+ */
+export const run = (
+  policy: SyncPolicy,
+  options: RunOptions
+): Effect.Effect<RunReport, SyncError, LeftAdapter | RightAdapter | SyncStore> =>
+  Effect.gen(function* () {
+    const store = yield* SyncStore
+    const sides: Record<Side, SyncAdapter> = { left: yield* LeftAdapter, right: yield* RightAdapter }
+    const dispatchOptions = { maxAttempts: options.maxAttempts, retryBase: options.retryBase }
+    const start = { kind: "sync", direction: options.direction, dryRun: options.dryRun, full: options.full } as const
+    const resumed = options.dryRun ? { outcomes: [], fatal: Option.none<string>() } : yield* resume(dispatchOptions)
+    if (Option.isSome(resumed.fatal)) {
+      const runId = yield* store.startRun(start, [])
+      const counts = Report.countOutcomes(resumed.outcomes, 0)
+      const error = `stopped while finishing earlier operations: ${resumed.fatal.value}`
+      yield* store.finishRun(runId, "failed", counts, error)
+      yield* Effect.logError(`run ${runId} failed: ${maskMobiles(error)}`)
+      return {
+        runId: Option.some(runId),
+        status: "failed",
+        dryRun: false,
+        counts,
+        items: resumed.outcomes,
+        plan: new Plan({ operations: [], links: [], unchanged: 0 }),
+        resumed: resumed.outcomes.length,
+        error: Option.some(error)
+      } satisfies RunReport
+    }
+
+    const links = yield* store.links
+    const [left, right] = yield* Effect.all(
+      [
+        listSide("left", sides.left, store, links, options.full),
+        listSide("right", sides.right, store, links, options.full)
+      ],
+      { concurrency: 2 }
+    )
+    const settled = yield* store.settledKeys
+    const plan = makePlan({ left, right, links, policy, direction: options.direction, settled })
+    const dispatchable = plan.operations.filter(Report.isDispatchable)
+
+    if (options.dryRun) {
+      // Only updates are planned again when settled; the store would leave them out.
+      const planned = new Set<string>(dispatchable.filter((op) => !settled.has(op.key)).map((op) => op.key))
+      const items = [
+        ...dispatchable.filter((op) => planned.has(op.key)).map((op) => O.done(dryRunId, op)),
+        ...Report.planOutcomes(dryRunId, plan, planned)
+      ]
+      const counts = Report.countOutcomes(items, plan.unchanged)
+      return {
+        runId: Option.none(),
+        status: "completed",
+        dryRun: true,
+        counts,
+        items,
+        plan,
+        resumed: 0,
+        error: Option.none()
+      } satisfies RunReport
+    }
+
+    const runId = yield* store.startRun(start, dispatchable)
+    const finishInterrupted = Effect.flatMap(store.outcomes(runId), (items) =>
+      store.finishRun(
+        runId,
+        "interrupted",
+        Report.countOutcomes(items, plan.unchanged),
+        "interrupted before it finished"
+      )
+    ).pipe(Effect.ignore)
+    return yield* Effect.onInterrupt(
+      Effect.gen(function* () {
+        const stored = yield* store.operations(runId)
+        const dispatched = new Set<string>(stored.map((op) => op.key))
+        const outcome = yield* Dispatcher.stopsOnFatal(
+          Dispatcher.dispatch(runId, stored, { ...dispatchOptions, links: plan.links })
+        )
+        const own = Report.planOutcomes(runId, plan, dispatched)
+        yield* store.recordOutcomes(own)
+        const now = yield* Clock.currentTimeMillis
+        for (const op of plan.operations)
+          if (op._tag === "Conflict") yield* store.saveConflict(Report.storedConflict(runId, op, now))
+        yield* store.saveLinks(untouchedLinks(plan, dispatched))
+        const items = [
+          ...resumed.outcomes,
+          ...(Either.isRight(outcome) ? outcome.right.outcomes : yield* store.outcomes(runId)),
+          ...own
+        ]
+        yield* acknowledge(store, sides, { left, right }, items)
+        const counts = Report.countOutcomes(items, plan.unchanged)
+        if (Either.isLeft(outcome)) {
+          const error = `${outcome.left.adapter}: ${outcome.left.message}`
+          yield* store.finishRun(runId, "failed", counts, error)
+          yield* Effect.logError(`run ${runId} stopped: ${maskMobiles(error)}`)
+          return {
+            runId: Option.some(runId),
+            status: "failed",
+            dryRun: false,
+            counts,
+            items,
+            plan,
+            resumed: resumed.outcomes.length,
+            error: Option.some(error)
+          } satisfies RunReport
+        }
+        for (const [side, listed] of [
+          ["left", left],
+          ["right", right]
+        ] as const) {
+          if (Option.isSome(listed.checkpoints.list))
+            yield* store.saveCheckpoint(checkpointName(side, "list"), listed.checkpoints.list.value)
+          if (Option.isSome(listed.checkpoints.events))
+            yield* store.saveCheckpoint(checkpointName(side, "events"), listed.checkpoints.events.value)
+        }
+        yield* store.finishRun(runId, "completed", counts)
+        yield* Effect.logInfo(
+          `run ${runId}: ${counts.created} created, ${counts.updated} updated, ${counts.linked} linked, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.conflicts} conflicts, ${counts.actions} actions, ${counts.failed} failed`
+        )
+        return {
+          runId: Option.some(runId),
+          status: "completed",
+          dryRun: false,
+          counts,
+          items,
+          plan,
+          resumed: resumed.outcomes.length,
+          error: Option.none()
+        } satisfies RunReport
+      }).pipe(Effect.annotateLogs("runId", runId)),
+      () => finishInterrupted
+    )
+  })

@@ -1,0 +1,132 @@
+import { expect } from "@effect/vitest"
+import { Effect, Option, Stream } from "effect"
+import type { RecordId } from "../../Domain.js"
+import type { ConformanceOptions } from "../../testing.js"
+import type { Register } from "./helpers.js"
+import { createSample, expectAdapterError, key, listAll, readOrFail } from "./helpers.js"
+
+/** Compare-and-set updates, incremental listing, compensation, and errors. */
+export const writeTests = (register: Register, options: ConformanceOptions): void => {
+  register("update is idempotent, and the version changes only when the record does", (subject) =>
+    Effect.gen(function* () {
+      const { field, values } = subject.update
+      const id = yield* createSample(subject, 7)
+      const initial = yield* readOrFail(subject.adapter, id)
+      expect(yield* readOrFail(subject.adapter, id)).toEqual(initial)
+      const request = {
+        key: key("update:7"),
+        id,
+        changes: { [field]: values[0] },
+        expected: { [field]: initial.fields[field] ?? null }
+      }
+      yield* subject.adapter.update(request)
+      const once = yield* readOrFail(subject.adapter, id)
+      expect(once.fields[field]).toEqual(values[0])
+      if (initial.version !== undefined) expect(once.version).not.toBe(initial.version)
+      yield* subject.adapter.update(request)
+      const twice = yield* readOrFail(subject.adapter, id)
+      expect(twice.fields[field]).toEqual(values[0])
+      expect(twice.version).toBe(once.version)
+    })
+  )
+
+  register("update fails with StaleError when a person changed the field since it was read", (subject) =>
+    Effect.gen(function* () {
+      const { field, values } = subject.update
+      const id = yield* createSample(subject, 8)
+      const read = yield* readOrFail(subject.adapter, id)
+      yield* subject.editOutOfBand(id, { [field]: values[1] })
+      const error = yield* Effect.flip(
+        subject.adapter.update({
+          key: key("update:8"),
+          id,
+          changes: { [field]: values[0] },
+          expected: { [field]: read.fields[field] ?? null }
+        })
+      )
+      expect(error._tag).toBe("StaleError")
+      expect((yield* readOrFail(subject.adapter, id)).fields[field]).toEqual(values[1])
+    })
+  )
+
+  register("update succeeds without a write when the target already holds the changes", (subject) =>
+    Effect.gen(function* () {
+      const { field, values } = subject.update
+      const id = yield* createSample(subject, 9)
+      const read = yield* readOrFail(subject.adapter, id)
+      yield* subject.editOutOfBand(id, { [field]: values[0] })
+      const edited = yield* readOrFail(subject.adapter, id)
+      yield* subject.adapter.update({
+        key: key("update:9"),
+        id,
+        changes: { [field]: values[0] },
+        expected: { [field]: read.fields[field] ?? null }
+      })
+      const after = yield* readOrFail(subject.adapter, id)
+      expect(after.fields[field]).toEqual(values[0])
+      expect(after.version).toBe(edited.version)
+    })
+  )
+
+  if (options.incremental ?? true) {
+    register("a since listing returns the records changed after the checkpoint", (subject) =>
+      Effect.gen(function* () {
+        const { field, values } = subject.update
+        const changed = yield* createSample(subject, 10)
+        const untouched = yield* createSample(subject, 11)
+        const checkpoint = (yield* listAll(subject.adapter))
+          .flatMap((e) => (e.checkpoint === undefined ? [] : [e.checkpoint]))
+          .at(-1)
+        expect(checkpoint, "an incremental adapter gives checkpoints").toBeDefined()
+        const read = yield* readOrFail(subject.adapter, changed)
+        yield* subject.adapter.update({
+          key: key("update:10"),
+          id: changed,
+          changes: { [field]: values[0] },
+          expected: { [field]: read.fields[field] ?? null }
+        })
+        const since = (yield* listAll(subject.adapter, Option.fromNullable(checkpoint))).map((e) => e.id)
+        expect(since).toContain(changed)
+        if (options.exactSince) expect(since).not.toContain(untouched)
+      })
+    )
+  }
+
+  register("compensateCreate deletes or withdraws as capabilities.canDelete says, and can be repeated", (subject) =>
+    Effect.gen(function* () {
+      const id = yield* createSample(subject, 12)
+      const first = yield* subject.adapter.compensateCreate(id, key("create:12"))
+      const again = yield* subject.adapter.compensateCreate(id, key("create:12"))
+      if (subject.adapter.capabilities.canDelete) {
+        expect(first._tag).toBe("Deleted")
+        expect(again._tag).toBe("Deleted")
+        expect(yield* subject.adapter.read(id)).toEqual(Option.none())
+        expect((yield* listAll(subject.adapter)).map((e) => e.id)).not.toContain(id)
+      } else {
+        expect(first._tag).toBe("Withdrawn")
+        expect(again._tag).toBe("Withdrawn")
+        if (first._tag === "Withdrawn") expect(first.note.trim()).not.toBe("")
+        expect(Option.isSome(yield* subject.adapter.read(id))).toBe(true)
+      }
+    })
+  )
+
+  register("errors are AdapterError values, never defects", (subject) =>
+    Effect.gen(function* () {
+      const missing = subject.missingId ?? ("conformance-missing-0" as RecordId)
+      const action = subject.action ?? { kind: "conformance", payload: {} }
+      expect(yield* subject.adapter.read(missing)).toEqual(Option.none())
+      yield* expectAdapterError(
+        subject.adapter.update({
+          key: key("update:missing"),
+          id: missing,
+          changes: { [subject.update.field]: subject.update.values[0] },
+          expected: {}
+        })
+      )
+      yield* expectAdapterError(subject.adapter.perform({ key: key("perform:missing"), id: missing, ...action }))
+      yield* subject.adapter.acknowledge([])
+      yield* Stream.runDrain(Stream.take(subject.adapter.events({ since: Option.none() }), 1000))
+    })
+  )
+}

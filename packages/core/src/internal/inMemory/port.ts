@@ -1,0 +1,207 @@
+import { Chunk, Clock, Effect, Either, HashMap, HashSet, Option, Ref, Stream } from "effect"
+import type { Capabilities, Compensation, SyncAdapter } from "../../Adapter.js"
+import type { AdapterError } from "../../AdapterError.js"
+import { CollisionError, FatalError, RejectedError, StaleError } from "../../AdapterError.js"
+import type { Fields, RecordId } from "../../Domain.js"
+import { ListEntry } from "../../Domain.js"
+import type { FaultGate } from "./faults.js"
+import type { State } from "./store.js"
+import * as Store from "./store.js"
+
+export interface PortConfig {
+  readonly name: string
+  readonly capabilities: Capabilities
+  readonly prefix: string
+  readonly pageSize: number
+  readonly unique: ReadonlyArray<string>
+}
+
+type Outcome<A> = readonly [Either.Either<A, AdapterError>, State]
+
+/** The `SyncAdapter` half of the in-memory adapter: each check and the write it guards happen in one `Ref.modify`. */
+export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultGate): SyncAdapter => {
+  const { name, capabilities, pageSize } = config
+
+  const parseCheckpoint = (since: Option.Option<string>): Effect.Effect<number, FatalError> => {
+    if (Option.isNone(since)) return Effect.succeed(0)
+    const value = Number(since.value)
+    return Number.isInteger(value) && value >= 0
+      ? Effect.succeed(value)
+      : Effect.fail(
+          new FatalError({ adapter: name, message: `checkpoint "${since.value}" was not issued by this adapter` })
+        )
+  }
+
+  const missing = (id: RecordId, what: string) =>
+    new RejectedError({ adapter: name, message: `cannot ${what}: no record ${id} on ${name}` })
+
+  const collision = (s: State, fields: Fields, self: Option.Option<RecordId>): Option.Option<CollisionError> =>
+    Option.map(
+      Store.findUniqueHolder(s, config.unique, fields, self),
+      ({ field, id }) =>
+        new CollisionError({
+          adapter: name,
+          field,
+          collidingId: id,
+          message: `${field} already belongs to record ${id} on ${name}`
+        })
+    )
+
+  const run = <A>(modify: (s: State) => Outcome<A>): Effect.Effect<A, AdapterError> =>
+    Effect.flatten(Ref.modify(state, (s) => modify(s)))
+
+  return {
+    name,
+    capabilities,
+    list: (request) =>
+      Stream.unwrap(
+        Effect.gen(function* () {
+          const since = yield* parseCheckpoint(request.since)
+          const snapshot = Store.changedSince(yield* Ref.get(state), since)
+          const entries = snapshot.map(
+            (stored) =>
+              new ListEntry({
+                id: stored.record.id,
+                version: stored.record.version,
+                record: stored.record,
+                checkpoint: Store.checkpointOf(stored.seq)
+              })
+          )
+          return Stream.paginateChunkEffect(0, (offset) =>
+            Effect.as(gate.enter({ op: "list" }), [
+              Chunk.fromIterable(entries.slice(offset, offset + pageSize)),
+              offset + pageSize < entries.length ? Option.some(offset + pageSize) : Option.none()
+            ] as const)
+          )
+        })
+      ),
+    read: (id) =>
+      Effect.zipRight(
+        gate.enter({ op: "read", id }),
+        Effect.map(Ref.get(state), (s) => Option.map(HashMap.get(s.records, id), (stored) => stored.record))
+      ),
+    create: (request) =>
+      Effect.gen(function* () {
+        const fault = yield* gate.enter({ op: "create", key: request.key })
+        const id = yield* Ref.modify(state, (s) => Store.allocateId(s, config.prefix))
+        yield* request.reserve(id)
+        if (Option.isSome(fault) && fault.value._tag === "AfterReserve") return yield* Effect.fail(fault.value.error)
+        const now = yield* Clock.currentTimeMillis
+        yield* run((s): Outcome<void> => {
+          const collided = collision(s, request.fields, Option.none())
+          if (Option.isSome(collided)) return [Either.left(collided.value), s]
+          const [, next] = Store.putRecord(s, id, request.fields, now, {
+            key: Option.some(request.key),
+            provisionalId: Option.some(id)
+          })
+          return [
+            Either.right(undefined),
+            Store.logWrite(next, { _tag: "Create", key: request.key, id, fields: request.fields })
+          ]
+        })
+        yield* gate.ackLost(fault, `create ${request.key}`)
+        return id
+      }),
+    findCreated: (request) =>
+      Effect.zipRight(
+        gate.enter({ op: "findCreated", key: request.key }),
+        Effect.map(Ref.get(state), (s) => {
+          const provisional = request.provisionalId
+          for (const [id, stored] of s.records) {
+            if (Option.contains(stored.key, request.key)) return Option.some(id)
+            if (Option.isSome(provisional) && Option.contains(stored.provisionalId, provisional.value))
+              return Option.some(id)
+          }
+          return Option.none<RecordId>()
+        })
+      ),
+    update: (request) =>
+      Effect.gen(function* () {
+        const fault = yield* gate.enter({ op: "update", key: request.key, id: request.id })
+        const now = yield* Clock.currentTimeMillis
+        const wrote = yield* run((s): Outcome<boolean> => {
+          const stored = HashMap.get(s.records, request.id)
+          if (Option.isNone(stored)) return [Either.left(missing(request.id, "update")), s]
+          const current = stored.value.record.fields
+          const pending = Object.keys(request.changes).filter((f) => !Store.sameValue(current[f], request.changes[f]))
+          if (pending.length === 0) return [Either.right(false), s]
+          const moved = pending.find((f) => !Store.sameValue(current[f], request.expected[f]))
+          if (moved !== undefined) {
+            const message = `${moved} of record ${request.id} on ${name} changed since it was read`
+            return [Either.left(new StaleError({ adapter: name, field: moved, message })), s]
+          }
+          const collided = collision(s, request.changes, Option.some(request.id))
+          if (Option.isSome(collided)) return [Either.left(collided.value), s]
+          const [, next] = Store.putRecord(s, request.id, { ...current, ...request.changes }, now)
+          const write = { _tag: "Update", key: request.key, id: request.id, changes: request.changes } as const
+          return [Either.right(true), Store.logWrite(next, write)]
+        })
+        if (wrote) yield* gate.ackLost(fault, `update ${request.key}`)
+      }),
+    compensateCreate: (id, key) =>
+      Effect.gen(function* () {
+        const fault = yield* gate.enter({ op: "compensateCreate", key, id })
+        const now = yield* Clock.currentTimeMillis
+        const result = yield* Ref.modify(state, (s): readonly [Compensation, State] => {
+          const stored = HashMap.get(s.records, id)
+          // Repeating a compensation finds it done: nothing more happens, and the answer is the same.
+          if (capabilities.canDelete) {
+            if (Option.isNone(stored)) return [{ _tag: "Deleted" }, s]
+            return [
+              { _tag: "Deleted" },
+              Store.logWrite(Store.removeRecord(s, id), { _tag: "Compensate", key, id, result: "Deleted" })
+            ]
+          }
+          const note = `record ${id} on ${name} cannot be deleted: marked withdrawn, a person must remove it`
+          if (Option.isNone(stored) || stored.value.withdrawn) return [{ _tag: "Withdrawn", note }, s]
+          const [, next] = Store.putRecord(s, id, stored.value.record.fields, now, { withdrawn: true })
+          return [
+            { _tag: "Withdrawn", note },
+            Store.logWrite(next, { _tag: "Compensate", key, id, result: "Withdrawn" })
+          ]
+        })
+        yield* gate.ackLost(fault, `compensation ${key}`)
+        return result
+      }),
+    perform: (request) =>
+      Effect.gen(function* () {
+        const fault = yield* gate.enter({ op: "perform", key: request.key, id: request.id })
+        yield* run((s): Outcome<void> => {
+          if (!HashMap.has(s.records, request.id))
+            return [Either.left(missing(request.id, `perform ${request.kind}`)), s]
+          // A side with idempotent actions recognizes a repeated key; one without does it again, as the ERP would.
+          if (capabilities.idempotentActions && HashSet.has(s.performed, request.key))
+            return [Either.right(undefined), s]
+          const write = {
+            _tag: "Perform",
+            key: request.key,
+            id: request.id,
+            kind: request.kind,
+            payload: request.payload
+          } as const
+          return [
+            Either.right(undefined),
+            Store.logWrite({ ...s, performed: HashSet.add(s.performed, request.key) }, write)
+          ]
+        })
+        yield* gate.ackLost(fault, `action ${request.key}`)
+      }),
+    events: (request) =>
+      Stream.unwrap(
+        Effect.gen(function* () {
+          yield* gate.enter({ op: "events" })
+          const since = yield* parseCheckpoint(request.since)
+          const events = Chunk.toReadonlyArray((yield* Ref.get(state)).events)
+          return Stream.fromIterable(events.filter((event) => Number(event.checkpoint) > since))
+        })
+      ),
+    acknowledge: (outcomes) =>
+      Effect.zipRight(
+        gate.enter({ op: "acknowledge" }),
+        Ref.update(state, (s) => ({
+          ...s,
+          acknowledged: Chunk.appendAll(s.acknowledged, Chunk.fromIterable(outcomes))
+        }))
+      )
+  }
+}

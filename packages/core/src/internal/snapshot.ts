@@ -1,0 +1,112 @@
+import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
+import type { SideEvent, SyncAdapter } from "../Adapter.js"
+import type { AdapterError } from "../AdapterError.js"
+import type { LinkState, RecordId, Side } from "../Domain.js"
+import { SideRecord } from "../Domain.js"
+import type { SideSnapshot } from "../Plan.js"
+import type { StoreError, SyncStoreService } from "../SyncStore.js"
+
+/** A side could not be listed or read: the run stops before planning, nothing was written. */
+export class SideUnavailable extends Schema.TaggedError<SideUnavailable>()("SideUnavailable", {
+  side: Schema.Literal("left", "right"),
+  adapter: Schema.String,
+  message: Schema.String
+}) {}
+
+export interface Listed extends SideSnapshot {
+  /** Ids of the records read this run, to tell the side again what it may have reset. */
+  readonly read: ReadonlySet<RecordId>
+  /** The checkpoints to save once the run completes. */
+  readonly checkpoints: { readonly list: Option.Option<string>; readonly events: Option.Option<string> }
+}
+
+export const checkpointName = (side: Side, what: "list" | "events") => `${side}:${what}`
+
+const retryTransient = <A, R>(effect: Effect.Effect<A, AdapterError, R>, side: Side, adapter: string) =>
+  effect.pipe(
+    Effect.retry({
+      schedule: Schedule.jittered(Schedule.exponential(Duration.millis(200))),
+      times: 4,
+      while: (error) => error._tag === "TransientError"
+    }),
+    Effect.mapError(
+      (error) => new SideUnavailable({ side, adapter, message: `cannot read ${side} (${adapter}): ${error.message}` })
+    )
+  )
+
+/**
+ * What one side contributes to a run. Entries carrying their record are taken as they are; others are read when the
+ * record is unlinked, its version differs from the link's or the link has none (the sync wrote to it, or a change
+ * was not carried across), or on a full run. Linked records whose version the link lost are read even when an
+ * incremental listing leaves them out, so a change that failed to cross is seen again. The version kept is always
+ * the listing's: a detail read may carry another.
+ */
+export const listSide = (
+  side: Side,
+  adapter: SyncAdapter,
+  store: SyncStoreService,
+  links: ReadonlyArray<LinkState>,
+  full: boolean
+): Effect.Effect<Listed, SideUnavailable | StoreError> =>
+  Effect.gen(function* () {
+    const since = full ? Option.none<string>() : yield* store.checkpoint(checkpointName(side, "list"))
+    const eventsSince = yield* store.checkpoint(checkpointName(side, "events"))
+    const entries = Chunk.toReadonlyArray(
+      yield* retryTransient(Stream.runCollect(adapter.list({ since })), side, adapter.name)
+    )
+    const events = Chunk.toReadonlyArray(
+      yield* retryTransient(Stream.runCollect(adapter.events({ since: eventsSince })), side, adapter.name)
+    )
+    const versionOf = new Map<RecordId, string | undefined>(
+      links.map((link) => [
+        side === "left" ? link.leftId : link.rightId,
+        side === "left" ? link.leftVersion : link.rightVersion
+      ])
+    )
+    const records: Array<SideRecord> = []
+    const toRead: Array<{ readonly id: RecordId; readonly version: string | undefined }> = []
+    const listed = new Set<RecordId>()
+    for (const entry of entries) {
+      listed.add(entry.id)
+      if (entry.record !== undefined) {
+        records.push(
+          entry.version === undefined ? entry.record : new SideRecord({ ...entry.record, version: entry.version }, true)
+        )
+        continue
+      }
+      const linked = versionOf.has(entry.id)
+      const known = versionOf.get(entry.id)
+      if (full || !linked || known === undefined || entry.version === undefined || entry.version !== known) {
+        toRead.push({ id: entry.id, version: entry.version })
+      }
+    }
+    for (const [id, version] of versionOf)
+      if (version === undefined && !listed.has(id)) toRead.push({ id, version: undefined })
+    const read = yield* Effect.forEach(
+      toRead,
+      ({ id, version }) =>
+        Effect.map(
+          retryTransient(adapter.read(id), side, adapter.name),
+          Option.map((record) => (version === undefined ? record : new SideRecord({ ...record, version }, true)))
+        ),
+      { concurrency: adapter.capabilities.concurrency }
+    )
+    for (const record of read) if (Option.isSome(record)) records.push(record.value)
+    const last = <A>(items: ReadonlyArray<A>, get: (item: A) => string | undefined) =>
+      Option.fromNullable(
+        items
+          .map(get)
+          .filter((value) => value !== undefined)
+          .at(-1)
+      )
+    return {
+      records,
+      complete: Option.isNone(since),
+      events: events as ReadonlyArray<SideEvent>,
+      read: new Set(records.map((record) => record.id)),
+      checkpoints: {
+        list: last(entries, (entry) => entry.checkpoint),
+        events: last(events, (event) => event.checkpoint)
+      }
+    }
+  })

@@ -1,0 +1,200 @@
+import { Duration, Effect, Either, Option, Schedule } from "effect"
+import type { Compensation, SyncAdapter } from "../Adapter.js"
+import type { AdapterError, FatalError } from "../AdapterError.js"
+import type { Fields, FieldValue, RecordId, RunId, Side } from "../Domain.js"
+import { IdempotencyKey, LinkState, otherSide } from "../Domain.js"
+import type { Action, Create, Link, Update } from "../Plan.js"
+import { Reason } from "../Plan.js"
+import type { StoredOperation, StoreError, SyncStoreService } from "../SyncStore.js"
+import { Outcome } from "../SyncStore.js"
+
+// Undoing one operation of the journal. Each step is safe to repeat: a field already back at its before-image
+// counts as restored, a compensation is idempotent by the create's key, removing a link twice removes nothing.
+
+export interface UndoContext {
+  readonly runId: RunId
+  readonly dryRun: boolean
+  readonly store: SyncStoreService
+  readonly sides: Record<Side, SyncAdapter>
+}
+
+export interface Undone {
+  readonly outcome: Outcome
+  /** The operation is now undone (it is marked rolled back unless a dry run). */
+  readonly undone: boolean
+}
+
+const same = (a: FieldValue | undefined, b: FieldValue | undefined) => (a ?? null) === (b ?? null)
+const reason = (rule: string, message: string) => new Reason({ rule, message })
+
+const retryTransient = <A>(effect: Effect.Effect<A, AdapterError>) =>
+  Effect.retry(effect, {
+    schedule: Schedule.jittered(Schedule.exponential(Duration.millis(200))),
+    times: 4,
+    while: (error) => error._tag === "TransientError"
+  })
+
+/** A failure of the side while undoing: the operation stays done (a later rollback tries again); fatal stops all. */
+const failed =
+  (ctx: UndoContext, base: Omit<ConstructorParameters<typeof Outcome>[0], "runId" | "outcome" | "reasons">) =>
+  (error: AdapterError): Effect.Effect<Undone, FatalError> =>
+    error._tag === "FatalError"
+      ? Effect.fail(error)
+      : Effect.succeed({
+          outcome: new Outcome({
+            runId: ctx.runId,
+            ...base,
+            outcome: "failed",
+            reasons: [reason("rollbackFailed", error.message)]
+          }),
+          undone: false
+        })
+
+/**
+ * Restores the before-image of each field that still holds what the sync wrote; a field someone changed since keeps
+ * its value and is reported. The pair's baseline then records the restored value on this side and keeps the other
+ * side's, so the next run sees no change to carry across again.
+ */
+export const undoUpdate = (ctx: UndoContext, stored: StoredOperation, op: Update) =>
+  Effect.gen(function* () {
+    const adapter = ctx.sides[op.side]
+    const base = { side: op.side, id: op.id, otherId: op.otherId, operation: "rollback:update" }
+    const written = stored.written ?? op.changes
+    const read = yield* Effect.either(retryTransient(adapter.read(op.id)))
+    if (Either.isLeft(read)) return yield* failed(ctx, base)(read.left)
+    const current = read.right
+    if (Option.isNone(current)) {
+      const outcome = new Outcome({
+        runId: ctx.runId,
+        ...base,
+        outcome: "kept",
+        reasons: [reason("recordGone", `record ${op.id} no longer exists on ${adapter.name}`)]
+      })
+      return { outcome, undone: true } satisfies Undone
+    }
+    const native = Object.keys(op.changes)
+    const restore: Record<string, FieldValue> = {}
+    const expected: Record<string, FieldValue> = {}
+    const restored = new Set<string>()
+    const kept: Array<string> = []
+    native.forEach((field, i) => {
+      const now = current.value.fields[field]
+      const before = op.before[field] ?? null
+      if (same(now, written[field])) {
+        restore[field] = before
+        expected[field] = written[field] ?? null
+      } else if (!same(now, before)) {
+        kept.push(field)
+        return
+      }
+      restored.add(op.canonicalFields[i] ?? field)
+    })
+    if (!ctx.dryRun && Object.keys(restore).length > 0) {
+      const key = IdempotencyKey.make(`rollback:${op.key}`)
+      const write = yield* Effect.either(retryTransient(adapter.update({ key, id: op.id, changes: restore, expected })))
+      if (write._tag === "Left") {
+        if (write.left._tag !== "StaleError") return yield* failed(ctx, base)(write.left)
+        // Edited between the read and the write: those fields are someone else's now.
+        for (const field of Object.keys(restore)) {
+          kept.push(field)
+          restored.delete(op.canonicalFields[native.indexOf(field)] ?? field)
+        }
+      }
+    }
+    if (!ctx.dryRun && restored.size > 0) yield* restoreBaseline(ctx.store, op, stored.linkBefore, restored)
+    const reasons =
+      kept.length === 0 ? [] : [reason("changedSince", `${kept.join(", ")} changed since by someone else; kept`)]
+    const outcome = new Outcome({
+      runId: ctx.runId,
+      ...base,
+      outcome: restored.size > 0 ? "rolledBack" : "kept",
+      reasons
+    })
+    return { outcome, undone: true } satisfies Undone
+  })
+
+const restoreBaseline = (
+  store: SyncStoreService,
+  op: Update,
+  before: LinkState | undefined,
+  fields: ReadonlySet<string>
+) =>
+  Effect.gen(function* () {
+    const link = yield* store.linkOf(op.side, op.id)
+    if (Option.isNone(link)) return
+    const target: Record<string, FieldValue> = { ...link.value[op.side] }
+    for (const field of fields) {
+      const value: Fields[string] | undefined = before?.[op.side][field]
+      if (value === undefined) delete target[field]
+      else target[field] = value
+    }
+    const source = otherSide(op.side)
+    yield* store.saveLinks([
+      new LinkState({
+        ...link.value,
+        [op.side]: target,
+        [source]: link.value[source],
+        ...(op.side === "left" ? { leftVersion: undefined } : { rightVersion: undefined })
+      })
+    ])
+  })
+
+/** Deletes the created record, or has the side withdraw it when it cannot delete (reported for a person). */
+export const undoCreate = (ctx: UndoContext, stored: StoredOperation, op: Create) =>
+  Effect.gen(function* () {
+    const adapter = ctx.sides[op.side]
+    const id: RecordId | undefined = stored.resultId
+    const base = { side: op.side, id: id ?? op.sourceId, otherId: op.sourceId, operation: "rollback:create" }
+    if (id === undefined) {
+      const reasons = [reason("rollbackFailed", "the journal holds no id for the created record")]
+      return {
+        outcome: new Outcome({ runId: ctx.runId, ...base, outcome: "failed", reasons }),
+        undone: false
+      } satisfies Undone
+    }
+    const predicted: Compensation = adapter.capabilities.canDelete
+      ? { _tag: "Deleted" }
+      : { _tag: "Withdrawn", note: `${adapter.name} cannot delete: record ${id} would be marked withdrawn` }
+    const compensated = ctx.dryRun
+      ? Either.right(predicted)
+      : yield* Effect.either(retryTransient(adapter.compensateCreate(id, op.key)))
+    if (Either.isLeft(compensated)) return yield* failed(ctx, base)(compensated.left)
+    const result = compensated.right
+    if (!ctx.dryRun) {
+      const [leftId, rightId] = op.side === "left" ? [id, op.sourceId] : [op.sourceId, id]
+      yield* ctx.store.removeLink(leftId, rightId)
+    }
+    const reasons = result._tag === "Withdrawn" ? [reason("withdrawn", result.note)] : []
+    return {
+      outcome: new Outcome({ runId: ctx.runId, ...base, outcome: "rolledBack", reasons }),
+      undone: true
+    } satisfies Undone
+  })
+
+export const undoLink = (ctx: UndoContext, op: Link): Effect.Effect<Undone, StoreError> =>
+  Effect.as(ctx.dryRun ? Effect.void : ctx.store.removeLink(op.leftId, op.rightId), {
+    outcome: new Outcome({
+      runId: ctx.runId,
+      side: "left",
+      id: op.leftId,
+      otherId: op.rightId,
+      operation: "rollback:link",
+      outcome: "rolledBack",
+      reasons: []
+    }),
+    undone: true
+  })
+
+export const undoAction = (ctx: UndoContext, op: Action): Undone => ({
+  outcome: new Outcome({
+    runId: ctx.runId,
+    side: op.side,
+    id: op.target._tag === "Id" ? op.target.id : op.target.sourceId,
+    operation: `rollback:action:${op.kind}`,
+    outcome: "kept",
+    reasons: [
+      reason("irreversible", `a ${op.kind} action cannot be undone; undo it on ${ctx.sides[op.side].name} if needed`)
+    ]
+  }),
+  undone: false
+})
