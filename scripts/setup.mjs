@@ -17,4 +17,4 @@ if (found !== PNPM) {
   console.error(found === null ? `Installing pnpm ${PNPM}…` : `Found pnpm ${found}; installing the pinned ${PNPM}…`)
   execSync(`npm install --global pnpm@${PNPM}`, { stdio: "inherit" })
 }
-execSync("pnpm install --frozen-lockfile --prefer-offline --reporter=silent", { stdio: "inherit" })
+execSync("pnpm install --frozen-lockfile --prefer-offline", { stdio: "inherit" })

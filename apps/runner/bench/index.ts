@@ -1,5 +1,3 @@
-import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
-import { Effect, Exit, Scope } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
@@ -7,6 +5,8 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { performance } from "node:perf_hooks"
 import { pathToFileURL } from "node:url"
+import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
+import { Effect, Exit, Scope } from "effect"
 
 /**
  * End-to-end scenarios of `tongbu sync`, each the real command in its own process against the mock ERP (its own
@@ -28,7 +28,12 @@ const LATENCY_MS = 20
 
 const runnerDir = resolve(import.meta.dirname, "..")
 const tsx = pathToFileURL(join(runnerDir, "node_modules/tsx/dist/loader.mjs")).href
-const node = (cwd: string, script: string, args: ReadonlyArray<string>, env: Record<string, string> = {}): ChildProcess =>
+const node = (
+  cwd: string,
+  script: string,
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {}
+): ChildProcess =>
   spawn(process.execPath, ["--import", tsx, script, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
@@ -82,9 +87,12 @@ const startMock = async (dir: string) => {
     child.on("exit", () => fail(new Error(`the mock ERP did not start:\n${out}`)))
   })
   const control = (path: string, body?: unknown) =>
-    fetch(`${url}/__mock${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }).then(
-      (r) => r.json() as Promise<Record<string, number>>
-    )
+    fetch(
+      `${url}/__mock${path}`,
+      body === undefined
+        ? {}
+        : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }
+    ).then((r) => r.json() as Promise<Record<string, number>>)
   return { url, control, stop: () => child.kill("SIGTERM") }
 }
 
@@ -120,16 +128,24 @@ const setup = async (latencyMs: number) => {
   const dir = mkdtempSync(join(tmpdir(), "tongbu-bench-"))
   await Effect.runPromise(generateHubFile(join(dir, "hub.db"), { customers: N, seed: 42 }))
   const mock = await startMock(dir)
-  if (latencyMs > 0) await mock.control("/faults", { profile: { name: `latency${latencyMs}`, all: { latencyMs: [latencyMs, latencyMs] } } })
+  if (latencyMs > 0)
+    await mock.control("/faults", {
+      profile: { name: `latency${latencyMs}`, all: { latencyMs: [latencyMs, latencyMs] } }
+    })
   writeFileSync(join(dir, "erp-password"), "admin123\n")
   writeFileSync(join(dir, "tongbu.yaml"), configOf(mock.url))
   const tongbu = (...args: Array<string>) => run(node(dir, join(runnerDir, "src/bin.ts"), args))
   return { dir, mock, tongbu }
 }
 
-const sum = (counts: Record<string, number>, ...endpoints: Array<string>) => endpoints.reduce((n, e) => n + (counts[e] ?? 0), 0)
+const sum = (counts: Record<string, number>, ...endpoints: Array<string>) =>
+  endpoints.reduce((n, e) => n + (counts[e] ?? 0), 0)
 const diff = (after: Record<string, number>, before: Record<string, number>) =>
-  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => Number(v) > 0))
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => Number(v) > 0)
+  )
 
 const rows: Array<[string, string, string, string]> = []
 const row = (scenario: string, measure: string, value: string, target: string) => {
@@ -143,16 +159,38 @@ const row = (scenario: string, measure: string, value: string, target: string) =
   const startup = await tongbu("runs", "--json")
   const first = await tongbu("sync", "--json")
   const report = JSON.parse(first.stdout)
-  const created = report.items.filter((i: { operation: string; hubId: string | null; erpId: string | null }) => i.operation === "create").length
+  const created = report.items.filter(
+    (i: { operation: string; hubId: string | null; erpId: string | null }) => i.operation === "create"
+  ).length
   const netMs = first.ms - startup.ms
-  row(`first sync, ${N} hub customers, 0 ms`, "hub customers/s (start-up taken out)", (N / (netMs / 1000)).toFixed(0), "≥ 1000")
+  row(
+    `first sync, ${N} hub customers, 0 ms`,
+    "hub customers/s (start-up taken out)",
+    (N / (netMs / 1000)).toFixed(0),
+    "≥ 1000"
+  )
   row(`first sync, ${N} hub customers, 0 ms`, "ERP customers created", String(created), "")
-  row(`first sync, ${N} hub customers, 0 ms`, "wall time (start-up)", `${(first.ms / 1000).toFixed(1)} s (${(startup.ms / 1000).toFixed(1)} s)`, "")
-  row(`first sync, ${N} hub customers, 0 ms`, "peak RSS of the runner", `${(first.peakRss / 2 ** 20).toFixed(0)} MB`, "≤ 300 MB")
+  row(
+    `first sync, ${N} hub customers, 0 ms`,
+    "wall time (start-up)",
+    `${(first.ms / 1000).toFixed(1)} s (${(startup.ms / 1000).toFixed(1)} s)`,
+    ""
+  )
+  row(
+    `first sync, ${N} hub customers, 0 ms`,
+    "peak RSS of the runner",
+    `${(first.peakRss / 2 ** 20).toFixed(0)} MB`,
+    "≤ 300 MB"
+  )
   const calls = await mock.control("/call-counts")
   const perCreate = sum(calls, "customer.allocate", "customer.save", "assign") / created
   row("ERP calls per created customer", "allocate + save + assign", perCreate.toFixed(2), "≤ 3 (documented flow: 5)")
-  row("ERP calls per created customer", "every call of the run", (Object.values(calls).reduce((a, b) => a + b, 0) / created).toFixed(2), "")
+  row(
+    "ERP calls per created customer",
+    "every call of the run",
+    (Object.values(calls).reduce((a, b) => a + b, 0) / created).toFixed(2),
+    ""
+  )
   // the follow-ups of the customers the first run linked go out with the next run; the run after it is steady
   await tongbu("sync", "--json")
   const before = await mock.control("/call-counts")
@@ -162,7 +200,12 @@ const row = (scenario: string, measure: string, value: string, target: string) =
   const steadyCalls = diff(await mock.control("/call-counts"), before)
   const written = [...hubAfter].filter(([id, hash]) => hubBefore.get(id) !== hash).length
   const linked = JSON.parse(steady.stdout).counts.unchanged
-  row(`steady state, ${linked} linked, nothing changed`, "ERP calls", JSON.stringify(steadyCalls), "list pages (+ login) only")
+  row(
+    `steady state, ${linked} linked, nothing changed`,
+    "ERP calls",
+    JSON.stringify(steadyCalls),
+    "list pages (+ login) only"
+  )
   row(`steady state, ${linked} linked, nothing changed`, "hub rows written", String(written), "0")
   row(`steady state, ${linked} linked, nothing changed`, "wall time", `${(steady.ms / 1000).toFixed(1)} s`, "")
   mock.stop()
@@ -188,6 +231,15 @@ const row = (scenario: string, measure: string, value: string, target: string) =
   mock.stop()
 }
 
-const widths = [0, 1, 2, 3].map((i) => Math.max(...[["scenario", "measure", "value", "target"], ...rows].map((r) => r[i]!.length)))
+const widths = [0, 1, 2, 3].map((i) =>
+  Math.max(...[["scenario", "measure", "value", "target"], ...rows].map((r) => r[i]!.length))
+)
 const line = (r: ReadonlyArray<string>) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")
-console.log(["", line(["scenario", "measure", "value", "target"]), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"))
+console.log(
+  [
+    "",
+    line(["scenario", "measure", "value", "target"]),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line)
+  ].join("\n")
+)

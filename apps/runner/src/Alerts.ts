@@ -33,7 +33,10 @@ export const evaluate = (runs: ReadonlyArray<Run>, now: number, thresholds: Thre
   const successes = lastHour.reduce((n, run) => n + succeeded(run), 0)
   const attempted = successes + failures
   const rate = attempted === 0 ? 1 : successes / attempted
-  const lastSuccess = Math.max(-Infinity, ...real.filter((run) => run.status === "completed").map((run) => run.finishedAt ?? run.startedAt))
+  const lastSuccess = Math.max(
+    -Infinity,
+    ...real.filter((run) => run.status === "completed").map((run) => run.finishedAt ?? run.startedAt)
+  )
   const quietHours = (now - lastSuccess) / HOUR
   const percent = (x: number) => `${Math.round(x * 1000) / 10}%`
   return [

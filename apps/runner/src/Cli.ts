@@ -11,7 +11,9 @@ import { sync } from "./commands/Sync.js"
 
 /** `tongbu`: keeps the WeChat hub and the Zhibang ERP in sync both ways. */
 export const command = Command.make("tongbu").pipe(
-  Command.withDescription("Keep the WeChat hub (微信中台) and the Zhibang ERP (智邦国际ERP) in sync, both ways, safely"),
+  Command.withDescription(
+    "Keep the WeChat hub (微信中台) and the Zhibang ERP (智邦国际ERP) in sync, both ways, safely"
+  ),
   Command.withSubcommands([init, sync, daemon, runs, rollback, conflicts, alerts, mockErp, demo])
 )
 

@@ -1,5 +1,15 @@
 import { FileSystem, Path } from "@effect/platform"
-import { Config, ConfigError as EffectConfigError, Data, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import {
+  Config,
+  Data,
+  Effect,
+  ConfigError as EffectConfigError,
+  Either,
+  Option,
+  ParseResult,
+  Redacted,
+  Schema
+} from "effect"
 import * as Yaml from "yaml"
 import { ConfigFile, dropBlanks } from "./ConfigFile.js"
 
@@ -25,7 +35,10 @@ const Environment = Config.all({
   file: Config.option(Config.string("TONGBU_CONFIG")),
   erpUrl: Config.option(
     Config.string("TONGBU_ERP_URL").pipe(
-      Config.validate({ message: "expected an http(s) URL such as http://erp.example.com:46088", validation: (s) => URL.canParse(s) && /^https?:/.test(s) })
+      Config.validate({
+        message: "expected an http(s) URL such as http://erp.example.com:46088",
+        validation: (s) => URL.canParse(s) && /^https?:/.test(s)
+      })
     )
   ),
   erpUser: Config.option(Config.string("TONGBU_ERP_USER")),
@@ -48,7 +61,10 @@ export const formatIssues = (error: ParseResult.ParseError): string =>
           ? "key `erp.password`: the password is never read from this file; set TONGBU_ERP_PASSWORD, or point erp.passwordFile (or TONGBU_ERP_PASSWORD_FILE) at a file holding it"
           : `key \`${key}\`: unknown key (${issue.message.replace(/^is unexpected, /, "")})`
       }
-      const message = issue.message.replace(/^Expected Struct \(Encoded side\), actual (.*)$/, "expected a section (keys below it), got $1")
+      const message = issue.message.replace(
+        /^Expected Struct \(Encoded side\), actual (.*)$/,
+        "expected a section (keys below it), got $1"
+      )
       return key === "" ? `the file must hold a YAML mapping of sections: ${message}` : `key \`${key}\`: ${message}`
     })
     .join("\n")
@@ -60,8 +76,12 @@ export const parseConfigFile = (text: string, name: string): Either.Either<Confi
   if (yamlError !== undefined) {
     return Either.left(new ConfigError({ message: `${name} is not valid YAML: ${yamlError.message}` }))
   }
-  return Schema.decodeUnknownEither(ConfigFile, { errors: "all", onExcessProperty: "error" })(dropBlanks(document.toJS()) ?? {}).pipe(
-    Either.mapLeft((error) => new ConfigError({ message: `${name} is not a valid configuration:\n${formatIssues(error)}` }))
+  return Schema.decodeUnknownEither(ConfigFile, { errors: "all", onExcessProperty: "error" })(
+    dropBlanks(document.toJS()) ?? {}
+  ).pipe(
+    Either.mapLeft(
+      (error) => new ConfigError({ message: `${name} is not a valid configuration:\n${formatIssues(error)}` })
+    )
   )
 }
 
@@ -81,7 +101,10 @@ export const load = (explicit: Option.Option<string>) =>
     const path = yield* Path.Path
     const env = yield* Effect.mapError(
       Environment,
-      (error) => new ConfigError({ message: `an environment variable is invalid: ${EffectConfigError.isConfigError(error) ? String(error) : error}` })
+      (error) =>
+        new ConfigError({
+          message: `an environment variable is invalid: ${EffectConfigError.isConfigError(error) ? String(error) : error}`
+        })
     )
     const requested = Option.orElse(explicit, () => env.file)
     const exists = (file: string) => fs.exists(file).pipe(Effect.orElseSucceed(() => false))
@@ -91,7 +114,9 @@ export const load = (explicit: Option.Option<string>) =>
         ? Option.some(path.resolve(DEFAULT_FILE))
         : Option.none<string>()
     if (Option.isSome(file) && !(yield* exists(file.value))) {
-      return yield* new ConfigError({ message: `configuration file ${file.value} not found (run \`tongbu init\` to write one)` })
+      return yield* new ConfigError({
+        message: `configuration file ${file.value} not found (run \`tongbu init\` to write one)`
+      })
     }
     const parsed = Option.isSome(file)
       ? yield* fs.readFileString(file.value).pipe(
@@ -101,7 +126,9 @@ export const load = (explicit: Option.Option<string>) =>
       : yield* parseConfigFile("", "the default configuration")
     const base = Option.match(file, { onNone: () => path.resolve("."), onSome: (f) => path.dirname(f) })
     const fromFile = (p: string) => path.resolve(base, p)
-    const passwordFile = Option.orElse(env.erpPasswordFile, () => Option.map(Option.fromNullable(parsed.erp.passwordFile), fromFile))
+    const passwordFile = Option.orElse(env.erpPasswordFile, () =>
+      Option.map(Option.fromNullable(parsed.erp.passwordFile), fromFile)
+    )
     const password = Option.isSome(env.erpPassword)
       ? env.erpPassword
       : Option.isSome(passwordFile)
@@ -124,7 +151,10 @@ export const load = (explicit: Option.Option<string>) =>
         user: Option.orElse(env.erpUser, () => Option.fromNullable(parsed.erp.user)),
         password
       },
-      hub: { ...parsed.hub, database: Option.orElse(env.hubDb, () => Option.map(Option.fromNullable(parsed.hub.database), fromFile)) },
+      hub: {
+        ...parsed.hub,
+        database: Option.orElse(env.hubDb, () => Option.map(Option.fromNullable(parsed.hub.database), fromFile))
+      },
       state: { ...parsed.state, database: Option.getOrElse(env.stateDb, () => fromFile(parsed.state.database)) },
       daemon: { ...parsed.daemon, token }
     }
@@ -151,7 +181,10 @@ export const requireErp = (settings: Settings) =>
       onSome: Effect.succeed
     })
     const password = yield* Option.match(settings.erp.password, {
-      onNone: () => Effect.fail(missing(settings, "the ERP password", "erp.passwordFile", "TONGBU_ERP_PASSWORD (or TONGBU_ERP_PASSWORD_FILE)")),
+      onNone: () =>
+        Effect.fail(
+          missing(settings, "the ERP password", "erp.passwordFile", "TONGBU_ERP_PASSWORD (or TONGBU_ERP_PASSWORD_FILE)")
+        ),
       onSome: Effect.succeed
     })
     return { url, user, password }

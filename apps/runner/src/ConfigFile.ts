@@ -41,7 +41,10 @@ export const CronExpression = expecting(
   Schema.Trim.pipe(Schema.filter((s) => Either.isRight(Cron.parse(s)))),
   `a cron expression such as "0 * * * *" (minute hour day month weekday)`
 )
-const EnumId = expecting(Schema.Union(Schema.Int, Schema.NumberFromString.pipe(Schema.int())), "an ERP enum id (a number)")
+const EnumId = expecting(
+  Schema.Union(Schema.Int, Schema.NumberFromString.pipe(Schema.int())),
+  "an ERP enum id (a number)"
+)
 
 /** The per-field conflict rule of sync-rules §5, in the words a deployment uses. */
 export const ConflictRule = expecting(
@@ -51,7 +54,17 @@ export const ConflictRule = expecting(
 export type ConflictRule = typeof ConflictRule.Type
 
 /** Canonical fields of the hub↔ERP pair whose conflict rule and fill-in flag a deployment may change. */
-export const policyFields = ["name", "mobile", "wechat", "email", "address", "erpCategory", "erpFollowLevel", "erpSource", "erpValue"] as const
+export const policyFields = [
+  "name",
+  "mobile",
+  "wechat",
+  "email",
+  "address",
+  "erpCategory",
+  "erpFollowLevel",
+  "erpSource",
+  "erpValue"
+] as const
 export const PolicyField = expecting(Schema.Literal(...policyFields), `one of ${policyFields.join(", ")}`)
 export type PolicyField = typeof PolicyField.Type
 
@@ -92,6 +105,8 @@ const policy = section({
     }
   ),
   fillIn: withDefault(Schema.Array(PolicyField), () => ["wechat", "email", "address"] as const),
+  /** Fields the ERP's duplicate check (查重) refuses twice (zhibang-wire: configured per installation). */
+  erpUnique: withDefault(Schema.Array(PolicyField), () => ["name", "mobile"] as const),
   /** Which hub customers may be pushed (sync-rules §2); the hub adapter's `hubAdmission` options. */
   admission: section({
     requireMobile: withDefault(Bool, () => admission.requireMobile),
@@ -138,7 +153,10 @@ const log = section({
     expecting(Schema.Literal("debug", "info", "warning", "error"), "one of debug, info, warning, error"),
     () => "info" as const
   ),
-  format: withDefault(expecting(Schema.Literal("auto", "pretty", "json"), "one of auto, pretty, json"), () => "auto" as const)
+  format: withDefault(
+    expecting(Schema.Literal("auto", "pretty", "json"), "one of auto, pretty, json"),
+    () => "auto" as const
+  )
 })
 
 export const ConfigFile = Schema.Struct({ erp, hub, state, sync, policy, mapping, schedules, daemon, alerts, log })
@@ -148,5 +166,9 @@ export type ConfigFile = typeof ConfigFile.Type
 export const dropBlanks = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(dropBlanks)
   if (value === null || typeof value !== "object") return value
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropBlanks(v)]))
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropBlanks(v)])
+  )
 }

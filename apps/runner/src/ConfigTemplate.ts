@@ -55,6 +55,9 @@ policy:
     erpValue: erpWins
   # Fields copied only into an empty field, never overwriting a value (the WeChat-id rule).
   fillIn: [wechat, email, address]
+  # Fields the ERP's duplicate check (查重, its 策略 settings) refuses twice: a create or update that would repeat
+  # one is skipped, naming the ERP customer that holds it, instead of being refused by the ERP on every run.
+  erpUnique: [name, mobile]
   # Which hub customers may be pushed to the ERP (each failed check is reported as a skip reason).
   admission:
     requireMobile: true          # a valid 11-digit mainland mobile

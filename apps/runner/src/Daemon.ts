@@ -1,5 +1,4 @@
-import type { Direction } from "@tongbu/core"
-import { SyncStore } from "@tongbu/core"
+import type { Direction, SyncStore } from "@tongbu/core"
 import { Cause, Clock, Cron, Duration, Effect, Option, Schedule } from "effect"
 import type { Settings } from "./Config.js"
 import { ConfigError } from "./Config.js"
@@ -50,7 +49,10 @@ export const runSchedules = <E, R>(
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
             ? Effect.failCause(cause)
-            : Effect.as(Effect.logError(`scheduled ${job.name} sync failed`, Cause.squash(cause)), Option.none<JobResult>())
+            : Effect.as(
+                Effect.logError(`scheduled ${job.name} sync failed`, Cause.squash(cause)),
+                Option.none<JobResult>()
+              )
         ),
         Effect.flatMap((result) => onFinish(job, result)),
         one.withPermits(1)
@@ -88,10 +90,7 @@ export const run = <E, R>(settings: Settings, runJob: (job: Job) => Effect.Effec
       const tracked = (job: Job) =>
         Effect.sync(() => {
           health.running = job.name
-        }).pipe(
-          Effect.zipRight(runJob(job)),
-          Effect.ensuring(Effect.sync(() => (health.running = null)))
-        )
+        }).pipe(Effect.zipRight(runJob(job)), Effect.ensuring(Effect.sync(() => (health.running = null))))
       return yield* runSchedules(jobsOf(settings.schedules), tracked, (job, result) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           Effect.sync(() => {
@@ -105,5 +104,7 @@ export const run = <E, R>(settings: Settings, runJob: (job: Job) => Effect.Effec
         )
       )
     }).pipe(Effect.scoped)
-    return yield* withLease({ ttl: Duration.seconds(settings.state.leaseSeconds), wait: Option.none(), holder })(serveAndRun)
+    return yield* withLease({ ttl: Duration.seconds(settings.state.leaseSeconds), wait: Option.none(), holder })(
+      serveAndRun
+    )
   })

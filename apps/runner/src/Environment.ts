@@ -1,4 +1,5 @@
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
 import { HubAdapter } from "@tongbu/adapter-wechat-hub"
 import { followUpPayload, ZhibangAdapter, ZhibangClient } from "@tongbu/adapter-zhibang"
 import type { SyncAdapter } from "@tongbu/core"
@@ -15,29 +16,36 @@ export const policyOf = (settings: Settings) =>
   HubErpPolicy.make({
     conflicts: settings.policy.conflicts,
     fillIn: settings.policy.fillIn,
+    erpUnique: settings.policy.erpUnique,
     admission: settings.policy.admission,
     pullSources: settings.policy.pull.sources,
     mapping: settings.mapping
   })
 
-/** Fetch, with every ERP call's latency recorded for /metrics (failed calls included). */
-const timedHttpClient = Layer.effect(
-  HttpClient.HttpClient,
-  Effect.map(HttpClient.HttpClient, (client) =>
-    HttpClient.transform(client, (response) =>
-      Effect.flatMap(Clock.currentTimeMillis, (start) =>
-        response.pipe(
-          Effect.ensuring(
-            Effect.flatMap(Clock.currentTimeMillis, (end) => Metric.update(erpCallSeconds, Duration.toSeconds(Duration.millis(end - start))))
+/** The HTTP client the ERP is reached through: undici, unless a test reaches the ERP otherwise. */
+export type ErpHttp = Layer.Layer<HttpClient.HttpClient>
+
+/** Every ERP call's latency recorded for /metrics (failed calls included). */
+const timedHttpClient = (http: ErpHttp) =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, (client) =>
+      HttpClient.transform(client, (response) =>
+        Effect.flatMap(Clock.currentTimeMillis, (start) =>
+          response.pipe(
+            Effect.ensuring(
+              Effect.flatMap(Clock.currentTimeMillis, (end) =>
+                Metric.update(erpCallSeconds, Duration.toSeconds(Duration.millis(end - start)))
+              )
+            )
           )
         )
       )
     )
-  )
-).pipe(Layer.provide(FetchHttpClient.layer))
+  ).pipe(Layer.provide(http))
 
 /** The ERP as the right side: one client (one session) for the account the settings name. */
-export const erp = (settings: Settings) =>
+export const erp = (settings: Settings, http: ErpHttp = NodeHttpClient.layerUndici) =>
   Layer.unwrapEffect(
     Effect.map(requireErp(settings), ({ url, user, password }) =>
       ZhibangAdapter.layerRight({ concurrency: settings.erp.concurrency, mapping: settings.mapping }).pipe(
@@ -52,7 +60,7 @@ export const erp = (settings: Settings) =>
             requestTimeout: Duration.seconds(settings.erp.timeoutSeconds)
           })
         ),
-        Layer.provide(timedHttpClient)
+        Layer.provide(timedHttpClient(http))
       )
     )
   )
@@ -65,11 +73,15 @@ const translateEvents = (adapter: SyncAdapter, settings: Settings): SyncAdapter 
   ...adapter,
   events: (request) =>
     settings.policy.followUps
-      ? adapter.events(request).pipe(
-          Stream.map((event) =>
-            event.kind === "followUp" ? { ...event, payload: followUpPayload(settings.mapping, String(event.payload.text ?? "")) } : event
+      ? adapter
+          .events(request)
+          .pipe(
+            Stream.map((event) =>
+              event.kind === "followUp"
+                ? { ...event, payload: followUpPayload(settings.mapping, String(event.payload.text ?? "")) }
+                : event
+            )
           )
-        )
       : Stream.empty
 })
 
@@ -94,5 +106,7 @@ export const hub = (settings: Settings, options: { readonly dryRun: boolean }) =
   )
 
 /** Both sides and the store: what a sync or a rollback runs against. */
-export const sync = (settings: Settings, options: { readonly dryRun: boolean } = { dryRun: false }) =>
-  Layer.mergeAll(hub(settings, options), erp(settings), Layers.store(settings))
+export const sync = (
+  settings: Settings,
+  options: { readonly dryRun: boolean; readonly http?: ErpHttp } = { dryRun: false }
+) => Layer.mergeAll(hub(settings, options), erp(settings, options.http), Layers.store(settings))

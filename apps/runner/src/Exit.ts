@@ -21,7 +21,11 @@ const codeOf = (cause: Cause.Cause<unknown>): number =>
   Option.match(Cause.failureOption(cause), {
     onNone: () => ExitCode.failed,
     onSome: (error) =>
-      error instanceof CommandFailed ? error.exitCode : ValidationError.isValidationError(error) ? ExitCode.usage : ExitCode.failed
+      error instanceof CommandFailed
+        ? error.exitCode
+        : ValidationError.isValidationError(error)
+          ? ExitCode.usage
+          : ExitCode.failed
   })
 
 /** `NodeRuntime.runMain`'s teardown: the exit code a failed command chose; interruption (SIGINT/SIGTERM) exits 130. */

@@ -32,7 +32,11 @@ const tagOf = (error: unknown): string =>
   typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Error"
 
 const messageOf = (error: unknown): string =>
-  typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" && error.message !== ""
+  typeof error === "object" &&
+  error !== null &&
+  "message" in error &&
+  typeof error.message === "string" &&
+  error.message !== ""
     ? error.message
     : String(error)
 
@@ -59,7 +63,13 @@ export const show = (error: unknown): Shown => {
 
 const report = (json: boolean, kind: string, shown: Shown) =>
   json
-    ? Console.log(JSON.stringify({ error: { type: kind, message: Logging.maskMobiles(shown.message) }, exitCode: shown.exitCode }, null, 2))
+    ? Console.log(
+        JSON.stringify(
+          { error: { type: kind, message: Logging.maskMobiles(shown.message) }, exitCode: shown.exitCode },
+          null,
+          2
+        )
+      )
     : Console.error(`tongbu: ${Logging.maskMobiles(shown.message)}`)
 
 /** Shows a failure of `effect` once (text on stderr, or JSON on stdout with --json) and ends with its exit code. */
@@ -68,12 +78,16 @@ export const guard = <A, E, R>(options: { readonly json: boolean }, effect: Effe
     Effect.catchAllCause((cause) => {
       if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
       const failure = Cause.failureOption(cause)
+      // already shown by the command itself (e.g. inside its --json object)
+      if (Option.isSome(failure) && failure.value instanceof CommandFailed) return Effect.fail(failure.value)
       const shown = Option.match(failure, {
         onSome: show,
         onNone: () => ({ exitCode: ExitCode.failed, message: `unexpected error: ${Cause.pretty(cause)}` })
       })
       const kind = Option.match(failure, { onSome: tagOf, onNone: () => "Defect" })
-      return report(options.json, kind, shown).pipe(Effect.zipRight(Effect.fail(new CommandFailed({ exitCode: shown.exitCode }))))
+      return report(options.json, kind, shown).pipe(
+        Effect.zipRight(Effect.fail(new CommandFailed({ exitCode: shown.exitCode })))
+      )
     })
   )
 

@@ -1,8 +1,8 @@
-import type { Admission, ConflictResolution, FieldMapping, FieldValue, SideRecord, SyncPolicy } from "@tongbu/core"
 import type { HubAdmissionOptions } from "@tongbu/adapter-wechat-hub"
 import { CUSTOMER_NAME, hubAdmission, normalizeMobile } from "@tongbu/adapter-wechat-hub"
 import type { ZhibangMapping } from "@tongbu/adapter-zhibang"
 import { assignmentFor, jzForScore, khidFor } from "@tongbu/adapter-zhibang"
+import type { Admission, ConflictResolution, FieldMapping, FieldValue, SideRecord, SyncPolicy } from "@tongbu/core"
 import { Option } from "effect"
 import type { ConflictRule, PolicyField } from "./ConfigFile.js"
 
@@ -18,6 +18,11 @@ export interface HubErpSettings {
   /** Pull only ERP customers of these sources (`ly`); empty = all. */
   readonly pullSources: ReadonlyArray<number>
   readonly mapping: ZhibangMapping
+  /**
+   * Fields the ERP's duplicate check (查重) refuses twice: the planner skips a write that would repeat one, naming
+   * the ERP customer that holds it, instead of letting the ERP refuse it run after run. Default name and mobile.
+   */
+  readonly erpUnique?: ReadonlyArray<PolicyField>
 }
 
 const resolution: Record<ConflictRule, ConflictResolution> = {
@@ -40,12 +45,19 @@ const scoreOf = (record: SideRecord): number => (typeof record.fields.score === 
 const isPerson = (record: SideRecord) => record.fields.erp_customer_type === 2
 
 /** The ERP code of a hub customer: the one it carries (it came from the ERP, or was linked), else `WX<id>`. */
-export const hubCode = (mapping: ZhibangMapping) => (record: SideRecord): string =>
-  text(record.fields.erp_customer_code) ?? khidFor(mapping, record.id)
+export const hubCode =
+  (mapping: ZhibangMapping) =>
+  (record: SideRecord): string =>
+    text(record.fields.erp_customer_code) ?? khidFor(mapping, record.id)
 
 export const make = (settings: HubErpSettings): SyncPolicy => {
   const { mapping } = settings
-  const field = (name: PolicyField, left: string, right: string, normalize: (v: FieldValue) => FieldValue = asText): FieldMapping => ({
+  const field = (
+    name: PolicyField,
+    left: string,
+    right: string,
+    normalize: (v: FieldValue) => FieldValue = asText
+  ): FieldMapping => ({
     name,
     left,
     right,
@@ -97,22 +109,42 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
       conflict: "right",
       createOnly: true
     },
-    intoErpOnCreate("personName", "person_name", (r) => (isPerson(r) ? null : (text(r.fields.real_name) ?? text(r.fields.company_name)))),
+    intoErpOnCreate("personName", "person_name", (r) =>
+      isPerson(r) ? null : (text(r.fields.real_name) ?? text(r.fields.company_name))
+    ),
     intoErpOnCreate("source", "ly", () => mapping.ly),
     intoErpOnCreate("category", "sort1", () => mapping.sort1),
     intoErpOnCreate("value", "jz", (r) => jzForScore(mapping, scoreOf(r))),
     intoErpOnCreate("intro", "intro", (r) => `来自微信中台，评分: ${scoreOf(r)}`),
     intoErpOnCreate("product", "product", (r) => text(r.fields.thread_topic)),
     mirror("erpCode", "right", "erp_customer_code", (r) => text(r.fields.khid)),
-    mirror("erpSource", resolution[settings.conflicts.erpSource], "erp_source", (r) => text(r.fields.ly), () => String(mapping.ly)),
-    mirror("erpValue", resolution[settings.conflicts.erpValue], "erp_value_assessment", (r) => text(r.fields.jz), (r) =>
-      String(jzForScore(mapping, scoreOf(r)))
+    mirror(
+      "erpSource",
+      resolution[settings.conflicts.erpSource],
+      "erp_source",
+      (r) => text(r.fields.ly),
+      () => String(mapping.ly)
     ),
-    mirror("erpCategory", resolution[settings.conflicts.erpCategory], "erp_customer_category", (r) => sort1Part(0)(r.fields.sort1), () =>
-      sort1Part(0)(mapping.sort1)
+    mirror(
+      "erpValue",
+      resolution[settings.conflicts.erpValue],
+      "erp_value_assessment",
+      (r) => text(r.fields.jz),
+      (r) => String(jzForScore(mapping, scoreOf(r)))
     ),
-    mirror("erpFollowLevel", resolution[settings.conflicts.erpFollowLevel], "erp_follow_level", (r) => sort1Part(1)(r.fields.sort1), () =>
-      sort1Part(1)(mapping.sort1)
+    mirror(
+      "erpCategory",
+      resolution[settings.conflicts.erpCategory],
+      "erp_customer_category",
+      (r) => sort1Part(0)(r.fields.sort1),
+      () => sort1Part(0)(mapping.sort1)
+    ),
+    mirror(
+      "erpFollowLevel",
+      resolution[settings.conflicts.erpFollowLevel],
+      "erp_follow_level",
+      (r) => sort1Part(1)(r.fields.sort1),
+      () => sort1Part(1)(mapping.sort1)
     )
   ]
 
@@ -121,14 +153,16 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
     check: (record) => {
       if (settings.pullSources.length === 0) return null
       const ly = Number(record.fields.ly)
-      return settings.pullSources.includes(ly) ? null : `source (ly) ${text(record.fields.ly) ?? "none"} is not pulled (policy.pull.sources)`
+      return settings.pullSources.includes(ly)
+        ? null
+        : `source (ly) ${text(record.fields.ly) ?? "none"} is not pulled (policy.pull.sources)`
     }
   }
 
   return {
     mappings,
     naturalKey: { left: hubCode(mapping), right: (record) => text(record.fields.khid) },
-    uniqueKeys: { left: ["wechat"], right: ["mobile"] },
+    uniqueKeys: { left: ["wechat"], right: settings.erpUnique ?? ["name", "mobile"] },
     admission: { toRight: hubAdmission(settings.admission), toLeft: [pullSource] },
     afterCreate: {
       toRight: (source) => [{ kind: "assign", payload: assignmentFor(mapping, scoreOf(source), Number(source.id)) }]

@@ -9,9 +9,14 @@ export const store = (settings: Settings) =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
-      yield* fs.makeDirectory(path.dirname(settings.state.database), { recursive: true }).pipe(
-        Effect.mapError((error) => new StoreError({ message: `cannot create the directory of ${settings.state.database}: ${error.message}` }))
-      )
+      yield* fs
+        .makeDirectory(path.dirname(settings.state.database), { recursive: true })
+        .pipe(
+          Effect.mapError(
+            (error) =>
+              new StoreError({ message: `cannot create the directory of ${settings.state.database}: ${error.message}` })
+          )
+        )
       return SqliteStore.layer({ filename: settings.state.database })
     })
   )

@@ -1,8 +1,8 @@
+import { randomUUID } from "node:crypto"
+import { hostname } from "node:os"
 import type { StoreError } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import { Data, Duration, Effect, Option, Schedule } from "effect"
-import { randomUUID } from "node:crypto"
-import { hostname } from "node:os"
 
 /** Another tongbu process kept the store's lease for longer than this one would wait. */
 export class LeaseBusy extends Data.TaggedError("LeaseBusy")<{ readonly message: string }> {}
@@ -55,7 +55,13 @@ export const withLease =
       const renew = acquire.pipe(
         Effect.delay(Duration.millis(ttlMs / 3)),
         Effect.repeat({ while: (ok) => ok }),
-        Effect.zipRight(Effect.fail(new LeaseLost({ message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping" })))
+        Effect.zipRight(
+          Effect.fail(
+            new LeaseLost({
+              message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping"
+            })
+          )
+        )
       )
       return yield* Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
     })

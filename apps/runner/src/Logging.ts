@@ -4,7 +4,8 @@ import { HashMap, Layer, Logger, LogLevel } from "effect"
 const MOBILE = /(?<![\d])((?:\+?86[\s-]?)?1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)/g
 
 /** `13800138000` → `138****8000`, wherever mobiles occur in a text. */
-export const maskMobiles = (text: string): string => text.replace(MOBILE, (_, head: string, _mid: string, tail: string) => `${head}****${tail}`)
+export const maskMobiles = (text: string): string =>
+  text.replace(MOBILE, (_, head: string, _mid: string, tail: string) => `${head}****${tail}`)
 
 const maskDeep = (value: unknown): unknown => {
   if (typeof value === "string") return maskMobiles(value)
@@ -30,7 +31,11 @@ const LEVELS = { debug: LogLevel.Debug, info: LogLevel.Info, warning: LogLevel.W
 /**
  * Logs go to stderr (stdout is for reports and `--json`): pretty on a terminal, JSON lines otherwise, mobiles masked.
  */
-export const layer = (options: { readonly format: LogFormat; readonly level: keyof typeof LEVELS; readonly isTTY: boolean }) => {
+export const layer = (options: {
+  readonly format: LogFormat
+  readonly level: keyof typeof LEVELS
+  readonly isTTY: boolean
+}) => {
   const pretty = options.format === "pretty" || (options.format === "auto" && options.isTTY)
   const logger = pretty
     ? masked(Logger.prettyLogger({ stderr: true, colors: "auto" }))

@@ -4,15 +4,23 @@ import type { MetricPair } from "effect"
 import { Effect, Metric, MetricBoundaries, MetricState, Option } from "effect"
 import * as Alerts from "./Alerts.js"
 
-export const runs = Metric.counter("tongbu_runs_total", { description: "Sync and rollback runs finished, by kind and status" })
-export const operations = Metric.counter("tongbu_operations_total", { description: "Per-record outcomes of runs, by outcome" })
+export const runs = Metric.counter("tongbu_runs_total", {
+  description: "Sync and rollback runs finished, by kind and status"
+})
+export const operations = Metric.counter("tongbu_operations_total", {
+  description: "Per-record outcomes of runs, by outcome"
+})
 export const erpCallSeconds = Metric.histogram(
   "tongbu_erp_call_duration_seconds",
   MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
   "Latency of ERP calls"
 )
-const queueDepth = Metric.gauge("tongbu_queue_depth", { description: "Operations in the outbox not yet done (pending or attempted)" })
-const alertFiring = Metric.gauge("tongbu_alert_firing", { description: "1 when a monitoring rule of sync-rules §9 fires" })
+const queueDepth = Metric.gauge("tongbu_queue_depth", {
+  description: "Operations in the outbox not yet done (pending or attempted)"
+})
+const alertFiring = Metric.gauge("tongbu_alert_firing", {
+  description: "1 when a monitoring rule of sync-rules §9 fires"
+})
 
 /** Counts a finished run and its per-record outcomes. */
 export const recordRun = (kind: string, status: string, items: ReadonlyArray<Outcome>) =>
@@ -23,15 +31,17 @@ export const recordRun = (kind: string, status: string, items: ReadonlyArray<Out
     for (const [outcome, n] of byOutcome) yield* Metric.incrementBy(Metric.tagged(operations, "outcome", outcome), n)
   })
 
-const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')
+const escapeHelp = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")
+const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')
 
 const labels = (tags: ReadonlyArray<{ readonly key: string; readonly value: string }>, extra: string | null = null) => {
-  const parts = tags.map((t) => `${t.key}="${escape(t.value)}"`)
+  const parts = tags.map((t) => `${t.key}="${escapeLabel(t.value)}"`)
   if (extra !== null) parts.push(extra)
   return parts.length === 0 ? "" : `{${parts.join(",")}}`
 }
 
-const number = (n: number | bigint) => (typeof n === "bigint" ? n.toString() : Number.isFinite(n) ? String(n) : n > 0 ? "+Inf" : "-Inf")
+const number = (n: number | bigint) =>
+  typeof n === "bigint" ? n.toString() : Number.isFinite(n) ? String(n) : n > 0 ? "+Inf" : "-Inf"
 
 /** The Prometheus text exposition (version 0.0.4) of metric pairs; series of one name are grouped under one header. */
 export const prometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Untyped>): string => {
@@ -57,7 +67,7 @@ export const prometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Untype
   }
   return [...families.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, f]) => [`# HELP ${name} ${escape(f.help)}`, `# TYPE ${name} ${f.type}`, ...f.lines].join("\n"))
+    .map(([name, f]) => [`# HELP ${name} ${escapeHelp(f.help)}`, `# TYPE ${name} ${f.type}`, ...f.lines].join("\n"))
     .join("\n")
     .concat("\n")
 }
@@ -69,7 +79,10 @@ export const scrape = (thresholds: Alerts.Thresholds) =>
     const unfinished = yield* store.unfinished
     yield* Metric.set(queueDepth, unfinished.length)
     for (const alert of yield* Alerts.current(thresholds)) {
-      yield* Metric.set(Metric.tagged(Metric.tagged(alertFiring, "rule", alert.rule), "severity", alert.severity), alert.firing ? 1 : 0)
+      yield* Metric.set(
+        Metric.tagged(Metric.tagged(alertFiring, "rule", alert.rule), "severity", alert.severity),
+        alert.firing ? 1 : 0
+      )
     }
     // a histogram shows up once touched: ERP latency is listed (empty) before the first call
     yield* Metric.value(erpCallSeconds)

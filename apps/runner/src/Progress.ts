@@ -58,8 +58,10 @@ const plain = (write: (text: string) => void) =>
     } satisfies Progress
   })
 
-export const make = (options: { readonly isTTY: boolean; readonly write: (text: string) => void }): Effect.Effect<Progress> =>
-  options.isTTY ? terminal(options.write) : plain(options.write)
+export const make = (options: {
+  readonly isTTY: boolean
+  readonly write: (text: string) => void
+}): Effect.Effect<Progress> => (options.isTTY ? terminal(options.write) : plain(options.write))
 
 /** For `--json` and the daemon: nothing is drawn. */
 export const silent: Progress = { report: () => Effect.void, finish: Effect.void }
@@ -100,7 +102,11 @@ export const observe = (progress: Progress) =>
           store.journal(entries).pipe(
             Effect.tap(() => {
               counts.done += finished(entries)
-              return progress.report({ phase: "writing", done: Math.min(counts.done, counts.total), total: counts.total })
+              return progress.report({
+                phase: "writing",
+                done: Math.min(counts.done, counts.total),
+                total: counts.total
+              })
             })
           )
       }

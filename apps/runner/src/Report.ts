@@ -21,7 +21,11 @@ export interface ItemJson {
   readonly operation: string
   readonly outcome: string
   readonly reason: string | null
-  readonly reasons: ReadonlyArray<{ readonly rule: string; readonly message: string; readonly collidingId: string | null }>
+  readonly reasons: ReadonlyArray<{
+    readonly rule: string
+    readonly message: string
+    readonly collidingId: string | null
+  }>
 }
 
 export const itemJson = (item: Outcome): ItemJson => {
@@ -32,7 +36,11 @@ export const itemJson = (item: Outcome): ItemJson => {
     operation: item.operation,
     outcome: item.outcome,
     reason: item.reasons.length === 0 ? null : maskMobiles(item.reasons.map((r) => r.message).join("; ")),
-    reasons: item.reasons.map((r) => ({ rule: r.rule, message: maskMobiles(r.message), collidingId: r.collidingId ?? null }))
+    reasons: item.reasons.map((r) => ({
+      rule: r.rule,
+      message: maskMobiles(r.message),
+      collidingId: r.collidingId ?? null
+    }))
   }
 }
 
@@ -86,8 +94,12 @@ export const summary = (view: RunView): string => {
     ["failed", String(c.failed)]
   ]
   const reasons = topReasons(view.items, 5)
-  const reasonLines = reasons.length === 0 ? [] : ["", "Top reasons:", table(reasons.map(([r, n]) => [`${n}×`, truncate(r, 100)]))]
-  const error = Option.match(view.error ?? Option.none(), { onNone: () => [], onSome: (e) => ["", `Stopped: ${maskMobiles(e)}`] })
+  const reasonLines =
+    reasons.length === 0 ? [] : ["", "Top reasons:", table(reasons.map(([r, n]) => [`${n}×`, truncate(r, 100)]))]
+  const error = Option.match(view.error ?? Option.none(), {
+    onNone: () => [],
+    onSome: (e) => ["", `Stopped: ${maskMobiles(e)}`]
+  })
   return [title, "", table(rows), ...reasonLines, ...error].join("\n")
 }
 
@@ -98,7 +110,9 @@ export const itemsTable = (items: ReadonlyArray<Outcome>): string =>
     : table(
         [
           ["hub", "erp", "operation", "outcome", "reason"],
-          ...items.map(itemJson).map((i) => [i.hubId ?? "-", i.erpId ?? "-", i.operation, i.outcome, truncate(i.reason ?? "", 80)])
+          ...items
+            .map(itemJson)
+            .map((i) => [i.hubId ?? "-", i.erpId ?? "-", i.operation, i.outcome, truncate(i.reason ?? "", 80)])
         ],
         { header: true }
       )
@@ -119,9 +133,15 @@ export const runRow = (run: Run): ReadonlyArray<string> => [
 export const runsTable = (runs: ReadonlyArray<Run>): string =>
   runs.length === 0
     ? "No runs yet."
-    : table([["run", "kind", "direction", "status", "started", "created", "updated", "skipped", "conflicts", "failed"], ...runs.map(runRow)], {
-        header: true
-      })
+    : table(
+        [
+          ["run", "kind", "direction", "status", "started", "created", "updated", "skipped", "conflicts", "failed"],
+          ...runs.map(runRow)
+        ],
+        {
+          header: true
+        }
+      )
 
 export const runJsonOf = (run: Run) => ({
   runId: run.id,

@@ -1,7 +1,7 @@
+import type { AddressInfo } from "node:net"
 import { serve } from "@hono/node-server"
 import { Data, Effect } from "effect"
 import type { Hono } from "hono"
-import type { AddressInfo } from "node:net"
 
 /** The daemon's HTTP endpoint could not listen (the port is taken, the address is not this machine's). */
 export class ServeError extends Data.TaggedError("ServeError")<{ readonly message: string }> {}
@@ -27,7 +27,9 @@ export const listen = (app: Hono, host: string, port: number) =>
           })
         )
       })
-      server.once("error", (error) => resume(Effect.fail(new ServeError({ message: `cannot listen on ${host}:${port}: ${error.message}` }))))
+      server.once("error", (error) =>
+        resume(Effect.fail(new ServeError({ message: `cannot listen on ${host}:${port}: ${error.message}` })))
+      )
     }),
     (listening) => Effect.promise(listening.close)
   )

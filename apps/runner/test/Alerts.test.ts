@@ -7,7 +7,13 @@ const now = 100 * HOUR
 const thresholds = { minSuccessRate: 0.8, maxFailuresPerHour: 10, maxHoursWithoutSuccess: 2 }
 const zero = { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, conflicts: 0, actions: 0, failed: 0 }
 
-const run = (id: string, startedAt: number, status: Run["status"], counts: Partial<typeof zero>, extra: Partial<Run> = {}) =>
+const run = (
+  id: string,
+  startedAt: number,
+  status: Run["status"],
+  counts: Partial<typeof zero>,
+  extra: Partial<Run> = {}
+) =>
   new Run({
     id: RunId.make(id),
     kind: "sync",
@@ -32,7 +38,9 @@ describe("Alerts (sync-rules §9)", () => {
   })
 
   it("a success rate below 80% over the last hour is critical", () => {
-    expect(firing([run("a", now - 10 * 60_000, "completed", { created: 7, failed: 3 })])).toEqual(["successRate:critical"])
+    expect(firing([run("a", now - 10 * 60_000, "completed", { created: 7, failed: 3 })])).toEqual([
+      "successRate:critical"
+    ])
   })
 
   it("more than 10 failures in the last hour is a warning, older failures do not count", () => {

@@ -1,9 +1,9 @@
-import { NodeContext } from "@effect/platform-node"
-import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, Layer, Option, Redacted } from "effect"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { NodeContext } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as Config from "../src/Config.js"
 import { template } from "../src/ConfigTemplate.js"
 
@@ -26,10 +26,14 @@ describe("Config", () => {
       't.yaml is not a valid configuration:\nkey `erp.concurrency`: expected a positive whole number, got "four"'
     )
     expect(message(Config.parseConfigFile("policy:\n  conflicts:\n    name: erpwins\n", "t.yaml"))).toContain(
-      "key `policy.conflicts.name`: expected one of erpWins, hubWins, newestWins, manual, got \"erpwins\""
+      'key `policy.conflicts.name`: expected one of erpWins, hubWins, newestWins, manual, got "erpwins"'
     )
-    expect(message(Config.parseConfigFile("schedules:\n  push: every hour\n", "t.yaml"))).toContain("key `schedules.push`: expected a cron expression")
-    expect(message(Config.parseConfigFile("erp: 3\n", "t.yaml"))).toContain("key `erp`: expected a section (keys below it), got 3")
+    expect(message(Config.parseConfigFile("schedules:\n  push: every hour\n", "t.yaml"))).toContain(
+      "key `schedules.push`: expected a cron expression"
+    )
+    expect(message(Config.parseConfigFile("erp: 3\n", "t.yaml"))).toContain(
+      "key `erp`: expected a section (keys below it), got 3"
+    )
   })
 
   it("reports every problem at once, unknown keys included", () => {
@@ -50,7 +54,15 @@ describe("Config", () => {
   it.effect("the environment alone is enough, and overrides the file", () =>
     Effect.gen(function* () {
       const alone = yield* Config.load(Option.none()).pipe(
-        Effect.provide(withEnv({ TONGBU_ERP_URL: "http://127.0.0.1:1", TONGBU_ERP_USER: "u", TONGBU_ERP_PASSWORD: "secret", TONGBU_HUB_DB: "/h.db", TONGBU_STATE_DB: "/s.db" }))
+        Effect.provide(
+          withEnv({
+            TONGBU_ERP_URL: "http://127.0.0.1:1",
+            TONGBU_ERP_USER: "u",
+            TONGBU_ERP_PASSWORD: "secret",
+            TONGBU_HUB_DB: "/h.db",
+            TONGBU_STATE_DB: "/s.db"
+          })
+        )
       )
       const erp = yield* Config.requireErp(alone)
       expect(erp.url).toBe("http://127.0.0.1:1")
@@ -60,8 +72,13 @@ describe("Config", () => {
 
       const dir = mkdtempSync(join(tmpdir(), "tongbu-config-"))
       writeFileSync(join(dir, "pw"), "from-file\n")
-      writeFileSync(join(dir, "t.yaml"), "erp:\n  url: http://file:2\n  user: fileuser\n  passwordFile: pw\nhub:\n  database: hub.db\n")
-      const fromFile = yield* Config.load(Option.some(join(dir, "t.yaml"))).pipe(Effect.provide(withEnv({ TONGBU_ERP_USER: "envuser" })))
+      writeFileSync(
+        join(dir, "t.yaml"),
+        "erp:\n  url: http://file:2\n  user: fileuser\n  passwordFile: pw\nhub:\n  database: hub.db\n"
+      )
+      const fromFile = yield* Config.load(Option.some(join(dir, "t.yaml"))).pipe(
+        Effect.provide(withEnv({ TONGBU_ERP_USER: "envuser" }))
+      )
       const erp2 = yield* Config.requireErp(fromFile)
       expect([erp2.url, erp2.user, Redacted.value(erp2.password)]).toEqual(["http://file:2", "envuser", "from-file"])
       expect(Option.getOrThrow(fromFile.hub.database)).toBe(join(dir, "hub.db"))
@@ -74,9 +91,13 @@ describe("Config", () => {
       const settings = yield* Config.load(Option.none()).pipe(Effect.provide(withEnv({})))
       const error = yield* Effect.flip(Config.requireErp(settings))
       expect(error.message).toContain("TONGBU_ERP_URL")
-      const notFound = yield* Effect.flip(Config.load(Option.some("/nonexistent/t.yaml")).pipe(Effect.provide(withEnv({}))))
+      const notFound = yield* Effect.flip(
+        Config.load(Option.some("/nonexistent/t.yaml")).pipe(Effect.provide(withEnv({})))
+      )
       expect(notFound.message).toContain("/nonexistent/t.yaml not found")
-      const badEnv = yield* Effect.flip(Config.load(Option.none()).pipe(Effect.provide(withEnv({ TONGBU_ERP_URL: "erp.example.com" }))))
+      const badEnv = yield* Effect.flip(
+        Config.load(Option.none()).pipe(Effect.provide(withEnv({ TONGBU_ERP_URL: "erp.example.com" })))
+      )
       expect(badEnv.message).toContain("TONGBU_ERP_URL")
     })
   )

@@ -1,9 +1,12 @@
+import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { SqliteStore } from "@tongbu/core"
-import { Clock, Duration, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { SqliteStore, SyncStore } from "@tongbu/core"
+import { Clock, ConfigProvider, Duration, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import * as Config from "../src/Config.js"
 import { parseConfigFile } from "../src/Config.js"
 import * as Daemon from "../src/Daemon.js"
 import * as Lease from "../src/Lease.js"
+import { isLoopback } from "../src/Server.js"
 
 const HOUR = Duration.hours(1)
 const schedules = (text: string) => {
@@ -23,7 +26,12 @@ describe("the daemon's schedules", () => {
         ["full", "both", true]
       ])
       const fiber = yield* Effect.fork(
-        Daemon.runSchedules(jobs, (job) => Effect.as(Ref.update(ran, (r) => [...r, job.name]), { runId: Option.none(), status: "completed" }))
+        Daemon.runSchedules(jobs, (job) =>
+          Effect.as(
+            Ref.update(ran, (r) => [...r, job.name]),
+            { runId: Option.none(), status: "completed" }
+          )
+        )
       )
       // the test clock starts on Thursday 1970-01-01 00:00 UTC; run to Sunday 04:00
       yield* TestClock.adjust(Duration.times(HOUR, 3 * 24 + 4))
@@ -54,7 +62,9 @@ describe("the daemon's schedules", () => {
       const done = yield* Ref.get(spans)
       expect(new Set(done.map((s) => s.job))).toEqual(new Set(["push", "pull"]))
       const sorted = [...done].sort((a, b) => a.start - b.start)
-      sorted.slice(1).forEach((span, i) => expect(span.start).toBeGreaterThanOrEqual(sorted[i]!.end))
+      sorted.slice(1).forEach((span, i) => {
+        expect(span.start).toBeGreaterThanOrEqual(sorted[i]?.end ?? Number.POSITIVE_INFINITY)
+      })
       yield* Fiber.interrupt(fiber)
     })
   )
@@ -84,13 +94,48 @@ describe("the store's lease", () => {
 
   it.effect("gives up with LeaseBusy after its wait", () =>
     Effect.gen(function* () {
-      const holder = yield* Effect.fork(Lease.withLease({ ttl: Duration.seconds(10), wait: Option.none() })(Effect.never))
+      const holder = yield* Effect.fork(
+        Lease.withLease({ ttl: Duration.seconds(10), wait: Option.none() })(Effect.never)
+      )
       yield* TestClock.adjust(Duration.seconds(1))
-      const waiter = yield* Effect.fork(Effect.flip(Lease.withLease({ ttl: Duration.seconds(10), wait: Option.some(Duration.seconds(20)) })(Effect.void)))
+      const waiter = yield* Effect.fork(
+        Effect.flip(
+          Lease.withLease({ ttl: Duration.seconds(10), wait: Option.some(Duration.seconds(20)) })(Effect.void)
+        )
+      )
       yield* TestClock.adjust(Duration.seconds(30))
       const error = yield* Fiber.join(waiter)
       expect(error._tag).toBe("LeaseBusy")
       yield* Fiber.interrupt(holder)
     }).pipe(Effect.provide(SqliteStore.layer({ filename: ":memory:" })))
+  )
+})
+
+describe("the daemon's address", () => {
+  it("only loopback addresses count as local", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) expect(isLoopback(host), host).toBe(true)
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "erp-sync.example.com"])
+      expect(isLoopback(host), host).toBe(false)
+  })
+
+  it.effect("binding anywhere else without a token is refused before the lease is taken or a job runs", () =>
+    Effect.gen(function* () {
+      const settings = yield* Config.load(Option.none()).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+      )
+      const ran = yield* Ref.make(0)
+      const error = yield* Effect.flip(
+        Daemon.run({ ...settings, daemon: { ...settings.daemon, host: "0.0.0.0" } }, () =>
+          Effect.as(
+            Ref.update(ran, (n) => n + 1),
+            { runId: Option.none(), status: "completed" }
+          )
+        )
+      )
+      expect(error._tag).toBe("ConfigError")
+      expect(error.message).toContain("TONGBU_DAEMON_TOKEN")
+      expect(yield* Ref.get(ran)).toBe(0)
+      expect(yield* (yield* SyncStore).acquireLease("someone else", 1000)).toBe(true)
+    }).pipe(Effect.provide(SqliteStore.layer({ filename: ":memory:" })), Effect.provide(NodeContext.layer))
   )
 })

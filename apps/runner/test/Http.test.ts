@@ -10,8 +10,16 @@ const counts = { created: 1, updated: 0, linked: 0, unchanged: 0, skipped: 1, co
 const withApp = (token: Option.Option<Redacted.Redacted<string>>) =>
   Effect.gen(function* () {
     const store = yield* SyncStore
-    const runId = yield* store.startRun({ kind: "sync", direction: "both", dryRun: false, full: false }, [])
-    const outcome = new Outcome({ runId, side: "left", id: RecordId.make("7"), otherId: RecordId.make("501"), operation: "create", outcome: "created", reasons: [] })
+    const { runId } = yield* store.startRun({ kind: "sync", direction: "both", dryRun: false, full: false }, [])
+    const outcome = new Outcome({
+      runId,
+      side: "left",
+      id: RecordId.make("7"),
+      otherId: RecordId.make("501"),
+      operation: "create",
+      outcome: "created",
+      reasons: []
+    })
     yield* store.recordOutcomes([outcome])
     yield* store.finishRun(runId, "completed", counts)
     yield* Metrics.recordRun("sync", "completed", [outcome])

@@ -2,11 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { fc, test } from "@fast-check/vitest"
 import { defaultHubAdmissionOptions } from "@tongbu/adapter-wechat-hub"
 import { defaultMapping } from "@tongbu/adapter-zhibang"
-import type { Direction, Fields, LinkState, Operation, SideRecord as SideRecordType } from "@tongbu/core"
-import { canonicalize, plan, RecordId, SideRecord } from "@tongbu/core"
-import * as HubErpPolicy from "../src/HubErpPolicy.js"
+import type { Direction, Fields, LinkState, Operation, SideRecord as SideRecordType, SyncPolicy } from "@tongbu/core"
+import { canonicalize, goneFrom, plan, RecordId, SideRecord } from "@tongbu/core"
 import type { PolicyField } from "../src/ConfigFile.js"
 import { policyFields } from "../src/ConfigFile.js"
+import * as HubErpPolicy from "../src/HubErpPolicy.js"
 
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 50)
 
@@ -16,7 +16,13 @@ const settings: HubErpPolicy.HubErpSettings = {
   fillIn: ["wechat", "email", "address"],
   admission: defaultHubAdmissionOptions,
   pullSources: [],
-  mapping: { ...defaultMapping, assignment: { top: { minScore: 80, salespeople: ["61", "62"] }, general: { minScore: 60, salespeople: ["63", "64"] } } }
+  mapping: {
+    ...defaultMapping,
+    assignment: {
+      top: { minScore: 80, salespeople: ["61", "62"] },
+      general: { minScore: 60, salespeople: ["63", "64"] }
+    }
+  }
 }
 const policy = HubErpPolicy.make(settings)
 
@@ -49,19 +55,46 @@ const hubRecord = (id: number, over: Fields = {}): SideRecordType =>
   })
 
 const erpRecord = (id: string, fields: Fields, version = `e${id}`): SideRecordType =>
-  new SideRecord({ id: RecordId.make(id), version, fields: { intsort: 1, catename: null, sortname: "潜在客户", sort1name: "需求确认", ...fields } })
+  new SideRecord({
+    id: RecordId.make(id),
+    version,
+    fields: { intsort: 1, catename: null, sortname: "潜在客户", sort1name: "需求确认", ...fields }
+  })
 
-const planOf = (left: ReadonlyArray<SideRecordType>, right: ReadonlyArray<SideRecordType>, links: ReadonlyArray<LinkState> = [], direction: Direction = "both") =>
+const planOf = (
+  left: ReadonlyArray<SideRecordType>,
+  right: ReadonlyArray<SideRecordType>,
+  links: ReadonlyArray<LinkState> = [],
+  direction: Direction = "both",
+  using: SyncPolicy = policy
+) =>
   plan({
-    left: { records: left, complete: true, events: [] },
-    right: { records: right, complete: true, events: [] },
+    left: {
+      records: left,
+      gone: goneFrom(
+        "left",
+        left.map((r) => r.id),
+        links
+      ),
+      events: []
+    },
+    right: {
+      records: right,
+      gone: goneFrom(
+        "right",
+        right.map((r) => r.id),
+        links
+      ),
+      events: []
+    },
     links,
-    policy,
+    policy: using,
     direction,
     settled: new Set()
   })
 
-const writes = (ops: ReadonlyArray<Operation>) => ops.filter((op) => op._tag === "Create" || op._tag === "Update" || op._tag === "Action")
+const writes = (ops: ReadonlyArray<Operation>) =>
+  ops.filter((op) => op._tag === "Create" || op._tag === "Update" || op._tag === "Action")
 
 /** The links a plan predicts, with the ERP ids the creates got (the dispatcher's part) filled in. */
 const applied = (links: ReadonlyArray<LinkState>, ids: Map<string, string>): ReadonlyArray<LinkState> =>
@@ -100,20 +133,55 @@ describe("the hub↔ERP policy (sync-rules §1–§6)", () => {
   })
 
   it("skips a create whose mobile already belongs to another ERP customer, naming it (phone collision)", () => {
-    const p = planOf([hubRecord(8)], [erpRecord("77", { name: "别的公司", khid: "X1", mobile: "13800138000" })], [], "push")
+    const p = planOf(
+      [hubRecord(8)],
+      [erpRecord("77", { name: "别的公司", khid: "X1", mobile: "13800138000" })],
+      [],
+      "push"
+    )
     expect(writes(p.operations)).toEqual([])
     const skip = p.operations.find((op) => op._tag === "Skip")
     expect(skip).toMatchObject({ reasons: [{ rule: "uniqueKey", collidingId: "77" }] })
   })
 
-  it("links by khid instead of creating (\"if that khid already exists, update\")", () => {
-    const p = planOf([hubRecord(9)], [erpRecord("90", { name: "杭州恒达科技有限公司", khid: "WX9", mobile: "13800138000" })])
+  it("skips a create whose name an ERP customer already has (the ERP's 查重), unless name is not in policy.erpUnique", () => {
+    const erp = [erpRecord("78", { name: "杭州恒达科技有限公司", khid: "X2", mobile: "13900139000" })]
+    const p = planOf([hubRecord(9)], erp, [], "push")
+    expect(writes(p.operations)).toEqual([])
+    expect(p.operations.find((op) => op._tag === "Skip")).toMatchObject({
+      reasons: [{ rule: "uniqueKey", collidingId: "78" }]
+    })
+    const lenient = HubErpPolicy.make({ ...settings, erpUnique: ["mobile"] })
+    expect(writes(planOf([hubRecord(9)], erp, [], "push", lenient).operations).map((op) => op._tag)).toEqual([
+      "Create",
+      "Action"
+    ])
+  })
+
+  it('links by khid instead of creating ("if that khid already exists, update")', () => {
+    const p = planOf(
+      [hubRecord(9)],
+      [erpRecord("90", { name: "杭州恒达科技有限公司", khid: "WX9", mobile: "13800138000" })]
+    )
     expect(p.operations.map((op) => op._tag)).toContain("Link")
     expect(p.operations.some((op) => op._tag === "Create")).toBe(false)
   })
 
   it("pulls a hand-entered ERP customer into the hub, its ERP values into the erp_* columns", () => {
-    const p = planOf([], [erpRecord("5", { name: "上海博远贸易有限公司", khid: "KH005", mobile: "13900139000", ly: "173", jz: "176", sort1: "16,147", weixinAcc: "wx_e5" })])
+    const p = planOf(
+      [],
+      [
+        erpRecord("5", {
+          name: "上海博远贸易有限公司",
+          khid: "KH005",
+          mobile: "13900139000",
+          ly: "173",
+          jz: "176",
+          sort1: "16,147",
+          weixinAcc: "wx_e5"
+        })
+      ]
+    )
     const [create] = writes(p.operations)
     expect(create).toMatchObject({
       _tag: "Create",
@@ -134,9 +202,23 @@ describe("the hub↔ERP policy (sync-rules §1–§6)", () => {
 
   it("ERP wins a name both sides changed; the WeChat id only fills an empty ERP field", () => {
     const hub = hubRecord(3, { customer_name: "新名字A", company_name: "新名字A", wechat_id: "wx_new" })
-    const erp = erpRecord("30", { name: "新名字B", khid: "WX3", mobile: "13800138000", weixinAcc: null, email: "b@example.cn", address: "杭州市人民路1号" })
+    const erp = erpRecord("30", {
+      name: "新名字B",
+      khid: "WX3",
+      mobile: "13800138000",
+      weixinAcc: null,
+      email: "b@example.cn",
+      address: "杭州市人民路1号"
+    })
     // the baseline: what both held when they last agreed (the old name, no WeChat id, no email)
-    const before = { name: "旧名字", customer_name: "旧名字", company_name: "旧名字", wechat_id: null, weixinAcc: null, email: null }
+    const before = {
+      name: "旧名字",
+      customer_name: "旧名字",
+      company_name: "旧名字",
+      wechat_id: null,
+      weixinAcc: null,
+      email: null
+    }
     const link = {
       leftId: RecordId.make("3"),
       rightId: RecordId.make("30"),
@@ -150,7 +232,9 @@ describe("the hub↔ERP policy (sync-rules §1–§6)", () => {
     ])
     // a non-empty ERP WeChat id is never overwritten
     const filled = erpRecord("30", { ...erp.fields, weixinAcc: "wx_erp" })
-    expect(writes(planOf([hub], [filled], [link]).operations).some((op) => op._tag === "Update" && op.side === "right")).toBe(false)
+    expect(
+      writes(planOf([hub], [filled], [link]).operations).some((op) => op._tag === "Update" && op.side === "right")
+    ).toBe(false)
   })
 
   test.prop(

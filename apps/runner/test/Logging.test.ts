@@ -24,7 +24,9 @@ describe("Logging", () => {
   it.effect("a masked logger never sees the mobile, in the message or the annotations", () =>
     Effect.gen(function* () {
       const seen: Array<unknown> = []
-      const capture = Logging.masked(Logger.make(({ message, annotations }) => seen.push(message, Object.fromEntries(annotations))))
+      const capture = Logging.masked(
+        Logger.make(({ message, annotations }) => seen.push(message, Object.fromEntries(annotations)))
+      )
       yield* Effect.logInfo("pushed", { mobile: "13800138000" }).pipe(
         Effect.annotateLogs("phone", "13900139000"),
         Effect.provide(Logger.replace(Logger.defaultLogger, capture))

@@ -1,11 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Outcome, Reason, RecordId, RunId } from "@tongbu/core"
 import { Option } from "effect"
-import * as Report from "../src/Report.js"
 import { displayWidth, table } from "../src/internal/text.js"
+import * as Report from "../src/Report.js"
 
 const runId = RunId.make("r1")
-const outcome = (side: "left" | "right", id: string, otherId: string | undefined, o: Outcome["outcome"], reasons: Array<[string, string]> = []) =>
+const outcome = (
+  side: "left" | "right",
+  id: string,
+  otherId: string | undefined,
+  o: Outcome["outcome"],
+  reasons: Array<[string, string]> = []
+) =>
   new Outcome({
     runId,
     side,
@@ -19,8 +25,13 @@ const outcome = (side: "left" | "right", id: string, otherId: string | undefined
 const items = [
   outcome("left", "1", "501", "created"),
   outcome("left", "2", undefined, "skipped", [["phoneVerified", "mobile 138****8000 is not verified"]]),
-  outcome("left", "3", undefined, "skipped", [["uniqueKey", "mobile \"13900139000\" already belongs to right record 77"]]),
-  outcome("left", "4", undefined, "skipped", [["phoneVerified", "mobile 137****1234 is not verified"], ["score", "score 40 below 60"]]),
+  outcome("left", "3", undefined, "skipped", [
+    ["uniqueKey", 'mobile "13900139000" already belongs to right record 77']
+  ]),
+  outcome("left", "4", undefined, "skipped", [
+    ["phoneVerified", "mobile 137****1234 is not verified"],
+    ["score", "score 40 below 60"]
+  ]),
   outcome("right", "600", "9", "created")
 ]
 const counts = { created: 2, updated: 0, linked: 0, unchanged: 5, skipped: 3, conflicts: 0, actions: 1, failed: 0 }
@@ -29,7 +40,13 @@ describe("Report", () => {
   it("--json names both sides' ids, the operation, the outcome and the reason; mobiles masked", () => {
     const json = Report.runJson({ runId: Option.some(runId), status: "completed", dryRun: false, counts, items })
     expect(json).toMatchObject({ runId: "r1", status: "completed", dryRun: false, counts })
-    expect(json.items[0]).toMatchObject({ hubId: "1", erpId: "501", operation: "create", outcome: "created", reason: null })
+    expect(json.items[0]).toMatchObject({
+      hubId: "1",
+      erpId: "501",
+      operation: "create",
+      outcome: "created",
+      reason: null
+    })
     expect(json.items[4]).toMatchObject({ hubId: "9", erpId: "600" })
     expect(json.items[2]?.reason).toBe('mobile "139****9000" already belongs to right record 77')
     expect(JSON.stringify(json)).not.toContain("13900139000")
@@ -44,7 +61,10 @@ describe("Report", () => {
   })
 
   it("tables align CJK text by its display width", () => {
-    const lines = table([["客户", "1"], ["ab", "22"]]).split("\n")
+    const lines = table([
+      ["客户", "1"],
+      ["ab", "22"]
+    ]).split("\n")
     expect(lines.map(displayWidth)).toEqual([8, 8])
   })
 })

@@ -2,7 +2,7 @@ import { fork } from "node:child_process"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import type { Fields, FieldValue, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
-import { LinkState, plan, SideRecord } from "../src/index.js"
+import { goneFrom, LinkState, plan, SideRecord } from "../src/index.js"
 
 /**
  * Planning time and peak memory for N linked pairs with 1% changed (half on each side; the hub-side half changes the
@@ -103,8 +103,8 @@ const generate = (pairs: number, full: boolean): Data => {
 }
 
 const inputOf = (data: Data, full: boolean): PlanInput => ({
-  left: { records: data.left, complete: full, events: [] },
-  right: { records: data.right, complete: full, events: [] },
+  left: { records: data.left, gone: full ? goneFrom("left", data.left.map((r) => r.id), data.links) : new Set(), events: [] },
+  right: { records: data.right, gone: full ? goneFrom("right", data.right.map((r) => r.id), data.links) : new Set(), events: [] },
   links: data.links,
   policy,
   direction: "both",

@@ -33,8 +33,9 @@ const targetSide = (op: Operation): Side | undefined =>
 
 /**
  * Executes operations recorded in the outbox: links first, then creates, then updates and actions, each side with the
- * concurrency it declares (creates one at a time where it asks). Every step is journaled before the next, so a crash
- * at any instant leaves each operation `pending`, `attempted` or finished, and a later dispatch of the unfinished ones
+ * concurrency it declares (creates one at a time where it asks). Every step is journaled before the next (an
+ * operation's completion commits with its worker's next step, or at the end of its phase), so a crash at any instant
+ * leaves each operation `pending`, `attempted` or finished, and a later dispatch of the unfinished ones
  * finishes them without doing anything twice. A `FatalError` stops new operations (those in flight finish), leaves
  * the rest pending and fails the dispatch.
  */
@@ -61,6 +62,16 @@ export const dispatch = (
     const commit = (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
       journal
         .commit(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }]))
+        .pipe(
+          Effect.tap(() => {
+            if (outcome !== undefined) outcomes.push(outcome)
+          })
+        )
+
+    /** Records a finished step without waiting: the worker's next step, or the phase's end, commits it first. */
+    const record = (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
+      journal
+        .append(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }]))
         .pipe(
           Effect.tap(() => {
             if (outcome !== undefined) outcomes.push(outcome)
@@ -141,7 +152,7 @@ export const dispatch = (
         onFailure: (error) => (error._tag === "StoreError" ? Effect.fail(error) : failed(stored, error)),
         onSuccess: (id) => {
           created.set(`${op.side}:${op.sourceId}`, id)
-          return commit(
+          return record(
             () => [
               {
                 _tag: "Completed",
@@ -161,7 +172,7 @@ export const dispatch = (
       return Effect.matchEffect(attempt(stored, call), {
         onFailure: (error) => (error._tag === "StoreError" ? Effect.fail(error) : failed(stored, error)),
         onSuccess: () =>
-          commit(
+          record(
             () => {
               const linkBefore = pairs.linkBefore(leftId, rightId)
               return [
@@ -196,7 +207,7 @@ export const dispatch = (
                 ? commit(...Steps.uncertain(runId, op, adapter.name, id))
                 : failed(stored, error, id),
           onSuccess: () =>
-            commit(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))
+            record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))
         })
       })
 
@@ -208,7 +219,7 @@ export const dispatch = (
       }
       switch (op._tag) {
         case "Link":
-          return commit(
+          return record(
             () => [{ _tag: "Completed", key: op.key, result: { links: [pairs.linked(op.leftId, op.rightId)] } }],
             O.done(runId, op)
           )
@@ -220,7 +231,7 @@ export const dispatch = (
           return action(stored, op)
         case "Skip":
         case "Conflict":
-          return commit(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }])
+          return record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }])
       }
     }
 
@@ -243,6 +254,8 @@ export const dispatch = (
         },
         { concurrency: "unbounded", discard: true }
       )
+      // The next phase depends on this one's results (an action on a record created here).
+      yield* journal.flush
     }
     if (stopped !== undefined) return yield* Effect.fail(stopped)
     return { outcomes }

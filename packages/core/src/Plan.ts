@@ -102,8 +102,11 @@ export const isEmptyPlan = (plan: Plan): boolean => !plan.operations.some(isWrit
 export interface SideSnapshot {
   /** Records read this run: every unlinked record, and linked ones whose version changed (or all, on a full run). */
   readonly records: ReadonlyArray<SideRecord>
-  /** The listing covered every record of the side: a linked id missing from it no longer exists there. */
-  readonly complete: boolean
+  /**
+   * Linked ids that a listing of every id of the side left out: those records no longer exist there. Empty when the
+   * listing was incremental, as its absences say nothing.
+   */
+  readonly gone: ReadonlySet<RecordId>
   /** Events of this side since its checkpoint, for the other side. */
   readonly events: ReadonlyArray<SideEvent>
 }
@@ -117,4 +120,19 @@ export interface PlanInput {
   readonly direction: Direction
   /** Keys of operations already done or parked in the store (actions are at most once, ever; creates once per source). */
   readonly settled: ReadonlySet<string>
+}
+
+/** The linked ids of `side` missing from `listed`, a listing of every id the side holds. */
+export const goneFrom = (
+  side: Side,
+  listed: Iterable<RecordId>,
+  links: ReadonlyArray<LinkState>
+): ReadonlySet<RecordId> => {
+  const present = new Set(listed)
+  const gone = new Set<RecordId>()
+  for (const link of links) {
+    const id = side === "left" ? link.leftId : link.rightId
+    if (!present.has(id)) gone.add(id)
+  }
+  return gone
 }

@@ -1,6 +1,8 @@
-import type { LinkState, Side } from "./Domain.js"
+import type { Side } from "./Domain.js"
+import { LinkState } from "./Domain.js"
 import { PlanContext } from "./internal/planner/context.js"
 import { planEvents } from "./internal/planner/events.js"
+import { attempt, PolicyFailure } from "./internal/planner/guard.js"
 import { compareIds } from "./internal/planner/order.js"
 import { reconcilePair } from "./internal/planner/pair.js"
 import { Pair } from "./internal/planner/pairPlan.js"
@@ -18,7 +20,10 @@ import { Plan } from "./Plan.js"
  *   only ever copied into an empty field; a write that would give a unique key to a second record is skipped;
  * - an unlinked record is linked to the one record on the other side with its natural key, or else created there
  *   if every admission rule passes and no record there holds its unique keys (each failure is a reason in a `Skip`);
- * - events become actions on the linked (or newly created) record of the other side.
+ * - events become actions on the linked (or newly created) record of the other side;
+ * - a policy function that throws on a record (a field's `normalize` or `read`, the natural key, an admission rule,
+ *   `afterCreate`) does not stop the plan: that record is skipped with a `policyError` reason naming the field or rule,
+ *   the record and what was thrown.
  *
  * `Plan.links` predicts every pair's link state once the plan is applied. A pair created by this plan has the
  * create's idempotency key in place of the new record's id, until the dispatcher learns that id. A change the plan
@@ -37,8 +42,10 @@ export const plan = (input: PlanInput): Plan => {
     const right = ctx.records.right.get(link.rightId)
     if (left !== undefined) linkedRead.left++
     if (right !== undefined) linkedRead.right++
-    if ((input.left.complete && left === undefined) || (input.right.complete && right === undefined)) {
-      skipVanished(ctx, link, left === undefined && input.left.complete, right === undefined && input.right.complete)
+    const leftGone = input.left.gone.has(link.leftId)
+    const rightGone = input.right.gone.has(link.rightId)
+    if (leftGone || rightGone) {
+      skipVanished(ctx, link, leftGone, rightGone)
       links.push(link)
       continue
     }
@@ -48,7 +55,14 @@ export const plan = (input: PlanInput): Plan => {
       continue
     }
     const planned = ctx.planned
-    links.push(reconcilePair(ctx, new Pair(link.leftId, link.rightId, left, right, link)))
+    const next = attempt(() => reconcilePair(ctx, new Pair(link.leftId, link.rightId, left, right, link)))
+    if (next instanceof PolicyFailure) {
+      // The pair keeps its baseline and is read again next run; both records are left alone, the failure named.
+      ctx.skip(next.side, next.id, [next.reason])
+      links.push(new LinkState({ ...link, leftVersion: undefined, rightVersion: undefined }, true))
+      continue
+    }
+    links.push(next)
     if (ctx.planned === planned) unchanged++
   }
   const anyUnlinked = linkedRead.left < ctx.records.left.size || linkedRead.right < ctx.records.right.size
@@ -57,7 +71,7 @@ export const plan = (input: PlanInput): Plan => {
   return new Plan({ operations: ctx.operations(), links, unchanged }, true)
 }
 
-/** A linked record missing from a complete listing no longer exists: the pair is reported, nothing is written. */
+/** A linked record missing from a listing of every id no longer exists: the pair is reported, nothing is written. */
 const skipVanished = (ctx: PlanContext, link: LinkState, leftGone: boolean, rightGone: boolean): void => {
   const reasons = [
     ...(leftGone

@@ -103,10 +103,10 @@ export const run = (
       .sort((a, b) => b.seq - a.seq)
     const runId = options.dryRun
       ? RunIdSchema.make("dry-run")
-      : yield* store.startRun(
+      : (yield* store.startRun(
           { kind: "rollback", direction: "both", dryRun: false, full: false, target },
           todo.flatMap(linkUndone)
-        )
+        )).runId
     const ctx: UndoContext = { runId, dryRun: options.dryRun, store, sides }
     const items: Array<Outcome> = []
     let stopped: FatalError | undefined

@@ -111,9 +111,11 @@ export const run = (
     const sides: Record<Side, SyncAdapter> = { left: yield* LeftAdapter, right: yield* RightAdapter }
     const dispatchOptions = { maxAttempts: options.maxAttempts, retryBase: options.retryBase }
     const start = { kind: "sync", direction: options.direction, dryRun: options.dryRun, full: options.full } as const
-    const resumed = options.dryRun ? { outcomes: [], fatal: Option.none<string>() } : yield* resume(dispatchOptions)
+    const resumed = options.dryRun
+      ? { outcomes: [], earlier: [], fatal: Option.none<string>() }
+      : yield* resume(dispatchOptions)
     if (Option.isSome(resumed.fatal)) {
-      const runId = yield* store.startRun(start, [])
+      const { runId } = yield* store.startRun(start, [])
       const counts = Report.countOutcomes(resumed.outcomes, 0)
       const error = `stopped while finishing earlier operations: ${resumed.fatal.value}`
       yield* store.finishRun(runId, "failed", counts, error)
@@ -162,7 +164,7 @@ export const run = (
       } satisfies RunReport
     }
 
-    const runId = yield* store.startRun(start, dispatchable)
+    const { runId, operations: stored } = yield* store.startRun(start, dispatchable)
     const finishInterrupted = Effect.flatMap(store.outcomes(runId), (items) =>
       store.finishRun(
         runId,
@@ -173,7 +175,6 @@ export const run = (
     ).pipe(Effect.ignore)
     return yield* Effect.onInterrupt(
       Effect.gen(function* () {
-        const stored = yield* store.operations(runId)
         const dispatched = new Set<string>(stored.map((op) => op.key))
         const outcome = yield* Dispatcher.stopsOnFatal(
           Dispatcher.dispatch(runId, stored, { ...dispatchOptions, links: plan.links })
@@ -189,7 +190,7 @@ export const run = (
           ...(Either.isRight(outcome) ? outcome.right.outcomes : yield* store.outcomes(runId)),
           ...own
         ]
-        yield* acknowledge(store, sides, { left, right }, items)
+        yield* acknowledge(store, sides, { left, right }, Report.withEarlier(items, resumed.earlier))
         const counts = Report.countOutcomes(items, plan.unchanged)
         if (Either.isLeft(outcome)) {
           const error = `${outcome.left.adapter}: ${outcome.left.message}`

@@ -127,6 +127,12 @@ export type JournalEntry =
   | { readonly _tag: "Outcome"; readonly outcome: Outcome }
   | { readonly _tag: "Links"; readonly links: ReadonlyArray<LinkState> }
 
+/** A run just recorded, with the operations the outbox holds for it: what the dispatcher executes. */
+export interface StartedRun {
+  readonly runId: RunId
+  readonly operations: ReadonlyArray<StoredOperation>
+}
+
 export interface StartRun {
   readonly kind: typeof RunKind.Type
   readonly direction: Direction
@@ -147,9 +153,10 @@ export interface SyncStoreService {
 
   /**
    * Records a run and its plan's operations in one transaction; an operation whose key is already settled is left out,
-   * and one recorded earlier but not settled (rejected, or left pending) moves to this run.
+   * and one recorded earlier but not settled (rejected, or left pending) moves to this run. Returns the run's
+   * operations as now stored, in plan order: what `operations(runId)` would read back.
    */
-  readonly startRun: (run: StartRun, operations: ReadonlyArray<Operation>) => Effect.Effect<RunId, StoreError>
+  readonly startRun: (run: StartRun, operations: ReadonlyArray<Operation>) => Effect.Effect<StartedRun, StoreError>
   readonly finishRun: (
     id: RunId,
     status: typeof RunStatus.Type,

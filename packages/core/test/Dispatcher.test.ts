@@ -30,8 +30,7 @@ const updateRight = (k: string, changes: Record<string, string>, before: Record<
 /** Records the operations as a new run and dispatches them. */
 const run = (w: World, operations: ReadonlyArray<Operation>, options: Dispatcher.DispatchOptions = {}, sides = {}) =>
   Effect.gen(function* () {
-    const runId = yield* w.store.startRun(syncRun, operations)
-    const stored = yield* w.store.operations(runId)
+    const { runId, operations: stored } = yield* w.store.startRun(syncRun, operations)
     const exit = yield* Effect.exit(withTime(w.provide(Dispatcher.dispatch(runId, stored, options), sides)))
     return { runId, exit, after: yield* w.store.operations(runId) }
   })
@@ -389,8 +388,7 @@ describe("Dispatcher", () => {
       const updates = Array.from({ length: 200 }, (_, n) =>
         updateRight(`u${n}`, { [`f${n}`]: "x" }, { [`f${n}`]: null })
       )
-      const runId = yield* w.store.startRun(syncRun, updates)
-      const stored = yield* w.store.operations(runId)
+      const { runId, operations: stored } = yield* w.store.startRun(syncRun, updates)
       yield* w.provide(Dispatcher.dispatch(runId, stored), { store: counting })
       // Without grouping it would be 400: one mark and one completion per operation.
       expect(commits).toBeLessThan(100)

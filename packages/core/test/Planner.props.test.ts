@@ -13,7 +13,7 @@ import type {
   SideEvent,
   SyncPolicy
 } from "../src/index.js"
-import { canonicalize, isWrite, LinkState, plan, SideRecord, toNative } from "../src/index.js"
+import { canonicalize, goneFrom, isWrite, LinkState, plan, SideRecord, toNative } from "../src/index.js"
 
 const numRuns = Number(process.env.TONGBU_PROP_RUNS ?? 150)
 // A soak raises the run count; the time allowed grows with it.
@@ -89,9 +89,11 @@ const snapshot = (s: Scenario, world: World = s.world): PlanInput => {
         linked[side].get(r.id) === undefined ||
         linked[side].get(r.id) !== r.version
     )
+  const gone = (side: Side) =>
+    s.incremental ? new Set<RecordId>() : goneFrom(side, Array.from(world.records[side].values(), (r) => r.id), world.links)
   return {
-    left: { records: read("left"), complete: !s.incremental, events: world === s.world ? s.events : [] },
-    right: { records: read("right"), complete: !s.incremental, events: [] },
+    left: { records: read("left"), gone: gone("left"), events: world === s.world ? s.events : [] },
+    right: { records: read("right"), gone: gone("right"), events: [] },
     links: world.links,
     policy: s.policy,
     direction: s.direction,

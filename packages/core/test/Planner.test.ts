@@ -8,10 +8,11 @@ import type {
   Plan,
   PlanInput,
   RecordId,
+  Side,
   SideEvent,
   SyncPolicy
 } from "../src/index.js"
-import { LinkState, plan, SideRecord } from "../src/index.js"
+import { goneFrom, isEmptyPlan, LinkState, plan, SideRecord } from "../src/index.js"
 
 const rid = (id: string) => id as RecordId
 const digits = (value: FieldValue) =>
@@ -112,14 +113,25 @@ interface Scenario {
   readonly leftEvents?: ReadonlyArray<SideEvent>
 }
 
-const input = (s: Scenario): PlanInput => ({
-  left: { records: s.left ?? [], complete: s.complete ?? false, events: s.leftEvents ?? [] },
-  right: { records: s.right ?? [], complete: s.complete ?? false, events: [] },
-  links: s.links ?? [link()],
-  policy: s.policy ?? policy(),
-  direction: s.direction ?? "both",
-  settled: new Set(s.settled ?? [])
-})
+const input = (s: Scenario): PlanInput => {
+  const links = s.links ?? [link()]
+  const gone = (side: Side, records: ReadonlyArray<SideRecord>) =>
+    s.complete
+      ? goneFrom(
+          side,
+          records.map((r) => r.id),
+          links
+        )
+      : new Set<RecordId>()
+  return {
+    left: { records: s.left ?? [], gone: gone("left", s.left ?? []), events: s.leftEvents ?? [] },
+    right: { records: s.right ?? [], gone: gone("right", s.right ?? []), events: [] },
+    links,
+    policy: s.policy ?? policy(),
+    direction: s.direction ?? "both",
+    settled: new Set(s.settled ?? [])
+  }
+}
 
 const run = (s: Scenario): Plan => plan(input(s))
 const tags = (p: Plan) => p.operations.map((op) => op._tag)
@@ -207,7 +219,7 @@ describe("plan: linked pairs", () => {
     expect(run({ ...s, links: first.links, settled: [conflict!.key] }).operations).toEqual([])
   })
 
-  it("fills an empty field in, never overwrites a non-empty one, and raises no conflict for two different values", () => {
+  it("fills an empty field in, never overwrites a non-empty one, and reports two different values kept apart", () => {
     const fill = run({ left: [hub("1", hubFields)], right: [erp("101", { ...erpFields, weixinAcc: "" })] })
     expect(only(fill, "Update")[0]).toMatchObject({
       side: "right",
@@ -218,9 +230,24 @@ describe("plan: linked pairs", () => {
       left: [hub("1", { ...hubFields, wechat_id: "hub-wx" })],
       right: [erp("101", { ...erpFields, weixinAcc: "erp-wx" })]
     })
-    expect(apart.operations).toEqual([])
+    const keptApart = {
+      _tag: "Skip",
+      side: "left",
+      id: "1",
+      reasons: [
+        {
+          rule: "fillIn",
+          message:
+            'wechat differs: left 1 holds "hub-wx", right 101 holds "erp-wx"; fill-in copies only into an empty field, so both are kept',
+          collidingId: "101"
+        }
+      ]
+    }
+    expect(apart.operations).toMatchObject([keptApart])
     expect(apart.links[0]).toMatchObject({ left: { wechat: "hub-wx" }, right: { wechat: "erp-wx" } })
-    expect(run({ left: [hub("1", { ...hubFields, wechat_id: "hub-wx" })], links: apart.links }).operations).toEqual([])
+    const again = run({ left: [hub("1", { ...hubFields, wechat_id: "hub-wx" })], links: apart.links })
+    expect(again.operations).toMatchObject([keptApart])
+    expect(isEmptyPlan(again)).toBe(true)
   })
 
   it("does a fill-in left over from an earlier run from the baselines alone, with no record read", () => {
@@ -460,5 +487,81 @@ describe("plan: events, keys and order", () => {
     expect(keyOf({ left: [edited] })).toBe(base)
     expect(keyOf({ left: [hub("1", { ...hubFields, name: "Li Lei Co" })] })).not.toBe(base)
     expect(keyOf({ left: [edited], links: [new LinkState({ ...link(), rightVersion: "newer" })] })).not.toBe(base)
+  })
+})
+
+describe("plan: a policy function that throws", () => {
+  const boom = (what: string) => () => {
+    throw new Error(`${what} exploded`)
+  }
+  const withMapping = (name: string, change: Partial<FieldMapping>): SyncPolicy => {
+    const base = policy()
+    return { ...base, mappings: base.mappings.map((m) => (m.name === name ? { ...m, ...change } : m)) }
+  }
+  const reasonsOf = (p: Plan) => only(p, "Skip").map((skip) => [skip.side, skip.id, skip.reasons.map((r) => r.rule)])
+
+  it("skips a linked pair whose mapping throws, naming the field and the record; other pairs are planned", () => {
+    const normalize = (value: FieldValue) => {
+      if (value === "13800000002") throw new Error("not a mobile I know")
+      return digits(value)
+    }
+    const p = run({
+      policy: withMapping("mobile", { normalize }),
+      left: [hub("1", { ...hubFields, name: "Renamed" }), hub("2", { ...hubFields, phone: "13800000002" })],
+      links: [link(), link("2", "102")]
+    })
+    expect(reasonsOf(p)).toEqual([["left", "2", ["policyError"]]])
+    expect(only(p, "Skip")[0]!.reasons[0]!.message).toBe(
+      'the mapping of field "mobile" failed on left record 2: not a mobile I know; the record is left alone until the policy or the record is fixed'
+    )
+    expect(only(p, "Update").map((u) => [u.id, u.changes])).toEqual([["101", { name: "Renamed" }]])
+    // The failed pair keeps its baseline and is read again next run.
+    expect(p.links.find((l) => l.leftId === "2")).toMatchObject({ left: agreed, right: agreed })
+    expect(p.links.find((l) => l.leftId === "2")?.leftVersion).toBeUndefined()
+  })
+
+  it("skips an unlinked record whose natural key, admission rule or afterCreate throws; the others are created", () => {
+    const base = policy()
+    const on = (id: string, what: string) => (record: SideRecord) => record.id === id && boom(what)()
+    const cases: ReadonlyArray<readonly [SyncPolicy, string]> = [
+      [
+        { ...base, naturalKey: { ...base.naturalKey, left: (r) => (on("2", "key")(r), `WX${r.id}`) } },
+        "the natural key (naturalKey.left)"
+      ],
+      [
+        {
+          ...base,
+          admission: { ...base.admission, toRight: [{ name: "picky", check: (r) => (on("2", "rule")(r), null) }] }
+        },
+        'admission rule "picky"'
+      ],
+      [{ ...base, afterCreate: { toRight: (r) => (on("2", "follow")(r), []) } }, "afterCreate.toRight"]
+    ]
+    for (const [p, what] of cases) {
+      const planned = run({
+        policy: p,
+        links: [],
+        left: [hub("1", hubFields), hub("2", { ...hubFields, phone: "13800000002" })]
+      })
+      expect(only(planned, "Create").map((c) => c.sourceId)).toEqual(["1"])
+      expect(reasonsOf(planned)).toEqual([["left", "2", ["policyError"]]])
+      expect(only(planned, "Skip")[0]!.reasons[0]!.message).toMatch(
+        new RegExp(`^${what.replace(/[.()]/g, "\\$&")} failed on left record 2: `)
+      )
+    }
+  })
+
+  it("skips both records of a natural-key match when one of them cannot be read", () => {
+    const p = run({
+      policy: withMapping("name", { normalize: boom("name") }),
+      links: [],
+      left: [hub("1", hubFields)],
+      right: [erp("101", erpFields)]
+    })
+    expect(tags(p)).toEqual(["Skip", "Skip"])
+    expect(reasonsOf(p)).toEqual([
+      ["left", "1", ["policyError"]],
+      ["right", "101", ["policyError"]]
+    ])
   })
 })

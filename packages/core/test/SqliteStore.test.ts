@@ -52,7 +52,9 @@ describe("SqliteStore", () => {
     Effect.gen(function* () {
       const store = yield* SyncStore
       yield* TestClock.setTime(1_000)
-      const first = yield* store.startRun(sync, [update("u1"), create("c1"), update("u2")])
+      const started = yield* store.startRun(sync, [update("u1"), create("c1"), update("u2")])
+      const first = started.runId
+      expect(started.operations).toEqual(yield* store.operations(first))
       expect((yield* store.operations(first)).map((op) => [op.seq, op.key, op.state])).toEqual([
         [0, "u1", "pending"],
         [1, "c1", "pending"],
@@ -62,8 +64,13 @@ describe("SqliteStore", () => {
       yield* store.markAttempted(key("c1"))
       yield* store.recordProvisional(key("c1"), "p-7")
       yield* store.fail(key("u2"), "rejected", "the ERP said no")
-      const second = yield* store.startRun(sync, [update("u1"), create("c1"), update("u2")])
+      const { operations: returned, runId: second } = yield* store.startRun(sync, [
+        update("u1"),
+        create("c1"),
+        update("u2")
+      ])
       const moved = yield* store.operations(second)
+      expect(returned).toEqual(moved)
       expect(moved.map((op) => [op.key, op.state, op.provisionalId])).toEqual([
         ["c1", "attempted", "p-7"],
         ["u2", "pending", undefined]
@@ -77,7 +84,7 @@ describe("SqliteStore", () => {
   it.effect("walks an operation through its states, saving links with completion", () =>
     Effect.gen(function* () {
       const store = yield* SyncStore
-      const runId = yield* store.startRun(sync, [update("u1"), create("c1"), update("u2"), update("u3")])
+      const { runId } = yield* store.startRun(sync, [update("u1"), create("c1"), update("u2"), update("u3")])
       yield* store.markAttempted(key("u1"))
       yield* store.markAttempted(key("u1"))
       yield* store.fail(key("u2"), "parked", "gave up after 5 attempts: timeout")
@@ -132,8 +139,8 @@ describe("SqliteStore", () => {
   it.effect("finishes runs and lists them newest first", () =>
     Effect.gen(function* () {
       const store = yield* SyncStore
-      const a = yield* store.startRun(sync, [])
-      const b = yield* store.startRun(
+      const { runId: a } = yield* store.startRun(sync, [])
+      const { runId: b } = yield* store.startRun(
         { kind: "rollback", direction: "both", dryRun: false, full: false, target: a },
         []
       )
@@ -164,7 +171,7 @@ describe("SqliteStore", () => {
   it.effect("records outcomes per run", () =>
     Effect.gen(function* () {
       const store = yield* SyncStore
-      const runId = yield* store.startRun(sync, [])
+      const { runId } = yield* store.startRun(sync, [])
       const outcome = new Outcome({
         runId,
         side: "left",
@@ -182,7 +189,7 @@ describe("SqliteStore", () => {
   it.effect("keeps conflicts; resolving one moves the losing side's baseline so the winner is carried across", () =>
     Effect.gen(function* () {
       const store = yield* SyncStore
-      const runId = yield* store.startRun(sync, [])
+      const { runId } = yield* store.startRun(sync, [])
       yield* store.saveLinks([
         new LinkState({
           leftId: id("l1"),
@@ -266,9 +273,10 @@ describe("SqliteStore", () => {
       Effect.gen(function* () {
         const store = yield* SyncStore
         const unique = [...new Map(operations.map((op) => [op.key, op])).values()]
-        const runId = yield* store.startRun(sync, unique)
-        const stored = yield* store.operations(runId)
+        const started = yield* store.startRun(sync, unique)
+        const stored = yield* store.operations(started.runId)
         expect(stored.map((op) => op.operation)).toEqual(unique)
+        expect(started.operations).toEqual(stored)
       }).pipe(Effect.provide(memory)),
     { fastCheck: runs }
   )
@@ -332,7 +340,7 @@ describe("SqliteStore", () => {
           payload: { text: "面谈", ok: true }
         })
       ]
-      const runId = yield* store.startRun(sync, ops)
+      const { runId } = yield* store.startRun(sync, ops)
       expect((yield* store.operations(runId)).map((op) => op.operation)).toEqual(ops)
     }).pipe(Effect.provide(memory))
   )

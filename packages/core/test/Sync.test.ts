@@ -244,4 +244,47 @@ describe("Sync.run", () => {
       expect(isEmptyPlan((yield* sync(w)).plan)).toBe(true)
     })
   )
+
+  // A process killed after its creates landed but before `acknowledge` never told the sides; the next run finds
+  // nothing to do for those pairs, so only the earlier runs' outcomes can tell the hub its new links.
+  const deaths: ReadonlyArray<readonly [string, (w: World) => World["store"]]> = [
+    ["interrupted", (w) => w.store],
+    [
+      "killed (the run stays 'running')",
+      (w) => ({
+        ...w.store,
+        finishRun: (...args) => (args[1] === "interrupted" ? Effect.void : w.store.finishRun(...args))
+      })
+    ]
+  ]
+  for (const [death, store] of deaths)
+    it.scoped(`a run ${death} before telling the sides: the next runs tell them, once`, () =>
+      Effect.gen(function* () {
+        const w = yield* seeded()
+        const dying: SyncAdapter = { ...w.left, acknowledge: () => Effect.interrupt }
+        // twice in a row: the second death also loses what the first left untold
+        for (let i = 0; i < 2; i++)
+          expect(Exit.isInterrupted(yield* Effect.exit(sync(w, {}, { left: dying, store: store(w) })))).toBe(true)
+        expect(yield* w.left.acknowledged).toEqual([])
+        const next = yield* sync(w)
+        expect(next.status).toBe("completed")
+        const created = (yield* w.right.records).find((r) => r.fields.code === "WX1")
+        const pulled = (yield* w.left.records).find((r) => r.fields.name === "王五")
+        const told = new Map((yield* w.left.acknowledged).map((o) => [o.id, o]))
+        expect(told.get(id("1"))).toMatchObject({
+          status: "synced",
+          action: "create",
+          linkedId: Option.some(created?.id)
+        })
+        expect(told.get(pulled?.id ?? id("none"))).toMatchObject({
+          status: "synced",
+          action: "create",
+          linkedId: Option.some(id("900"))
+        })
+        expect(told.get(id("2"))).toMatchObject({ status: "skipped" })
+        const count = (yield* w.left.acknowledged).length
+        yield* sync(w)
+        expect((yield* w.left.acknowledged).length).toBe(count)
+      })
+    )
 })

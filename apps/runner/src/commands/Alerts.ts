@@ -15,10 +15,15 @@ export const alerts = Command.make("alerts", common, (options) =>
         () => ({ alerts: evaluated }),
         () =>
           table(
-            [["rule", "severity", "state", "detail"], ...evaluated.map((a) => [a.rule, a.severity, a.firing ? "FIRING" : "ok", a.message])],
+            [
+              ["rule", "severity", "state", "detail"],
+              ...evaluated.map((a) => [a.rule, a.severity, a.firing ? "FIRING" : "ok", a.message])
+            ],
             { header: true }
           )
       )
     }).pipe(Effect.provide(Layers.store(settings)))
   )
-).pipe(Command.withDescription("Evaluate the monitoring rules now (success rate, failures, time since the last good run)"))
+).pipe(
+  Command.withDescription("Evaluate the monitoring rules now (success rate, failures, time since the last good run)")
+)

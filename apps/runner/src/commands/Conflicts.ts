@@ -43,7 +43,9 @@ const conflictsTable = (list: ReadonlyArray<StoredConflict>) =>
       )
 
 const take = Options.choice("take", ["erp", "hub"]).pipe(Options.withDescription("whose value the pair keeps"))
-const conflictId = Args.text({ name: "id" }).pipe(Args.withDescription("the conflict's id, as `tongbu conflicts` lists it"))
+const conflictId = Args.text({ name: "id" }).pipe(
+  Args.withDescription("the conflict's id, as `tongbu conflicts` lists it")
+)
 
 const resolve = Command.make("resolve", { ...common, conflictId, take }, (options) =>
   handle(options, (settings) =>
@@ -71,7 +73,11 @@ export const conflicts = Command.make("conflicts", common, (options) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const open = yield* store.openConflicts
-      yield* output(options, () => ({ conflicts: open.map(conflictJson) }), () => conflictsTable(open))
+      yield* output(
+        options,
+        () => ({ conflicts: open.map(conflictJson) }),
+        () => conflictsTable(open)
+      )
     }).pipe(Effect.provide(Layers.store(settings)))
   )
 ).pipe(

@@ -15,7 +15,9 @@ export const daemon = Command.make("daemon", common, (options) =>
     Layer.build(Environment.sync(settings)).pipe(
       Effect.flatMap((context) =>
         Daemon.run(settings, (job) =>
-          runOnce(settings, { direction: job.direction, dryRun: false, full: job.full }, Progress.silent).pipe(Effect.provide(context))
+          runOnce(settings, { direction: job.direction, dryRun: false, full: job.full }, Progress.silent).pipe(
+            Effect.provide(context)
+          )
         ).pipe(Effect.provide(context))
       ),
       Effect.scoped

@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto"
+import { tmpdir } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
-import { generateHubFile } from "@tongbu/adapter-wechat-hub"
+import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { serve } from "@tongbu/mock-erp"
 import { ConfigProvider, Console, Data, Effect, Option } from "effect"
-import { tmpdir } from "node:os"
+import * as Yaml from "yaml"
 import * as Config from "../Config.js"
 import * as Environment from "../Environment.js"
 import { guard, logging, output } from "../Handler.js"
@@ -11,15 +13,37 @@ import * as Progress from "../Progress.js"
 import { runJson, summary } from "../Report.js"
 import { runOnce } from "./Sync.js"
 
+/** Each hub customer row's content, to show that a run wrote none. */
+const hubDigests = (file: string) =>
+  Effect.scoped(
+    Effect.map(openHubDatabase({ path: file, busyTimeoutMs: 5000 }), (db) => {
+      const rows = db.prepare("SELECT * FROM customers_unified").all() as Array<Record<string, unknown>>
+      return new Map(rows.map((row) => [String(row.id), createHash("sha1").update(JSON.stringify(row)).digest("hex")]))
+    })
+  )
+
 class DemoError extends Data.TaggedError("DemoError")<{ readonly message: string }> {}
 
 const options = {
-  json: Options.boolean("json").pipe(Options.withDescription("print one JSON object (both runs' reports) instead of text")),
-  dir: Options.directory("dir").pipe(
-    Options.withDescription("where to leave the demo's files (default: a new directory under the system's temp directory)"),
+  json: Options.boolean("json").pipe(
+    Options.withDescription("print one JSON object (both runs' reports) instead of text")
+  ),
+  config: Options.file("config").pipe(
+    Options.withDescription(
+      "try your own policies, mapping and limits: the demo uses this configuration with its erp, hub and state pointed at the demo's (default: the defaults)"
+    ),
     Options.optional
   ),
-  customers: Options.integer("customers").pipe(Options.withDescription("hub customers to generate"), Options.withDefault(200)),
+  dir: Options.directory("dir").pipe(
+    Options.withDescription(
+      "where to leave the demo's files (default: a new directory under the system's temp directory)"
+    ),
+    Options.optional
+  ),
+  customers: Options.integer("customers").pipe(
+    Options.withDescription("hub customers to generate"),
+    Options.withDefault(200)
+  ),
   erpCustomers: Options.integer("erp-customers").pipe(
     Options.withDescription("customers the mock ERP starts with (entered by hand, as far as the sync knows)"),
     Options.withDefault(40)
@@ -28,22 +52,26 @@ const options = {
 }
 
 /** The demo's configuration: the mock's account, salespeople to assign to, no rate limit worth the name. */
-const demoConfig = (url: string) => `# Written by \`tongbu demo\`: the same runner, pointed at the demo's mock ERP and hub file.
+const demoConfig = `# Written by \`tongbu demo\`: the same runner, pointed at the demo's mock ERP and hub file.
 erp:
-  url: ${url}
-  user: admin
-  passwordFile: erp-password
   concurrency: 5
   requestsPerSecond: 500
-hub:
-  database: hub.db
-state:
-  database: state.db
 mapping:
   assignment:
     top: { minScore: 80, salespeople: ["61", "62"] }
     general: { minScore: 60, salespeople: ["63", "64"] }
 `
+
+/** `base` (the demo's own, or the user's --config text) with its erp, hub and state keys pointed at the demo's. */
+const pointedAtDemo = (base: string, url: string): string => {
+  const document = Yaml.parseDocument(base)
+  document.setIn(["erp", "url"], url)
+  document.setIn(["erp", "user"], "admin")
+  document.setIn(["erp", "passwordFile"], "erp-password")
+  document.setIn(["hub", "database"], "hub.db")
+  document.setIn(["state", "database"], "state.db")
+  return String(document)
+}
 
 const realErpHint = (dir: string) =>
   [
@@ -70,6 +98,15 @@ export const demo = Command.make("demo", options, (o) =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
+      // the user's configuration is checked first, so its mistakes are reported against their file
+      const base = yield* Option.match(o.config, {
+        onNone: () => Effect.succeed(demoConfig),
+        onSome: (file) =>
+          fs.readFileString(file).pipe(
+            Effect.mapError(() => new Config.ConfigError({ message: `cannot read the configuration file ${file}` })),
+            Effect.tap((text) => Config.parseConfigFile(text, file))
+          )
+      })
       const dir = yield* Option.match(o.dir, {
         onNone: () => fs.makeTempDirectory({ directory: tmpdir(), prefix: "tongbu-demo-" }),
         onSome: (d) => Effect.as(fs.makeDirectory(d, { recursive: true }), path.resolve(d))
@@ -77,46 +114,91 @@ export const demo = Command.make("demo", options, (o) =>
       const say = (text: string) => (o.json ? Effect.void : Console.log(text))
       yield* say(`Generating ${o.customers} hub customers and an ERP with ${o.erpCustomers} customers in ${dir} …`)
       yield* generateHubFile(path.join(dir, "hub.db"), { customers: o.customers, seed: o.seed, overwrite: true })
-      for (const file of ["erp.db", "state.db", "state.db-wal", "state.db-shm"]) yield* fs.remove(path.join(dir, file), { force: true })
+      for (const file of ["erp.db", "state.db", "state.db-wal", "state.db-shm"])
+        yield* fs.remove(path.join(dir, file), { force: true })
       const erp = yield* Effect.acquireRelease(
         Effect.tryPromise({
-          try: () => serve({ port: 0, seed: { customers: o.erpCustomers, seed: o.seed }, store: { sqlitePath: path.join(dir, "erp.db") } }),
-          catch: (error) => new DemoError({ message: `cannot start the mock ERP: ${error instanceof Error ? error.message : String(error)}` })
+          try: () =>
+            serve({
+              port: 0,
+              seed: { customers: o.erpCustomers, seed: o.seed },
+              store: { sqlitePath: path.join(dir, "erp.db") }
+            }),
+          catch: (error) =>
+            new DemoError({
+              message: `cannot start the mock ERP: ${error instanceof Error ? error.message : String(error)}`
+            })
         }),
         (served) => Effect.promise(served.close)
       )
       yield* fs.writeFileString(path.join(dir, "erp-password"), "admin123\n")
-      yield* fs.writeFileString(path.join(dir, "tongbu.yaml"), demoConfig(erp.url))
+      yield* fs.writeFileString(path.join(dir, "tongbu.yaml"), pointedAtDemo(base, erp.url))
       // The demo never reads the caller's TONGBU_* variables: it must not reach a real ERP by accident.
       const settings = yield* Config.load(Option.some(path.join(dir, "tongbu.yaml"))).pipe(
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
       )
       yield* say(`Mock ERP listening on ${erp.url}\n`)
-      const progress = o.json ? Progress.silent : yield* Progress.make({ isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) })
+      const progress = o.json
+        ? Progress.silent
+        : yield* Progress.make({ isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) })
       const run = (full: boolean) => runOnce(settings, { direction: "both", dryRun: false, full }, progress)
-      const [first, second] = yield* Effect.all([run(true), run(false)]).pipe(
-        Effect.provide(Environment.sync(settings)),
-        Effect.provide(logging(settings))
-      )
-      const followUps = erp.mock.control.followUps()
-      const assignments = erp.mock.control.assignments()
+      const control = erp.mock.control
+      const erpWrites = (kind?: string) =>
+        control.writeLog().filter((w) => w.endpoint !== "ui" && (kind === undefined || w.kind === kind)).length
+      const hubRows = hubDigests(path.join(dir, "hub.db"))
+      // The hub reports conversations only of customers linked to the ERP (sync-rules §6): the follow-ups of the
+      // customers the first run links go out with the run after it. Then a run that finds nothing to do.
+      const [first, followUps, before, writesBefore, second, after] = yield* Effect.all([
+        run(true),
+        run(false),
+        hubRows,
+        Effect.sync(() => erpWrites()),
+        run(false),
+        hubRows
+      ]).pipe(Effect.provide(Environment.sync(settings)), Effect.provide(logging(settings)))
+      const erpState = {
+        customers: control.customers().length,
+        assignments: erpWrites("assign"),
+        followUps: erpWrites("followUp")
+      }
+      const unchanged = {
+        erpWrites: erpWrites() - writesBefore,
+        hubRowsWritten: [...after].filter(([id, digest]) => before.get(id) !== digest).length
+      }
+      const example = control.followUps().at(-1)
       yield* output(
         o,
-        () => ({ dir, erpUrl: erp.url, first: runJson(first), second: runJson(second), erp: { followUps: followUps.length, assignments: assignments.length } }),
+        () => ({
+          dir,
+          erpUrl: erp.url,
+          first: runJson(first),
+          followUps: runJson(followUps),
+          second: runJson(second),
+          erp: erpState,
+          secondRun: unchanged
+        }),
         () =>
           [
-            "── First run: a full bidirectional sync ──",
+            "── The full bidirectional sync ──",
             summary(first),
             "",
-            `In the ERP now: ${erp.mock.control.customers().length} customers, ${assignments.length} assignments to salespeople or the pool, ${followUps.length} follow-up records (洽谈进展).`,
-            ...(followUps[0] === undefined ? [] : [`  e.g. follow-up on customer ${followUps[0].ord}: ${followUps[0].text}`]),
+            "── Its follow-ups: the conversations of the customers it linked ──",
+            summary(followUps),
             "",
-            "── Second run: nothing changed on either side ──",
+            `The sync wrote into the ERP: ${erpState.customers} customers in all now, ${erpState.assignments} assignments to salespeople or the pool, ${erpState.followUps} follow-up records (洽谈进展).`,
+            ...(example === undefined ? [] : [`  e.g. follow-up on ERP customer ${example.ord}: ${example.text}`]),
+            "",
+            "── Another run: nothing changed on either side ──",
             summary(second),
+            `Written by this run: ${unchanged.erpWrites} ERP writes, ${unchanged.hubRowsWritten} hub rows.`,
             "",
             realErpHint(dir)
           ].join("\n")
       )
     }).pipe(Effect.scoped)
   )
-).pipe(Command.withDescription("Try tongbu with no configuration: a generated hub, a mock ERP, a full sync, then a second run that changes nothing"))
+).pipe(
+  Command.withDescription(
+    "Try tongbu with no configuration: a generated hub, a mock ERP, a full sync with its follow-ups, then a run that changes nothing"
+  )
+)

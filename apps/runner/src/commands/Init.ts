@@ -40,4 +40,8 @@ export const init = Command.make("init", { ...common, force }, (options) =>
       )
     })
   )
-).pipe(Command.withDescription("Write a commented configuration file (./tongbu.yaml, or --config) and create the state store"))
+).pipe(
+  Command.withDescription(
+    "Write a commented configuration file (./tongbu.yaml, or --config) and create the state store"
+  )
+)

@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { faultProfiles, isFaultProfileName, serve } from "@tongbu/mock-erp"
-import { Console, Data, Effect, Option } from "effect"
+import { Console, Data, Effect, Option, Redacted } from "effect"
+import * as Config from "../Config.js"
 import { common, guard, output } from "../Handler.js"
 
 const nonNegative = (name: string, fallback: number, description: string) =>
@@ -10,9 +11,23 @@ const nonNegative = (name: string, fallback: number, description: string) =>
     Options.filterMap((n) => (n >= 0 ? Option.some(n) : Option.none()), `--${name} must be a whole number ≥ 0`)
   )
 
+const DEFAULT_PORT = 46088
+const DEFAULT_USER = "admin"
+const DEFAULT_PASSWORD = "admin123"
+
 const options = {
-  json: common.json,
-  port: nonNegative("port", 46088, "port to listen on (0 = any free port)"),
+  ...common,
+  config: Options.file("config").pipe(
+    Options.withDescription(
+      "serve what this tongbu configuration expects: the port of erp.url, the account erp.user with its password (TONGBU_ERP_PASSWORD or erp.passwordFile); the options below win"
+    ),
+    Options.optional
+  ),
+  port: Options.integer("port").pipe(
+    Options.withDescription(`port to listen on (0 = any free port; default ${DEFAULT_PORT})`),
+    Options.filterMap((n) => (n >= 0 ? Option.some(n) : Option.none()), "--port must be a whole number ≥ 0"),
+    Options.optional
+  ),
   host: Options.text("host").pipe(Options.withDescription("address to bind"), Options.withDefault("127.0.0.1")),
   seed: nonNegative("seed", 0, "start with this many generated customers"),
   rngSeed: nonNegative("rng-seed", 1, "seed of the data generator and of the fault draws"),
@@ -20,44 +35,84 @@ const options = {
     Options.withDescription("fault profile"),
     Options.withDefault("none" as const)
   ),
-  db: Options.file("db").pipe(Options.withDescription("keep the data in this SQLite file (default: in memory)"), Options.optional),
-  user: Options.text("user").pipe(Options.withDescription("the ERP account"), Options.withDefault("admin")),
-  password: Options.text("password").pipe(Options.withDescription("its password"), Options.withDefault("admin123")),
+  db: Options.file("db").pipe(
+    Options.withDescription("keep the data in this SQLite file (default: in memory)"),
+    Options.optional
+  ),
+  user: Options.text("user").pipe(
+    Options.withDescription(`the ERP account (default ${DEFAULT_USER})`),
+    Options.optional
+  ),
+  password: Options.text("password").pipe(
+    Options.withDescription(`its password (default ${DEFAULT_PASSWORD})`),
+    Options.optional
+  ),
   control: Options.boolean("control").pipe(Options.withDescription("serve the test-only control API under /__mock"))
 }
 
 class MockStartFailed extends Data.TaggedError("MockStartFailed")<{ readonly message: string }> {}
+
+/** The port, account and password a configuration file points the runner at, each when it names one. */
+const expected = (file: Option.Option<string>) =>
+  Option.match(file, {
+    onNone: () =>
+      Effect.succeed({ port: Option.none<number>(), user: Option.none<string>(), password: Option.none<string>() }),
+    onSome: (f) =>
+      Effect.map(Config.load(Option.some(f)), (settings) => ({
+        port: Option.map(settings.erp.url, (url) => {
+          const parsed = new URL(url)
+          return parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port)
+        }),
+        user: settings.erp.user,
+        password: Option.map(settings.erp.password, Redacted.value)
+      }))
+  })
 
 /** `tongbu mock-erp`: the mock Zhibang ERP, with the same options as its own CLI; runs until interrupted. */
 export const mockErp = Command.make("mock-erp", options, (o) =>
   guard(
     o,
     Effect.gen(function* () {
+      const configured = yield* expected(o.config)
+      const port = Option.getOrElse(
+        Option.orElse(o.port, () => configured.port),
+        () => DEFAULT_PORT
+      )
+      const user = Option.getOrElse(
+        Option.orElse(o.user, () => configured.user),
+        () => DEFAULT_USER
+      )
+      const password = Option.getOrElse(
+        Option.orElse(o.password, () => configured.password),
+        () => DEFAULT_PASSWORD
+      )
       const served = yield* Effect.acquireRelease(
         Effect.tryPromise({
           try: () =>
             serve({
-              port: o.port,
+              port,
               host: o.host,
               seed: { customers: o.seed, seed: o.rngSeed },
               faults: o.faults,
               faultSeed: o.rngSeed,
-              users: [{ user: o.user, password: o.password }],
+              users: [{ user, password }],
               controlApi: o.control,
               ...Option.match(o.db, { onNone: () => ({}), onSome: (sqlitePath) => ({ store: { sqlitePath } }) })
             }),
           catch: (error) =>
-            new MockStartFailed({ message: `cannot start the mock ERP: ${error instanceof Error ? error.message : String(error)}` })
+            new MockStartFailed({
+              message: `cannot start the mock ERP: ${error instanceof Error ? error.message : String(error)}`
+            })
         }),
         (s) => Effect.promise(() => s.close())
       )
       yield* output(
         { json: o.json },
-        () => ({ url: served.url, user: o.user, faults: o.faults, db: Option.getOrNull(o.db), control: o.control }),
+        () => ({ url: served.url, user, faults: o.faults, db: Option.getOrNull(o.db), control: o.control }),
         () =>
           [
             `Mock Zhibang ERP listening on ${served.url}`,
-            `account: ${o.user} (password as given)`,
+            `account: ${user} (password ${Option.isSome(o.password) ? "as given" : Option.isSome(configured.password) ? "as configured" : DEFAULT_PASSWORD})`,
             `faults: ${o.faults}${Option.match(o.db, { onNone: () => "", onSome: (db) => `, data in ${db}` })}${o.control ? `, control API at ${served.url}/__mock` : ""}`
           ].join("\n")
       )

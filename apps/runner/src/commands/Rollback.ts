@@ -1,9 +1,10 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { RunId } from "@tongbu/core"
 import { Rollback } from "@tongbu/core"
-import { Data, Effect, Option } from "effect"
+import { Console, Data, Effect, Option } from "effect"
 import * as Environment from "../Environment.js"
-import { common, handle, output } from "../Handler.js"
+import { CommandFailed, ExitCode } from "../Exit.js"
+import { common, handle, output, show } from "../Handler.js"
 import * as Metrics from "../Metrics.js"
 import { itemJson, itemsTable } from "../Report.js"
 import { leased } from "./Sync.js"
@@ -29,11 +30,20 @@ const reportText = (report: Rollback.RollbackReport) => {
   const title = report.dryRun
     ? `Rolling back run ${report.target} would undo ${undone} operation(s); ${kept.length} cannot be restored:`
     : `Rollback ${Option.getOrElse(report.runId, () => "")} of run ${report.target}: ${report.status}; ${undone} undone, ${kept.length} not restored:`
-  return [title, "", itemsTable(report.items), ...Option.match(report.error, { onNone: () => [], onSome: (e) => ["", `Stopped: ${e}`] })].join("\n")
+  return [
+    title,
+    "",
+    itemsTable(report.items),
+    ...Option.match(report.error, { onNone: () => [], onSome: (e) => ["", `Stopped: ${e}`] })
+  ].join("\n")
 }
 
-const runId = Args.text({ name: "run-id" }).pipe(Args.withDescription("the sync run to roll back, as `tongbu runs` lists it"))
-const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("only show what would be undone and what cannot be"))
+const runId = Args.text({ name: "run-id" }).pipe(
+  Args.withDescription("the sync run to roll back, as `tongbu runs` lists it")
+)
+const dryRun = Options.boolean("dry-run").pipe(
+  Options.withDescription("only show what would be undone and what cannot be")
+)
 
 /** `tongbu rollback <run-id> [--dry-run]`: shows the rollback, then (without --dry-run) performs it. */
 export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (o) =>
@@ -41,14 +51,39 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
     Effect.gen(function* () {
       const target = o.runId as RunId
       const preview = yield* Rollback.run(target, { dryRun: true })
-      if (o.dryRun) return yield* output(o, () => reportJson(preview), () => reportText(preview))
-      if (!o.json) yield* output(o, () => null, () => `${reportText(preview)}\n\nPerforming it now…\n`)
+      if (o.dryRun)
+        return yield* output(
+          o,
+          () => reportJson(preview),
+          () => reportText(preview)
+        )
+      if (!o.json)
+        yield* output(
+          o,
+          () => null,
+          () => `${reportText(preview)}\n\nPerforming it now…\n`
+        )
       const report = yield* leased(settings)(Rollback.run(target, { dryRun: false }))
       yield* Metrics.recordRun("rollback", report.status, report.items)
-      yield* output(o, () => reportJson(report), () => reportText(report))
-      if (report.status === "failed") {
-        return yield* new RollbackFailed({ message: `the rollback stopped: ${Option.getOrElse(report.error, () => "see above")}; run it again to finish` })
+      const failed =
+        report.status === "failed"
+          ? new RollbackFailed({
+              message: `the rollback stopped: ${Option.getOrElse(report.error, () => "see above")}; run it again to finish`
+            })
+          : undefined
+      if (!o.json) {
+        yield* Console.log(reportText(report))
+        if (failed !== undefined) return yield* failed
+        return
       }
+      // --json: one object, the exit code and why in it
+      const exitCode = failed === undefined ? ExitCode.ok : show(failed).exitCode
+      yield* Console.log(JSON.stringify({ ...reportJson(report), error: failed?.message ?? null, exitCode }, null, 2))
+      if (failed !== undefined) return yield* new CommandFailed({ exitCode })
     }).pipe(Effect.provide(Environment.sync(settings)))
   )
-).pipe(Command.withDescription("Undo a sync run: restore what it changed where nobody changed it since, report what cannot be restored"))
+).pipe(
+  Command.withDescription(
+    "Undo a sync run: restore what it changed where nobody changed it since, report what cannot be restored"
+  )
+)

@@ -26,7 +26,13 @@ const show = Command.make("show", { ...common, runId }, (options) =>
         () => ({ ...runJsonOf(run.value), items: items.map(itemJson) }),
         () =>
           [
-            summary({ runId: Option.some(id), status: run.value.status, dryRun: run.value.dryRun, counts: run.value.counts, items }),
+            summary({
+              runId: Option.some(id),
+              status: run.value.status,
+              dryRun: run.value.dryRun,
+              counts: run.value.counts,
+              items
+            }),
             ...(run.value.error === undefined ? [] : ["", `error: ${run.value.error}`]),
             "",
             itemsTable(items)
@@ -42,7 +48,11 @@ export const runs = Command.make("runs", { ...common, limit }, (options) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const list = yield* store.runs(options.limit)
-      yield* output(options, () => ({ runs: list.map(runJsonOf) }), () => runsTable(list))
+      yield* output(
+        options,
+        () => ({ runs: list.map(runJsonOf) }),
+        () => runsTable(list)
+      )
     }).pipe(Effect.provide(Layers.store(settings)))
   )
 ).pipe(Command.withDescription("The run history, newest first"), Command.withSubcommands([show]))

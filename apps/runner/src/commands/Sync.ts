@@ -5,7 +5,8 @@ import type { Duration } from "effect"
 import { Console, Data, Effect, Option } from "effect"
 import type { Settings } from "../Config.js"
 import * as Environment from "../Environment.js"
-import { common, handle, output } from "../Handler.js"
+import { CommandFailed, ExitCode } from "../Exit.js"
+import { common, handle, show } from "../Handler.js"
 import * as Lease from "../Lease.js"
 import * as Metrics from "../Metrics.js"
 import * as Progress from "../Progress.js"
@@ -44,12 +45,16 @@ export const leased = (settings: Settings) =>
 
 const options = {
   ...common,
-  dryRun: Options.boolean("dry-run").pipe(Options.withDescription("plan exactly as a real run would, show it, write nothing to either side")),
+  dryRun: Options.boolean("dry-run").pipe(
+    Options.withDescription("plan exactly as a real run would, show it, write nothing to either side")
+  ),
   direction: Options.choice("direction", Direction).pipe(
     Options.withDescription("push = hub → ERP only, pull = ERP → hub only, both = both ways"),
     Options.withDefault("both" as const)
   ),
-  full: Options.boolean("full").pipe(Options.withDescription("read every record of both sides, not only what changed since the last run"))
+  full: Options.boolean("full").pipe(
+    Options.withDescription("read every record of both sides, not only what changed since the last run")
+  )
 }
 
 /** `tongbu sync [--dry-run] [--direction push|pull|both] [--full]`. */
@@ -61,17 +66,30 @@ export const sync = Command.make("sync", options, (o) =>
         : yield* Progress.make({ isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) })
       const run = runOnce(settings, { direction: o.direction, dryRun: o.dryRun, full: o.full }, progress)
       // a dry run writes nothing and needs no lease
-      const report = yield* (o.dryRun ? run : leased(settings)(run)).pipe(Effect.provide(Environment.sync(settings, { dryRun: o.dryRun })))
-      yield* output(o, () => runJson(report), () => summary(report))
-      if (report.status === "failed") {
-        return yield* new RunFailed({ message: `the run stopped: ${Option.getOrElse(report.error, () => "see the report above")}` })
+      const report = yield* (o.dryRun ? run : leased(settings)(run)).pipe(
+        Effect.provide(Environment.sync(settings, { dryRun: o.dryRun }))
+      )
+      const verdict =
+        report.status === "failed"
+          ? new RunFailed({
+              message: `the run stopped: ${Option.getOrElse(report.error, () => "see the report above")}`
+            })
+          : report.counts.failed > settings.sync.maxFailures
+            ? new TooManyFailures({
+                message: `${report.counts.failed} records failed, more than sync.maxFailures (${settings.sync.maxFailures}); see \`tongbu runs show ${Option.getOrElse(report.runId, () => "<run>")}\``
+              })
+            : undefined
+      if (!o.json) {
+        yield* Console.log(summary(report))
+        if (verdict === undefined) return
+        yield* Console.error("")
+        return yield* verdict
       }
-      if (report.counts.failed > settings.sync.maxFailures) {
-        if (!o.json) yield* Console.error("")
-        return yield* new TooManyFailures({
-          message: `${report.counts.failed} records failed, more than sync.maxFailures (${settings.sync.maxFailures}); see \`tongbu runs show ${Option.getOrElse(report.runId, () => "<run>")}\``
-        })
-      }
+      // --json: one object, the verdict's exit code and message in it
+      const exitCode = verdict === undefined ? ExitCode.ok : show(verdict).exitCode
+      const json = runJson(report)
+      yield* Console.log(JSON.stringify({ ...json, error: json.error ?? verdict?.message ?? null, exitCode }, null, 2))
+      if (verdict !== undefined) return yield* new CommandFailed({ exitCode })
     })
   )
 ).pipe(Command.withDescription("Run one sync now: plan both sides, write the changes, report per record"))

@@ -23,9 +23,14 @@ const pad = (text: string, width: number, align: "left" | "right"): string => {
 }
 
 /** Rows as aligned columns; the first row is the header when `header` is set. Numbers align right. */
-export const table = (rows: ReadonlyArray<ReadonlyArray<string>>, options: { readonly header?: boolean } = {}): string => {
+export const table = (
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  options: { readonly header?: boolean } = {}
+): string => {
   const columns = Math.max(0, ...rows.map((row) => row.length))
-  const widths = Array.from({ length: columns }, (_, i) => Math.max(0, ...rows.map((row) => displayWidth(row[i] ?? ""))))
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(0, ...rows.map((row) => displayWidth(row[i] ?? "")))
+  )
   const lines = rows.map((row) =>
     widths
       .map((width, i) => {
@@ -52,4 +57,8 @@ export const truncate = (text: string, width: number): string => {
   return `${out}…`
 }
 
-export const formatTime = (epochMs: number): string => new Date(epochMs).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z")
+export const formatTime = (epochMs: number): string =>
+  new Date(epochMs)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z")

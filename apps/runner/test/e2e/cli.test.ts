@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { config, json, type Scenario, scenario, tongbu } from "./harness.js"
 
 /**
@@ -12,8 +12,18 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
   const sync = (...args: Array<string>) => tongbu(s.dir, ["sync", "--json", ...args], s.env)
   const erpWrites = () => s.erp.mock.control.writeLog().filter((w) => w.endpoint !== "ui")
   const hubRow = (id: string) =>
-    s.hub.prepare("SELECT company_name, real_name, phone, erp_customer_id, erp_sync_status FROM customers_unified WHERE id = ?").get(Number(id)) as
-      | { company_name: string | null; real_name: string | null; phone: string | null; erp_customer_id: number | null; erp_sync_status: string }
+    s.hub
+      .prepare(
+        "SELECT company_name, real_name, phone, erp_customer_id, erp_sync_status FROM customers_unified WHERE id = ?"
+      )
+      .get(Number(id)) as
+      | {
+          company_name: string | null
+          real_name: string | null
+          phone: string | null
+          erp_customer_id: number | null
+          erp_sync_status: string
+        }
       | undefined
 
   beforeAll(async () => {
@@ -55,40 +65,51 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
 
   it("the first sync does what the dry run planned: pushes, pulls, skips collisions, assigns", async () => {
     const result = await sync()
-    expect(result.code).toBe(0)
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     const run = json(result)
     expect(run.status).toBe("completed")
     expect(run.counts).toEqual(firstPlan.counts)
     // a new record's id is known only once created: ids of creates and of actions on created records are left out
     const shape = (items: Array<Record<string, unknown>>) =>
-      items.map((i) => `${i.operation}:${i.outcome}:${i.operation === "create" || String(i.operation).startsWith("action") ? "" : `${i.hubId}|${i.erpId}`}`).sort()
+      items
+        .map(
+          (i) =>
+            `${i.operation}:${i.outcome}:${i.operation === "create" || String(i.operation).startsWith("action") ? "" : `${i.hubId}|${i.erpId}`}`
+        )
+        .sort()
     expect(shape(run.items)).toEqual(shape(firstPlan.items))
 
     // every customer the sync created in the ERP carries the code of the hub customer it came from
     const created = s.erp.mock.control.writeLog().filter((w) => w.kind === "customer.create")
     expect(created.length).toBeGreaterThan(0)
     for (const write of created) {
-      const item = run.items.find((i: { operation: string; erpId: string }) => i.operation === "create" && i.erpId === String(write.ord))
+      const item = run.items.find(
+        (i: { operation: string; erpId: string }) => i.operation === "create" && i.erpId === String(write.ord)
+      )
       expect(write.fields.khid).toBe(`WX${item?.hubId}`)
     }
-    expect(run.items.some((i: { reasons: Array<{ rule: string }> }) => i.reasons.some((r) => r.rule === "uniqueKey"))).toBe(true)
+    expect(
+      run.items.some((i: { reasons: Array<{ rule: string }> }) => i.reasons.some((r) => r.rule === "uniqueKey"))
+    ).toBe(true)
     expect(s.erp.mock.control.assignments().length).toBeGreaterThan(0)
-    const pulled = s.hub.prepare("SELECT count(*) AS n FROM customers_unified WHERE erp_customer_id IS NOT NULL AND phone_verified = 0").get() as { n: number }
+    const pulled = s.hub
+      .prepare("SELECT count(*) AS n FROM customers_unified WHERE erp_customer_id IS NOT NULL AND phone_verified = 0")
+      .get() as { n: number }
     expect(pulled.n).toBeGreaterThan(0)
   })
 
   it("a second sync changes no customer on either side; after it, nothing at all is left to do", async () => {
     const saves = () => erpWrites().filter((w) => w.kind !== "followUp").length
     const before = saves()
-    const n = erpWrites().length
     const second = json(await sync())
-    console.log("DEBUG2a", JSON.stringify(second.items.filter((i: any) => !["mobile","name","companyName","score","phoneVerified","notInvalid"].includes(i.reasons[0]?.rule) && i.operation !== "action:followUp")))
-    console.log("DEBUG2", JSON.stringify(erpWrites().slice(n).filter((w) => w.kind !== "followUp")), JSON.stringify(second.counts))
     expect(second.counts).toMatchObject({ created: 0, updated: 0, linked: 0, failed: 0, conflicts: 0 })
     expect(saves()).toBe(before)
+    // the hub's conversation summaries of linked customers land as ERP follow-ups, translated to a template id
+    const followUps = s.erp.mock.control.followUps()
+    expect(followUps.length).toBeGreaterThan(0)
+    for (const followUp of followUps) expect(followUp.template, JSON.stringify(followUp)).not.toBeNull()
     const writes = erpWrites().length
     const third = json(await sync())
-    console.log("DEBUG2b", JSON.stringify(erpWrites().slice(writes)), JSON.stringify(third.items.filter((i: any) => !["mobile","name","companyName","score","phoneVerified","notInvalid"].includes(i.reasons[0]?.rule))))
     expect(third.counts).toMatchObject({ created: 0, updated: 0, linked: 0, actions: 0, failed: 0 })
     expect(erpWrites().length).toBe(writes)
   })
@@ -99,7 +120,9 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
 
   it("edits on both sides are carried across: a new mobile in the hub, a new name in the ERP", async () => {
     const links = s.hub
-      .prepare("SELECT id, erp_customer_id AS ord, phone FROM customers_unified WHERE erp_customer_id IS NOT NULL AND phone_verified = 1 ORDER BY id LIMIT 2")
+      .prepare(
+        "SELECT id, erp_customer_id AS ord, phone FROM customers_unified WHERE erp_customer_id IS NOT NULL AND phone_verified = 1 ORDER BY id LIMIT 2"
+      )
       .all() as Array<{ id: number; ord: number; phone: string }>
     const [a, b] = links
     if (a === undefined || b === undefined) throw new Error("the scenario needs two pushed customers")
@@ -109,10 +132,11 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
     s.erp.mock.control.editCustomer(b.ord, { name: renamed.newName })
 
     const run = json(await sync())
-    console.log("DEBUG3", JSON.stringify(run.items.filter((i: any) => i.outcome !== "skipped" || [edited.hubId, renamed.hubId].includes(i.hubId))), JSON.stringify(edited), JSON.stringify(renamed))
     expect(run.counts.updated).toBeGreaterThanOrEqual(2)
     editRun = run.runId
-    expect(s.erp.mock.control.customers().find((c) => String(c.ord) === edited.erpId)?.fields.mobile).toBe(edited.newMobile)
+    expect(s.erp.mock.control.customers().find((c) => String(c.ord) === edited.erpId)?.fields.mobile).toBe(
+      edited.newMobile
+    )
     const row = hubRow(renamed.hubId)
     expect([row?.company_name, row?.real_name]).toContain(renamed.newName)
   })
@@ -121,7 +145,11 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
     const runs = json(await tongbu(s.dir, ["runs", "--json", "--limit", "3"], s.env))
     expect(runs.runs[0]).toMatchObject({ runId: editRun, kind: "sync", status: "completed" })
     const shown = json(await tongbu(s.dir, ["runs", "show", editRun, "--json"], s.env))
-    expect(shown.items).toEqual(expect.arrayContaining([expect.objectContaining({ hubId: edited.hubId, erpId: edited.erpId, outcome: "updated" })]))
+    expect(shown.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ hubId: edited.hubId, erpId: edited.erpId, outcome: "updated" })
+      ])
+    )
     const missing = await tongbu(s.dir, ["runs", "show", "no-such-run"], s.env)
     expect(missing.code).toBe(2)
   })
@@ -129,13 +157,17 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
   it("rollback shows, then undoes the run: the ERP mobile and the hub name are restored", async () => {
     const preview = json(await tongbu(s.dir, ["rollback", editRun, "--dry-run", "--json"], s.env))
     expect(preview.dryRun).toBe(true)
-    expect(s.erp.mock.control.customers().find((c) => String(c.ord) === edited.erpId)?.fields.mobile).toBe(edited.newMobile)
+    expect(s.erp.mock.control.customers().find((c) => String(c.ord) === edited.erpId)?.fields.mobile).toBe(
+      edited.newMobile
+    )
     const result = await tongbu(s.dir, ["rollback", editRun, "--json"], s.env)
     expect(result.code).toBe(0)
     const report = json(result)
     expect(report.status).toBe("completed")
     expect(report.items.filter((i: { outcome: string }) => i.outcome === "rolledBack").length).toBeGreaterThanOrEqual(2)
-    expect(s.erp.mock.control.customers().find((c) => String(c.ord) === edited.erpId)?.fields.mobile).toBe(edited.oldMobile)
+    expect(s.erp.mock.control.customers().find((c) => String(c.ord) === edited.erpId)?.fields.mobile).toBe(
+      edited.oldMobile
+    )
     const row = hubRow(renamed.hubId)
     expect([row?.company_name, row?.real_name]).not.toContain(renamed.newName)
   })
@@ -143,7 +175,9 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
   it("a field set to manual parks a conflict with both values and the baseline; resolving it carries the choice", async () => {
     writeFileSync(join(s.dir, "manual.yaml"), config(s.erp.url, "policy:\n  conflicts:\n    name: manual\n"))
     const pair = s.hub
-      .prepare("SELECT id, erp_customer_id AS ord, company_name FROM customers_unified WHERE erp_customer_id IS NOT NULL AND company_name IS NOT NULL AND erp_customer_type = 1 ORDER BY id DESC LIMIT 1")
+      .prepare(
+        "SELECT id, erp_customer_id AS ord, company_name FROM customers_unified WHERE erp_customer_id IS NOT NULL AND company_name IS NOT NULL AND erp_customer_type = 1 ORDER BY id DESC LIMIT 1"
+      )
       .get() as { id: number; ord: number; company_name: string }
     s.hub.prepare("UPDATE customers_unified SET company_name = ? WHERE id = ?").run("中台改的名字有限公司", pair.id)
     s.erp.mock.control.editCustomer(pair.ord, { name: "ERP改的名字有限公司" })
@@ -152,9 +186,20 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
 
     const listed = json(await tongbu(s.dir, ["conflicts", "--json"], s.env))
     expect(listed.conflicts).toEqual([
-      expect.objectContaining({ hubId: String(pair.id), erpId: String(pair.ord), field: "name", hub: "中台改的名字有限公司", erp: "ERP改的名字有限公司", baseline: { hub: pair.company_name, erp: pair.company_name } })
+      expect.objectContaining({
+        hubId: String(pair.id),
+        erpId: String(pair.ord),
+        field: "name",
+        hub: "中台改的名字有限公司",
+        erp: "ERP改的名字有限公司",
+        baseline: { hub: pair.company_name, erp: pair.company_name }
+      })
     ])
-    const resolved = await tongbu(s.dir, ["conflicts", "resolve", listed.conflicts[0].id, "--take", "hub", "--json"], s.env)
+    const resolved = await tongbu(
+      s.dir,
+      ["conflicts", "resolve", listed.conflicts[0].id, "--take", "hub", "--json"],
+      s.env
+    )
     expect(resolved.code).toBe(0)
     await tongbu(s.dir, ["sync", "--json", "--config", "manual.yaml"], s.env)
     expect(s.erp.mock.control.customers().find((c) => c.ord === pair.ord)?.fields.name).toBe("中台改的名字有限公司")

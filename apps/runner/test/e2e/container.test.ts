@@ -1,11 +1,11 @@
-import { generateHubFile } from "@tongbu/adapter-wechat-hub"
-import { Effect } from "effect"
 import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { request } from "node:http"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
+import { generateHubFile } from "@tongbu/adapter-wechat-hub"
+import { Effect } from "effect"
 import { GenericContainer, type StartedTestContainer } from "testcontainers"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { config, json, tongbu } from "./harness.js"
@@ -17,21 +17,34 @@ const runnerDir = resolve(import.meta.dirname, "../..")
  * Whether a container runtime answers, asked with a timeout of our own: a socket may exist and never answer, and
  * testcontainers' own discovery would wait on it. Only DOCKER_HOST (unix or tcp) and the default socket are probed.
  */
-const containerRuntime = (): Promise<{ readonly available: true } | { readonly available: false; readonly reason: string }> => {
+const containerRuntime = (): Promise<
+  { readonly available: true } | { readonly available: false; readonly reason: string }
+> => {
   const host = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock"
   const target = host.startsWith("unix://")
     ? { socketPath: host.slice("unix://".length) }
     : host.startsWith("tcp://")
-      ? { host: new URL(host.replace("tcp://", "http://")).hostname, port: Number(new URL(host.replace("tcp://", "http://")).port || 2375) }
+      ? {
+          host: new URL(host.replace("tcp://", "http://")).hostname,
+          port: Number(new URL(host.replace("tcp://", "http://")).port || 2375)
+        }
       : undefined
-  if (target === undefined) return Promise.resolve({ available: false, reason: `DOCKER_HOST=${host} is neither unix:// nor tcp://` })
+  if (target === undefined)
+    return Promise.resolve({ available: false, reason: `DOCKER_HOST=${host} is neither unix:// nor tcp://` })
   if ("socketPath" in target && target.socketPath !== undefined && !existsSync(target.socketPath)) {
-    return Promise.resolve({ available: false, reason: `no container runtime: ${target.socketPath} does not exist and DOCKER_HOST is not set` })
+    return Promise.resolve({
+      available: false,
+      reason: `no container runtime: ${target.socketPath} does not exist and DOCKER_HOST is not set`
+    })
   }
   return new Promise((done) => {
     const probe = request({ ...target, path: "/_ping", timeout: 3000 }, (response) => {
       response.resume()
-      done(response.statusCode === 200 ? { available: true } : { available: false, reason: `${host} answered /_ping with ${response.statusCode}` })
+      done(
+        response.statusCode === 200
+          ? { available: true }
+          : { available: false, reason: `${host} answered /_ping with ${response.statusCode}` }
+      )
     })
     probe.on("timeout", () => {
       probe.destroy()
@@ -45,9 +58,13 @@ const containerRuntime = (): Promise<{ readonly available: true } | { readonly a
 /** The mock ERP as a local process (its own CLI), when no container runtime is at hand. */
 const localMock = async () => {
   const tsx = pathToFileURL(join(runnerDir, "node_modules/tsx/dist/loader.mjs")).href
-  const child = spawn(process.execPath, ["--import", tsx, join(runnerDir, "node_modules/@tongbu/mock-erp/src/bin.ts"), "--port", "0", "--seed", "20"], {
-    stdio: ["ignore", "pipe", "inherit"]
-  })
+  const child = spawn(
+    process.execPath,
+    ["--import", tsx, join(runnerDir, "node_modules/@tongbu/mock-erp/src/bin.ts"), "--port", "0", "--seed", "20"],
+    {
+      stdio: ["ignore", "pipe", "inherit"]
+    }
+  )
   const url = await new Promise<string>((found, fail) => {
     let out = ""
     child.stdout.on("data", (chunk: Buffer) => {
@@ -67,12 +84,19 @@ describe("the end-to-end scenario against the mock ERP's Docker image", { timeou
   beforeAll(async () => {
     const runtime = await containerRuntime()
     if (runtime.available) {
-      const image = await GenericContainer.fromDockerfile(repository, "packages/mock-erp/Dockerfile").build("tongbu-mock-erp:test")
+      const image = await GenericContainer.fromDockerfile(repository, "packages/mock-erp/Dockerfile").build(
+        "tongbu-mock-erp:test"
+      )
       const container: StartedTestContainer = await image.withExposedPorts(46088).withCommand(["--seed", "20"]).start()
-      erp = { url: `http://${container.getHost()}:${container.getMappedPort(46088)}`, stop: async () => void (await container.stop()) }
+      erp = {
+        url: `http://${container.getHost()}:${container.getMappedPort(46088)}`,
+        stop: async () => void (await container.stop())
+      }
       where = "the container built from packages/mock-erp/Dockerfile"
     } else {
-      console.warn(`The container variant of this scenario did not run (${runtime.reason}); it runs against a local mock ERP process instead.`)
+      console.warn(
+        `The container variant of this scenario did not run (${runtime.reason}); it runs against a local mock ERP process instead.`
+      )
       erp = await localMock()
       where = "a local mock ERP process (no container runtime)"
     }

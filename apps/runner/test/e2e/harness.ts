@@ -1,12 +1,12 @@
-import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
-import type { Served, ServeOptions } from "@tongbu/mock-erp"
-import { serve } from "@tongbu/mock-erp"
-import { Effect, Exit, Scope } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
+import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
+import type { Served, ServeOptions } from "@tongbu/mock-erp"
+import { serve } from "@tongbu/mock-erp"
+import { Effect, Exit, Scope } from "effect"
 
 const runnerDir = resolve(import.meta.dirname, "../..")
 const bin = join(runnerDir, "src/bin.ts")
@@ -37,7 +37,8 @@ export const finish = (child: ChildProcess): Promise<Result> =>
     child.on("close", (code, signal) => done({ code, signal, stdout, stderr }))
   })
 
-export const tongbu = (cwd: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) => finish(start(cwd, args, env))
+export const tongbu = (cwd: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  finish(start(cwd, args, env))
 
 /** The `--json` object a command printed; fails the test with its output when there is none. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON field by field

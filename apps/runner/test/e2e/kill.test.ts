@@ -1,7 +1,7 @@
+import { join } from "node:path"
 import { SqliteStore, SyncStore } from "@tongbu/core"
 import type { MockControl } from "@tongbu/mock-erp"
 import { Effect } from "effect"
-import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { finish, json, type Scenario, scenario, start, tongbu } from "./harness.js"
 
@@ -30,10 +30,13 @@ const erpState = (control: MockControl) => {
   const customers = control.customers()
   const codeOf = new Map(customers.map((c) => [c.ord, c.fields.khid ?? `name:${c.fields.name}`]))
   const assignments = new Map<string, number>()
-  for (const a of control.assignments()) assignments.set(codeOf.get(a.ord) ?? "?", (assignments.get(codeOf.get(a.ord) ?? "?") ?? 0) + 1)
+  for (const a of control.assignments())
+    assignments.set(codeOf.get(a.ord) ?? "?", (assignments.get(codeOf.get(a.ord) ?? "?") ?? 0) + 1)
   const followUps = control.followUps().map((f) => `${codeOf.get(f.ord)}:${f.text}`)
   return {
-    customers: customers.map((c) => `${codeOf.get(c.ord)}|${c.fields.name}|${c.fields.mobile ?? ""}|${c.intsort}`).sort(),
+    customers: customers
+      .map((c) => `${codeOf.get(c.ord)}|${c.fields.name}|${c.fields.mobile ?? ""}|${c.intsort}`)
+      .sort(),
     assignments,
     followUps: followUps.sort()
   }
@@ -42,7 +45,9 @@ const erpState = (control: MockControl) => {
 const hubState = (s: Scenario) =>
   (
     s.hub
-      .prepare("SELECT id, company_name, real_name, phone, erp_customer_code, erp_customer_id IS NOT NULL AS linked, erp_sync_status FROM customers_unified ORDER BY id")
+      .prepare(
+        "SELECT id, company_name, real_name, phone, erp_customer_code, erp_customer_id IS NOT NULL AS linked, erp_sync_status FROM customers_unified ORDER BY id"
+      )
       .all() as Array<Record<string, unknown>>
   ).map((row) => JSON.stringify(row))
 
@@ -74,7 +79,10 @@ describe(`kill -9 in the middle of a large sync (seed ${seed})`, { timeout: 240_
       while (writes() < target && child.exitCode === null) await new Promise((r) => setTimeout(r, 10))
       child.kill("SIGKILL")
       const result = await done
-      expect(result.signal === "SIGKILL" || result.code === 0).toBe(true)
+      expect(
+        result.signal === "SIGKILL" || result.code === 0,
+        `exit ${result.code}:\n${result.stdout}\n${result.stderr}`
+      ).toBe(true)
     }
     // restarted: it finishes what the killed runs left, then a steady run
     for (const s of [killed, clean]) {
@@ -91,13 +99,16 @@ describe(`kill -9 in the middle of a large sync (seed ${seed})`, { timeout: 240_
     expect(after.customers).toEqual(reference.customers)
     for (const [code, n] of after.assignments) expect(n, `customer ${code} was assigned ${n} times`).toBe(1)
     // one customer may get the same template twice (a summary and a message); never more often than in a clean run
-    const tally = (list: ReadonlyArray<string>) => list.reduce((m, f) => m.set(f, (m.get(f) ?? 0) + 1), new Map<string, number>())
+    const tally = (list: ReadonlyArray<string>) =>
+      list.reduce((m, f) => m.set(f, (m.get(f) ?? 0) + 1), new Map<string, number>())
     const cleanTally = tally(reference.followUps)
-    for (const [f, n] of tally(after.followUps)) expect(n, `follow-up ${f} recorded ${n} times`).toBeLessThanOrEqual(cleanTally.get(f) ?? 0)
+    for (const [f, n] of tally(after.followUps))
+      expect(n, `follow-up ${f} recorded ${n} times`).toBeLessThanOrEqual(cleanTally.get(f) ?? 0)
     // an action whose answer was lost with the process cannot be known to have happened: it is parked for a person,
     // never repeated; every other action of the clean run happened
     const parked = (await parkedOperations(killed.dir)).filter((op) => op.operation._tag === "Action").length
-    const missing = reference.assignments.size - after.assignments.size + reference.followUps.length - after.followUps.length
+    const missing =
+      reference.assignments.size - after.assignments.size + reference.followUps.length - after.followUps.length
     expect(missing).toBeGreaterThanOrEqual(0)
     expect(missing).toBeLessThanOrEqual(parked)
     expect(hubState(killed)).toEqual(hubState(clean))

@@ -15,6 +15,7 @@ import type { Did, ErpChange, HubChange, MobileValue, NewErpCustomer, WechatValu
 import * as people from "./people.js"
 import type { Snapshot } from "./snapshot.js"
 import type { System } from "./system.js"
+import { listedErpField } from "./world.js"
 
 type Command = fc.AsyncCommand<Model, System>
 
@@ -33,11 +34,23 @@ export const faultProfiles = {
 export type ProfileName = keyof typeof faultProfiles
 
 /** What a command did and the state it left, for the checks. */
-const person = async (system: System, model: Model, command: string, act: () => Promise<Did> | Did) => {
+const person = async (
+  system: System,
+  model: Model,
+  command: string,
+  act: () => Promise<Did> | Did,
+  before?: Snapshot
+) => {
   const did = await act()
   if (did.changed) model.editedSinceSync = true
   system.step(command, did.text)
-  system.afterEdit(await system.snapshot())
+  const after = await system.snapshot()
+  if (before !== undefined && did.erpEdit !== undefined && !listedErpField(did.erpEdit.field)) {
+    const ord = String(did.erpEdit.ord)
+    const [was, now] = [before.canonical.erp.get(ord) ?? {}, after.canonical.erp.get(ord) ?? {}]
+    model.noteUnlistedErpEdit(ord, Object.keys(now).filter((field) => (was[field] ?? null) !== (now[field] ?? null)))
+  }
+  system.afterEdit(after)
 }
 
 class HubEdit implements Command {
@@ -61,7 +74,8 @@ class ErpEdit implements Command {
   check = () => true
   run = async (model: Model, system: System) => {
     await system.world.elapse(7)
-    await person(system, model, this.toString(), () => people.editErp(system.world, this.target, this.change))
+    const before = await system.snapshot()
+    await person(system, model, this.toString(), () => people.editErp(system.world, this.target, this.change), before)
   }
   toString = () => `ERP user edits customer #${this.target}: ${people.showErpChange(this.change)}`
 }
@@ -153,6 +167,7 @@ class Sync implements Command {
     )
     model.agreeWhereEqual(after)
     model.editedSinceSync = false
+    if (kind._tag === "Clean" && kind.full && report.status === "completed") model.unlistedErpEdits.clear()
     if (report.runId._tag === "Some") {
       model.lastSync = {
         runId: report.runId.value,

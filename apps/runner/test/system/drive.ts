@@ -1,7 +1,8 @@
 /**
  * Runs an effect on the virtual clock (Effect's `TestClock`) as if time passed by itself: whenever nothing is left to
  * do but wait — no ERP call on the wire, nothing runnable — the clock jumps to the next scheduled wake-up (a retry's
- * backoff, the rate limiter, a request's time limit). The run is deterministic and never waits in real time.
+ * backoff, the rate limiter, a request's time limit). The run is deterministic and never waits in real time; a
+ * `Meter` counts what it cost, and a real-time budget stops a history that costs too much instead of hanging CI.
  */
 import type { Exit } from "effect"
 import { Chunk, Effect, Fiber, FiberId, Option, TestClock } from "effect"
@@ -14,9 +15,57 @@ const turn = Effect.promise(() => new Promise<void>((resolve) => setTimeout(reso
 const settleTurns = 3
 /** Idle turns with nothing scheduled at all before the run is declared stuck. */
 const stuckTurns = 500
+/**
+ * Virtual time one run may take before it is declared stuck: far above any run's retries, backoffs and time limits,
+ * so that a run that never ends (while other fibers keep the clock ticking) fails the history instead of looping on.
+ */
+const maxVirtualMs = 6 * 60 * 60 * 1000
 
 export class StuckError extends Error {
   override readonly name = "StuckError"
+}
+
+/** What the runs of one history cost: macrotask turns, clock moves, virtual and real time, ERP calls. */
+export class Meter {
+  runs = 0
+  turns = 0
+  adjusts = 0
+  virtualMs = 0
+  realMs = 0
+  calls = 0
+
+  add(other: Meter, sign = 1): void {
+    this.runs += sign * other.runs
+    this.turns += sign * other.turns
+    this.adjusts += sign * other.adjusts
+    this.virtualMs += sign * other.virtualMs
+    this.realMs += sign * other.realMs
+    this.calls += sign * other.calls
+  }
+
+  /** What was spent since `earlier` (a copy of this meter taken then). */
+  since(earlier: Meter): Meter {
+    const spent = this.copy()
+    spent.add(earlier, -1)
+    return spent
+  }
+
+  copy(): Meter {
+    const copy = new Meter()
+    copy.add(this)
+    return copy
+  }
+
+  toString(): string {
+    return `${this.runs} run(s), ${this.calls} ERP calls, ${this.adjusts} clock moves over ${Math.round(this.virtualMs / 1000)} s virtual, ${this.turns} turns, ${this.realMs} ms real`
+  }
+}
+
+/** When a history must be done by (epoch ms, real time), and what it has cost so far. */
+export interface Budget {
+  readonly deadline: number
+  readonly seconds: number
+  readonly meter: Meter
 }
 
 /**
@@ -26,20 +75,46 @@ export class StuckError extends Error {
 export const drive = <A, E, R>(
   wire: ErpWire,
   effect: Effect.Effect<A, E, R>,
+  budget: Budget,
   crash?: CrashPlan
 ): Effect.Effect<Exit.Exit<A, E>, never, R> =>
   Effect.gen(function* () {
     const fiber = yield* Effect.fork(effect)
     wire.start(crash, () => fiber.unsafeInterruptAsFork(FiberId.none))
+    const meter = new Meter()
+    meter.runs = 1
+    const started = yield* TestClock.currentTimeMillis
+    const realStart = Date.now()
+    const measure = () => {
+      meter.calls = wire.callCount
+      meter.realMs = Date.now() - realStart
+    }
+    const finish = () => {
+      measure()
+      budget.meter.add(meter)
+    }
+    const stop = (error: Error) => {
+      finish()
+      return Effect.zipRight(Fiber.interruptFork(fiber), Effect.die(error))
+    }
     let idle = 0
     let empty = 0
-    let rounds = 0
-    let adjusts = 0
     for (;;) {
       yield* turn
-      ++rounds
+      meter.turns++
       const exit = yield* Fiber.poll(fiber)
-      if (Option.isSome(exit)) { if (process.env.DEBUG_DRIVE) console.log("rounds", rounds, "adjusts", adjusts); return exit.value }
+      if (Option.isSome(exit)) {
+        finish()
+        return exit.value
+      }
+      if (Date.now() > budget.deadline) {
+        measure()
+        return yield* stop(
+          new StuckError(
+            `the history exceeded its real-time budget of ${budget.seconds} s (TONGBU_SYSTEM_BUDGET_SECONDS), in this run: ${meter}; before it: ${budget.meter}`
+          )
+        )
+      }
       if (wire.busy) {
         idle = 0
         continue
@@ -47,20 +122,23 @@ export const drive = <A, E, R>(
       if (++idle < settleTurns) continue
       idle = 0
       const sleeps = yield* TestClock.sleeps()
-      if (Chunk.isEmpty(sleeps)) {
+      const now = yield* TestClock.currentTimeMillis
+      const next = Chunk.reduce(sleeps, Number.POSITIVE_INFINITY, (a, b) => Math.min(a, b))
+      // a wake-up already due that does not run is no progress either: moving the clock by nothing would loop forever
+      if (Chunk.isEmpty(sleeps) || next <= now) {
         if (++empty > stuckTurns) {
-          yield* Fiber.interrupt(fiber)
-          return yield* Effect.die(
-            new StuckError("the run waits for nothing: no ERP call on the wire and nothing scheduled on the clock")
+          return yield* stop(
+            new StuckError("the run waits for nothing: no ERP call on the wire and nothing (left to run) on the clock")
           )
         }
         continue
       }
       empty = 0
-      const now = yield* TestClock.currentTimeMillis
-      const next = Chunk.reduce(sleeps, Number.POSITIVE_INFINITY, (a, b) => Math.min(a, b))
-      adjusts++
-      if (process.env.DEBUG_DRIVE) console.log("adjust", next - now)
-      yield* TestClock.adjust(Math.max(0, next - now))
+      if (now - started > maxVirtualMs) {
+        return yield* stop(new StuckError(`the run has not ended after ${maxVirtualMs / 3_600_000} hours of virtual time: ${meter}`))
+      }
+      meter.adjusts++
+      meter.virtualMs = next - started
+      yield* TestClock.adjust(next - now)
     }
   })

@@ -255,6 +255,7 @@ export const converged = (
       if (h === e) continue
       if (rule.kind === "fillIn" && h !== null && e !== null) continue
       if (keptApartByRollback(base, rule, h, e)) continue
+      if (model.unseenErpEdit(link.rightId, rule.name)) continue
       if (exempt(rule.name, link, h, e, after.hub.customers_unified.get(link.leftId) ?? {})) continue
       violations.push(`${pairName(link)} disagree on ${rule.name} after a fault-free sync: hub ${show(h)}, ERP ${show(e)}, and no skip or conflict is recorded`)
     }

@@ -28,6 +28,21 @@ export class Model {
   lastSync: LastSync | undefined
   /** A person changed either system since the last sync. */
   editedSinceSync = false
+  /**
+   * Canonical fields a person changed since the last clean full sync through an ERP field the ERP's customer list
+   * does not show, by ERP customer: an incremental run cannot see such an edit (see `listedErpField`), so the pair may
+   * stay apart on it until a full run.
+   */
+  readonly unlistedErpEdits = new Map<string, Set<string>>()
+
+  noteUnlistedErpEdit(ord: string, fields: ReadonlyArray<string>): void {
+    this.unlistedErpEdits.set(ord, new Set([...(this.unlistedErpEdits.get(ord) ?? []), ...fields]))
+  }
+
+  /** Whether an incremental run may not have seen a person's edit of this ERP customer's canonical `field`. */
+  unseenErpEdit(ord: string, field: string): boolean {
+    return this.unlistedErpEdits.get(ord)?.has(field) ?? false
+  }
 
   constructor(readonly rules: ReadonlyArray<FieldRule>) {}
 

@@ -71,6 +71,8 @@ export const showWechat = (value: WechatValue): string =>
 export interface Did {
   readonly changed: boolean
   readonly text: string
+  /** The ERP customer a person's ERP edit changed, and its field. */
+  readonly erpEdit?: { readonly ord: number; readonly field: string }
 }
 
 const did = (changed: boolean, text: string): Did => ({ changed, text })
@@ -234,7 +236,7 @@ export const editErp = (world: World, index: number, change: ErpChange): Did => 
   if (ord === undefined) return did(false, "no ERP customer to edit")
   try {
     world.mock.control.editCustomer(ord, { [change.field]: erpText(world, change) })
-    return did(true, `ERP customer ${ord}: ${change.field} saved`)
+    return { ...did(true, `ERP customer ${ord}: ${change.field} saved`), erpEdit: { ord, field: change.field } }
   } catch (error) {
     return did(false, `ERP customer ${ord}: the ERP refused the edit (${refused(error)})`)
   }

@@ -35,15 +35,18 @@ export interface SuiteSettings {
   readonly soakSeconds: number | undefined
   /** A deliberately broken variant (TONGBU_BREAK=hubWins|noFindCreated), to see the suite catch it. */
   readonly breakage: Breakage
+  /** Real time one history may take before it fails as stuck (TONGBU_SYSTEM_BUDGET_SECONDS). */
+  readonly budgetSeconds: number
 }
 
 export const suiteSettings = (): SuiteSettings => ({
-  runs: numberFrom("TONGBU_SYSTEM_RUNS") ?? numberFrom("TONGBU_PROP_RUNS") ?? 12,
+  runs: numberFrom("TONGBU_SYSTEM_RUNS") ?? numberFrom("TONGBU_PROP_RUNS") ?? 40,
   maxCommands: numberFrom("TONGBU_SYSTEM_COMMANDS") ?? 12,
   seed: numberFrom("TONGBU_PROP_SEED"),
   path: process.env.TONGBU_PROP_PATH || undefined,
   soakSeconds: numberFrom("TONGBU_SOAK_SECONDS"),
-  breakage: breakageFrom(process.env.TONGBU_BREAK)
+  breakage: breakageFrom(process.env.TONGBU_BREAK),
+  budgetSeconds: numberFrom("TONGBU_SYSTEM_BUDGET_SECONDS") ?? 30
 })
 
 /** The two systems a history starts from: a generated hub file and an ERP with a few customers of its own. */
@@ -56,16 +59,21 @@ export const worlds = (breakage: Breakage): fc.Arbitrary<WorldOptions> =>
     breakage: fc.constant(breakage)
   })
 
-/** Every generated history, from its generated world, keeps the invariants after each of its commands. */
-export const convergence = (settings: SuiteSettings, deviations: Deviations) =>
-  fc.asyncProperty(worlds(settings.breakage), histories(settings.maxCommands, deviations), async (world, commands) => {
-    const system = await System.make(world)
+/** Runs one generated history from its generated world, checking the invariants after each of its commands. */
+export const runHistory =
+  (settings: SuiteSettings) =>
+  async (world: WorldOptions, commands: Iterable<fc.AsyncCommand<Model, System>>): Promise<void> => {
+    const system = await System.make(world, settings.budgetSeconds)
     try {
       await fc.asyncModelRun(() => ({ model: new Model(system.rules), real: system }), commands)
     } finally {
       await system.close()
     }
-  })
+  }
+
+/** Every generated history, from its generated world, keeps the invariants after each of its commands. */
+export const convergence = (settings: SuiteSettings, deviations: Deviations) =>
+  fc.asyncProperty(worlds(settings.breakage), histories(settings.maxCommands, deviations), runHistory(settings))
 
 /**
  * Runs the property again and again with new seeds until `seconds` have passed, printing every failure's report

@@ -8,10 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { test } from "@fast-check/vitest"
 import { histories } from "./commands.js"
 import { deviations } from "./deviations.js"
-import { convergence, runSoak, suiteSettings, worlds } from "./property.js"
-import { Model } from "./model.js"
-import { System } from "./system.js"
-import fc from "fast-check"
+import { convergence, runHistory, runSoak, suiteSettings, worlds } from "./property.js"
 
 const settings = suiteSettings()
 
@@ -34,14 +31,7 @@ describe("the hub and the ERP converge under the user's policies", () => {
     ...(settings.path === undefined ? {} : { path: settings.path })
   })(
     "keeps every invariant after every command of a generated history",
-    async (world, commands) => {
-      const system = await System.make(world)
-      try {
-        await fc.asyncModelRun(() => ({ model: new Model(system.rules), real: system }), commands)
-      } finally {
-        await system.close()
-      }
-    },
-    settings.runs * 30_000 + 60_000
+    runHistory(settings),
+    settings.runs * 15_000 + 60_000
   )
 })

@@ -3,7 +3,7 @@
  * after each command. A failed check throws with every violation, in words, and this history's steps with the ids
  * they resolved to, so the counterexample fast-check prints (with its seed and path) reads as a story.
  */
-import type { Plan, RunId, SyncPolicy } from "@tongbu/core"
+import type { Operation, Plan, RunId, SyncPolicy } from "@tongbu/core"
 import { normalizeMobile } from "@tongbu/adapter-wechat-hub"
 import { Option } from "effect"
 import type { Deviations } from "./deviations.js"
@@ -13,8 +13,16 @@ import type { FieldRule } from "./rules.js"
 import { erpWritable, fieldRules, insertedHubColumns, intendedPolicy, ownedHubColumns, syncStateColumns } from "./rules.js"
 import type { Snapshot } from "./snapshot.js"
 import { takeSnapshot } from "./snapshot.js"
+import { Meter } from "./drive.js"
 import type { WorldOptions } from "./world.js"
 import { World } from "./world.js"
+
+/**
+ * An update of the hub that only carries ERP edits the last (incremental) run could not see: a write of the run made
+ * it read the ERP customer again, and the next run carries them (see `Model.unlistedErpEdits`).
+ */
+const carriesUnseenErpEdit = (model: Model, op: Operation): boolean =>
+  op._tag === "Update" && op.side === "left" && op.canonicalFields.every((field) => model.unseenErpEdit(op.otherId, field))
 
 export class InvariantViolation extends Error {
   override readonly name = "InvariantViolation"
@@ -37,6 +45,9 @@ export class System {
   private readonly owned: ReadonlySet<string>
   private readonly erpOwned: ReadonlySet<string>
   private readonly defaults: ReadonlyMap<string, unknown>
+  /** What the history had cost at its last step (for `TONGBU_SYSTEM_TRACE`). */
+  private spent = new Meter()
+  private stepAt = Date.now()
 
   private constructor(readonly world: World) {
     this.policy = intendedPolicy(world.settings)
@@ -50,8 +61,8 @@ export class System {
     this.defaults = new Map(columns.map((column) => [column.name, parseDefault(column.dflt_value)]))
   }
 
-  static async make(options: WorldOptions): Promise<System> {
-    return new System(await World.make(options))
+  static async make(options: WorldOptions, budgetSeconds: number): Promise<System> {
+    return new System(await World.make(options, budgetSeconds))
   }
 
   close(): Promise<void> {
@@ -64,7 +75,13 @@ export class System {
 
   step(command: string, did: string): void {
     this.steps.push(`${this.steps.length + 1}. ${command} — ${did}`)
-    if (process.env.TONGBU_SYSTEM_TRACE) process.stdout.write(`${this.steps[this.steps.length - 1]}\n`)
+    if (process.env.TONGBU_SYSTEM_TRACE) {
+      const meter = this.world.budget.meter
+      const wall = Date.now() - this.stepAt
+      process.stdout.write(`${this.steps[this.steps.length - 1]}\n    [${wall} ms wall; runs: ${meter.since(this.spent)}]\n`)
+      this.spent = meter.copy()
+      this.stepAt = Date.now()
+    }
   }
 
   private verify(violations: ReadonlyArray<readonly [string, ReadonlyArray<string>]>): void {
@@ -121,7 +138,10 @@ export class System {
                 ? inv.converged(model, after, deviations.disagreement)
                 : [`a fault-free sync failed: ${Option.getOrElse(clean.error, () => "no reason given")}`]
             ],
-            ["4 nothing left to do", inv.nothingLeftToDo(clean.next, (op) => deviations.nextPlan(op, before))]
+            [
+              "4 nothing left to do",
+              inv.nothingLeftToDo(clean.next, (op) => deviations.nextPlan(op, before) || carriesUnseenErpEdit(model, op))
+            ]
           ] as const))
     ])
   }

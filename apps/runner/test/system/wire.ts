@@ -23,6 +23,12 @@ export interface CrashPlan {
 const abortError = (signal: AbortSignal): unknown =>
   signal.reason ?? Object.assign(new Error("The operation was aborted"), { name: "AbortError" })
 
+/**
+ * What the dead runner's calls get. A dead process reads no answer: the interruption ends an interruptible call first,
+ * and a call the runner made uninterruptibly (a finalizer's logout) sees its connection drop, so that the dead run ends.
+ */
+const gone = () => Promise.reject<Response>(new TypeError("fetch failed", { cause: new Error("the runner process is gone") }))
+
 export class ErpWire {
   private readonly open = new Set<Exchange>()
   private readonly context = new AsyncLocalStorage<Exchange>()
@@ -68,27 +74,20 @@ export class ErpWire {
   }
 
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    if (this.crashed) {
-      return Promise.reject(new TypeError("fetch failed", { cause: new Error("the runner process is gone") }))
-    }
+    if (this.crashed) return gone()
     const n = ++this.calls
     const signal = init?.signal ?? undefined
     const exchange: Exchange = { parked: false, signal }
     this.open.add(exchange)
     const deliver = () => this.context.run(exchange, () => this.mock.fetch(input, init))
     const crash = this.plan?.at === n ? this.plan : undefined
-    const never = () => {
-      // a dead process reads no answer: only the interruption (an abort) ends this call
-      exchange.parked = true
-      return new Promise<Response>(() => undefined)
-    }
     const answer: Promise<Response> =
       crash === undefined
-        ? deliver().then((response) => (this.crashed ? never() : response))
+        ? deliver().then((response) => (this.crashed ? gone() : response))
         : (crash.landed ? deliver().then(() => undefined, () => undefined) : Promise.resolve()).then(() => {
             this.crashed = true
             this.onCrash()
-            return never()
+            return gone()
           })
     const aborted = new Promise<never>((_, reject) => {
       if (signal === undefined) return

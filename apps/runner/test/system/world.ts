@@ -35,7 +35,8 @@ import * as Config from "../../src/Config.js"
 import * as Environment from "../../src/Environment.js"
 import { leased, runOnce } from "../../src/commands/Sync.js"
 import * as Progress from "../../src/Progress.js"
-import { drive } from "./drive.js"
+import type { Budget } from "./drive.js"
+import { drive, Meter } from "./drive.js"
 import type { CrashPlan } from "./wire.js"
 import { ErpWire } from "./wire.js"
 
@@ -53,6 +54,19 @@ export interface WorldOptions {
   readonly erpDedupe: boolean
   readonly breakage: Breakage
 }
+
+/**
+ * The customer list's columns, as the user's live ERP shows them (zhibang-wire §list): the ERP has no modified-since
+ * filter, so an incremental run sees an ERP edit only through a changed list row. An edit of a field the list does
+ * not show (khid, weixinAcc, email, address, ly, jz) reaches the hub on the next full run (sync-rules §7).
+ */
+export const erpListColumns = [
+  "name", "catename", "sortname", "sort1name", "personname", "personjob", "phone", "mobile", "telintro", "ord", "person", "url", "personurl"
+] as const
+
+/** Whether an edit of this customer field changes the ERP's list row (a view column `<field>name` counts). */
+export const listedErpField = (field: string): boolean =>
+  (erpListColumns as ReadonlyArray<string>).includes(field) || (erpListColumns as ReadonlyArray<string>).includes(`${field}name`)
 
 /** The first time of a history: a day after the fixture's latest row (the fixture's rows span 60 days before it). */
 const START = Date.UTC(2025, 9, 21, 1)
@@ -103,16 +117,21 @@ export class World {
     private readonly runtime: ManagedRuntime.ManagedRuntime<never, never>,
     private readonly scope: Scope.CloseableScope,
     /** The hub's own connection: person edits in the hub, and the raw snapshots. */
-    readonly hub: HubDb
+    readonly hub: HubDb,
+    /** What this history's runs may cost in real time, and what they cost so far. */
+    readonly budget: Budget
   ) {}
 
-  static async make(options: WorldOptions): Promise<World> {
+  /** A new world; its runs fail with a `StuckError` once `budgetSeconds` of real time have passed since now. */
+  static async make(options: WorldOptions, budgetSeconds: number): Promise<World> {
+    const budget: Budget = { deadline: Date.now() + budgetSeconds * 1000, seconds: budgetSeconds, meter: new Meter() }
     const dir = mkdtempSync(join(tmpdir(), "tongbu-system-"))
     const wire = new MockWireHolder()
     const mock = createMockErp({
       seed: { customers: options.erpCustomers, seed: options.seed },
       faultSeed: options.seed,
       uniqueFields: options.erpDedupe ? ["name", "mobile"] : [],
+      listColumns: erpListColumns,
       now: () => wire.now(),
       sleep: (ms) => wire.get().sleep(ms)
     })
@@ -146,7 +165,7 @@ export class World {
     })
     try {
       const { settings, scope, hub } = await runtime.runPromise(setup)
-      return new World(options, dir, settings, mock, erpWire, runtime, scope, hub)
+      return new World(options, dir, settings, mock, erpWire, runtime, scope, hub, budget)
     } catch (error) {
       await runtime.dispose()
       rmSync(dir, { recursive: true, force: true })
@@ -170,7 +189,7 @@ export class World {
 
   /** Runs `effect` on the virtual clock to its end (see `drive`). */
   private run<A, E>(effect: Effect.Effect<A, E, never>, crash?: CrashPlan): Promise<Exit.Exit<A, E>> {
-    return this.runtime.runPromise(drive(this.wire, effect, crash))
+    return this.runtime.runPromise(drive(this.wire, effect, this.budget, crash))
   }
 
   private async ok<A, E>(what: string, effect: Effect.Effect<A, E, never>): Promise<A> {
@@ -183,11 +202,10 @@ export class World {
   private withEnvironment<A, E>(effect: Effect.Effect<A, E, LeftAdapter | RightAdapter | SyncStore>, dryRun = false) {
     const broken =
       this.options.breakage === "noFindCreated" ? Effect.updateService(effect, RightAdapter, withoutFindCreated) : effect
-    return broken.pipe(
-      Effect.provide(Environment.sync(this.settings, { dryRun })),
-      Effect.provideService(FetchHttpClient.Fetch, this.wire.fetch as typeof globalThis.fetch),
-      Effect.provide(NodeContext.layer)
+    const http = FetchHttpClient.layer.pipe(
+      Layer.provide(Layer.succeed(FetchHttpClient.Fetch, this.wire.fetch as typeof globalThis.fetch))
     )
+    return broken.pipe(Effect.provide(Environment.sync(this.settings, { dryRun, http })), Effect.provide(NodeContext.layer))
   }
 
   /**

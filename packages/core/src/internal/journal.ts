@@ -13,6 +13,14 @@ export interface Journal {
    * shared in-memory state (a pair's link) reach the store in the order they were built.
    */
   readonly commit: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
+  /**
+   * Adds entries without waiting for them: they are committed with the next commit any fiber waits for (which is
+   * after them, in order), or by `flush`. For a step nothing in flight depends on, such as an operation's completion:
+   * the same worker's next step waits for a commit that includes it, so it is durable before anything follows it.
+   */
+  readonly append: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
+  /** Commits every entry added so far. */
+  readonly flush: Effect.Effect<void, StoreError>
 }
 
 export const make = (store: SyncStoreService): Effect.Effect<Journal> =>
@@ -49,16 +57,28 @@ export const make = (store: SyncStoreService): Effect.Effect<Journal> =>
         committed >= mine ? Effect.void : failure !== undefined ? Effect.fail(failure) : flush(mine)
       )
 
+    const add = (build: () => ReadonlyArray<JournalEntry>): number => {
+      const entries = build()
+      for (const entry of entries) pending.push(entry)
+      added += entries.length
+      return added
+    }
+
     return {
       commit: (build) =>
         Effect.suspend(() => {
           if (failure !== undefined) return Effect.fail(failure)
-          const entries = build()
-          if (entries.length === 0) return Effect.void
-          for (const entry of entries) pending.push(entry)
-          added += entries.length
-          const mine = added
+          const before = added
+          const mine = add(build)
+          if (mine === before) return Effect.void
           return Effect.zipRight(Effect.yieldNow(), settled(mine))
-        })
+        }),
+      append: (build) =>
+        Effect.suspend(() => {
+          if (failure !== undefined) return Effect.fail(failure)
+          add(build)
+          return Effect.void
+        }),
+      flush: Effect.suspend(() => settled(added))
     }
   })

@@ -106,6 +106,37 @@ const rank: Record<RecordOutcome["status"], number> = { synced: 0, skipped: 1, c
 const action = (operation: string): RecordOutcome["action"] =>
   operation === "create" || operation === "update" || operation === "link" ? operation : "none"
 
+const isAction = (outcome: Outcome): boolean => outcome.operation.startsWith("action:")
+
+/**
+ * `items` followed by the outcomes of `earlier` runs (newest first) about records that no later run mentions: what
+ * a run that died before `acknowledge` never told the sides, with the latest word on each record winning.
+ */
+export const withEarlier = (
+  items: ReadonlyArray<Outcome>,
+  earlier: ReadonlyArray<ReadonlyArray<Outcome>>
+): ReadonlyArray<Outcome> => {
+  const mentioned = new Set<string>()
+  const at = (side: Side, id: RecordId) => `${side}\u0000${id}`
+  const mention = (outcome: Outcome) => {
+    mentioned.add(at(outcome.side, outcome.id))
+    if (outcome.otherId !== undefined) mentioned.add(at(otherSide(outcome.side), outcome.otherId))
+  }
+  for (const item of items) if (!isAction(item)) mention(item)
+  const all = [...items]
+  for (const run of earlier) {
+    const untold = run.filter(
+      (outcome) =>
+        !isAction(outcome) &&
+        !mentioned.has(at(outcome.side, outcome.id)) &&
+        (outcome.otherId === undefined || !mentioned.has(at(otherSide(outcome.side), outcome.otherId)))
+    )
+    for (const outcome of untold) mention(outcome)
+    all.push(...untold)
+  }
+  return all
+}
+
 /**
  * What to tell `side` about its records: each record's worst outcome in this run (its own, or its partner's in a
  * pair), actions left out (they are events, not the record's sync state). `previous` digests what the side was told
@@ -120,7 +151,7 @@ export const acknowledgements = (
 ): { readonly outcomes: ReadonlyArray<RecordOutcome>; readonly digests: ReadonlyMap<RecordId, string> } => {
   const byId = new Map<RecordId, RecordOutcome>()
   for (const outcome of outcomes) {
-    if (outcome.operation.startsWith("action:")) continue
+    if (isAction(outcome)) continue
     const own = outcome.side === side
     const id = own ? outcome.id : outcome.otherId
     if (id === undefined || (!own && outcome.side !== otherSide(side))) continue

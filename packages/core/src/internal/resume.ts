@@ -8,9 +8,17 @@ import { countOutcomes } from "./report.js"
 
 export interface Resumed {
   readonly outcomes: ReadonlyArray<Outcome>
+  /**
+   * Outcomes of the sync runs since the last completed one, newest run first: a run that died before `acknowledge`
+   * never told the sides (a record created on one side would stay unaware of its link), so the next run tells them.
+   */
+  readonly earlier: ReadonlyArray<ReadonlyArray<Outcome>>
   /** A fatal error met while finishing them: the new run stops before planning. */
   readonly fatal: Option.Option<string>
 }
+
+/** How many recent runs are searched for outcomes never told to the sides; far beyond any run of crashes. */
+const RECENT_RUNS = 100
 
 const interrupted = "stopped before it finished; its remaining operations were finished by a later run"
 
@@ -33,7 +41,7 @@ export const resume = (
       const result = yield* Dispatcher.stopsOnFatal(Dispatcher.dispatch(runId, ops, options))
       // What it finished before stopping is in that run's outcomes.
       if (Either.isLeft(result))
-        return { outcomes, fatal: Option.some(`${result.left.adapter}: ${result.left.message}`) }
+        return { outcomes, earlier: [], fatal: Option.some(`${result.left.adapter}: ${result.left.message}`) }
       outcomes.push(...result.right.outcomes)
     }
     for (const op of yield* store.unfinished) {
@@ -46,5 +54,11 @@ export const resume = (
       const counts = countOutcomes(yield* store.outcomes(run.id), run.counts.unchanged)
       yield* store.finishRun(run.id, "interrupted", counts, interrupted)
     }
-    return { outcomes, fatal: Option.none() }
+    const earlier: Array<ReadonlyArray<Outcome>> = []
+    for (const run of yield* store.runs(RECENT_RUNS)) {
+      if (run.kind !== "sync") continue
+      if (run.status === "completed") break
+      earlier.push(yield* store.outcomes(run.id))
+    }
+    return { outcomes, earlier, fatal: Option.none() }
   })

@@ -4,6 +4,7 @@ import type { AdapterError } from "../AdapterError.js"
 import type { LinkState, RecordId, Side } from "../Domain.js"
 import { SideRecord } from "../Domain.js"
 import type { SideSnapshot } from "../Plan.js"
+import { goneFrom } from "../Plan.js"
 import type { StoreError, SyncStoreService } from "../SyncStore.js"
 
 /** A side could not be listed or read: the run stops before planning, nothing was written. */
@@ -101,7 +102,7 @@ export const listSide = (
       )
     return {
       records,
-      complete: Option.isNone(since),
+      gone: Option.isNone(since) ? goneFrom(side, listed, links) : new Set<RecordId>(),
       events: events as ReadonlyArray<SideEvent>,
       read: new Set(records.map((record) => record.id)),
       checkpoints: {

@@ -8,6 +8,7 @@ import type {
   JournalEntry,
   Outcome,
   Run,
+  StartedRun,
   StartRun,
   StoredConflict,
   StoredOperation
@@ -55,7 +56,7 @@ export const linkOf = (db: Db, side: Side, id: RecordId): LinkState | undefined 
 
 export const saveLinks = (db: Db, states: ReadonlyArray<LinkState>): void => {
   const { saveLink } = prepared(db)
-  for (const link of states) saveLink.run(rows.linkToRow(link))
+  for (const link of states) saveLink(rows.linkToRow(link))
 }
 
 export const removeLink = (db: Db, leftId: RecordId, rightId: RecordId): void => {
@@ -64,7 +65,7 @@ export const removeLink = (db: Db, leftId: RecordId, rightId: RecordId): void =>
     .run()
 }
 
-export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<Operation>): RunId => {
+export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<Operation>): StartedRun => {
   const { id } = db
     .insert(runs)
     .values({
@@ -80,10 +81,13 @@ export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<
     .returning({ id: runs.id })
     .get()
   const { enqueue } = prepared(db)
+  const runId = rows.toRunId(id)
+  const stored: Array<StoredOperation> = []
   ops.forEach((operation, seq) => {
-    enqueue.run({ key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now })
+    const row = enqueue({ key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now })
+    if (row !== undefined) stored.push(rows.enqueuedOperation(runId, seq, operation, row, now))
   })
-  return rows.toRunId(id)
+  return { runId, operations: stored }
 }
 
 const runRow = (id: RunId): number => {
@@ -121,7 +125,9 @@ export const getRun = (db: Db, id: RunId): Run | undefined => {
 export const runOperations = (db: Db, runId: RunId): Array<StoredOperation> => {
   const rowId = rows.runRowId(runId)
   if (rowId === null) return []
-  return prepared(db).operationsOfRun.all({ runId: rowId }).map(rows.operationFromRow)
+  return prepared(db)
+    .operationsOfRun.all({ runId: rowId })
+    .map((row) => rows.operationFromRow(row))
 }
 
 export const unfinished = (db: Db): Array<StoredOperation> =>
@@ -131,7 +137,7 @@ export const unfinished = (db: Db): Array<StoredOperation> =>
     .where(inArray(operations.state, ["pending", "attempted"]))
     .orderBy(asc(operations.runId), asc(operations.seq))
     .all()
-    .map(rows.operationFromRow)
+    .map((row) => rows.operationFromRow(row))
 
 export const settledKeys = (db: Db): Set<string> =>
   new Set(
@@ -149,7 +155,7 @@ const changed = (result: { readonly changes: number }, key: IdempotencyKey): voi
 
 export const complete = (db: Db, now: number, key: IdempotencyKey, result: Completion): void => {
   changed(
-    prepared(db).completed.run({
+    prepared(db).completed({
       key,
       now,
       resultId: result.resultId ?? null,
@@ -165,16 +171,16 @@ export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
   const statements = prepared(db)
   switch (entry._tag) {
     case "Attempted":
-      changed(statements.attempted.run({ key: entry.key, now }), entry.key)
+      changed(statements.attempted(entry.key, now), entry.key)
       break
     case "Provisional":
-      changed(statements.provisional.run({ key: entry.key, now, provisionalId: entry.provisionalId }), entry.key)
+      changed(statements.provisional(entry.key, now, entry.provisionalId), entry.key)
       break
     case "Completed":
       complete(db, now, entry.key, entry.result)
       break
     case "Failed":
-      changed(statements.failed.run({ key: entry.key, now, state: entry.state, error: entry.error }), entry.key)
+      changed(statements.failed(entry.key, now, entry.state, entry.error), entry.key)
       break
     case "Outcome":
       recordOutcomes(db, [entry.outcome])
@@ -186,12 +192,12 @@ export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
 }
 
 export const markRolledBack = (db: Db, now: number, key: IdempotencyKey): void =>
-  changed(prepared(db).rolledBack.run({ key, now }), key)
+  changed(prepared(db).rolledBack(key, now), key)
 
 export const recordOutcomes = (db: Db, items: ReadonlyArray<Outcome>): void => {
   const statements = prepared(db)
   for (const outcome of items) {
-    statements.insertOutcome.run({
+    statements.insertOutcome({
       runId: runRow(outcome.runId),
       side: outcome.side,
       recordId: outcome.id,

@@ -13,6 +13,7 @@ import {
   StoredOperation
 } from "../SyncStore.js"
 import type * as tables from "./schema.js"
+import type { EnqueuedRow, LinkRow } from "./sqlitePrepared.js"
 
 // Rows are decoded with Schema: a row that does not decode (written by another version, edited by hand) becomes an
 // error naming the table and row instead of a wrong value travelling on.
@@ -55,12 +56,13 @@ const decodeSide = decoder(Side)
 const decodeOutcomeKind = decoder(Outcome.fields.outcome)
 const decodeResolution = decoder(Schema.Literal("left", "right"))
 
-export const encodeOperation = Schema.encodeSync(operationJson)
 export const encodeCounts = Schema.encodeSync(countsJson)
 export const encodeConflictValues = Schema.encodeSync(conflictValuesJson)
 
-// Field values, link states and reasons encode to exactly their JSON (no transformation in their schemas), and they
-// are written on the outbox's hot path: JSON.stringify spares the re-validation of values the types guarantee.
+// Operations, field values, link states and reasons encode to exactly their JSON (no transformation in their schemas:
+// a class's encoded form is its fields), and they are written on the outbox's hot path: JSON.stringify spares the
+// re-validation of values the types guarantee. The round-trip tests of the store hold them to it.
+export const encodeOperation = (operation: Operation): string => JSON.stringify(operation)
 export const encodeFields = (fields: Fields): string => JSON.stringify(fields)
 export const encodeLink = (link: LinkState): string => JSON.stringify(link)
 export const encodeReasons = (reasons: ReadonlyArray<Reason>): string => JSON.stringify(reasons)
@@ -90,7 +92,7 @@ export const linkFromRow = (row: typeof tables.links.$inferSelect): LinkState =>
   )
 }
 
-export const linkToRow = (link: LinkState): typeof tables.links.$inferSelect => ({
+export const linkToRow = (link: LinkState): LinkRow => ({
   leftId: link.leftId,
   rightId: link.rightId,
   left: encodeFields(link.left),
@@ -115,6 +117,35 @@ export const operationFromRow = (row: typeof tables.operations.$inferSelect): St
       linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
       lastError: orUndefined(row.lastError),
       updatedAt: row.updatedAt
+    },
+    true
+  )
+}
+
+/** An operation just enqueued from `operation`, which need not be decoded again: only what the row kept is. */
+export const enqueuedOperation = (
+  runId: RunId,
+  seq: number,
+  operation: Operation,
+  row: EnqueuedRow,
+  updatedAt: number
+): StoredOperation => {
+  const name = `operation ${operation.key} (run ${runId})`
+  return new StoredOperation(
+    {
+      runId,
+      seq,
+      key: operation.key,
+      operation,
+      // A new row, by far the most common, is pending with nothing else to read.
+      state: row.state === "pending" ? "pending" : decodeState(row.state, name),
+      attempts: row.attempts,
+      provisionalId: orUndefined(row.provisionalId),
+      resultId: optionalId(row.resultId),
+      written: row.written === null ? undefined : decodeFields(row.written, name),
+      linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
+      lastError: orUndefined(row.lastError),
+      updatedAt
     },
     true
   )

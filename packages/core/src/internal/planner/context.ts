@@ -1,8 +1,9 @@
 import type { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
 import type { FieldMapping } from "../../Mapping.js"
-import { readField, writableField } from "../../Mapping.js"
+import { writableField } from "../../Mapping.js"
 import type { Operation, PlanInput } from "../../Plan.js"
 import { Reason, Skip } from "../../Plan.js"
+import { readGuarded } from "./guard.js"
 import { stableHash } from "./hash.js"
 import { compareIds } from "./order.js"
 import { UniqueIndex } from "./unique.js"
@@ -69,7 +70,7 @@ export class PlanContext {
     this.records = bySide((side) => new Map(input[side].records.map((record) => [record.id, record])))
     this.unique = bySide((side) => {
       const fields = this.mappings.filter((info) => input.policy.uniqueKeys[side].includes(info.name))
-      return new UniqueIndex(side, fields, this.records[side], input.links, input[side].complete)
+      return new UniqueIndex(side, fields, this.records[side], input.links, input[side].gone)
     })
   }
 
@@ -100,7 +101,7 @@ export class PlanContext {
     let fields = cache.get(record.id)
     if (fields === undefined) {
       const values: Record<string, FieldValue> = {}
-      for (const info of this.mappings) values[info.name] = readField(info.mapping, side, record)
+      for (const info of this.mappings) values[info.name] = readGuarded(info, side, record)
       fields = values
       cache.set(record.id, fields)
     }

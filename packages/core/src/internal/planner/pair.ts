@@ -1,9 +1,9 @@
 import type { Fields, FieldValue, RecordId, Side } from "../../Domain.js"
 import { LinkState, otherSide } from "../../Domain.js"
-import { readField } from "../../Mapping.js"
 import { Update } from "../../Plan.js"
 import type { BySide, MappingInfo, PlanContext } from "./context.js"
 import { keys } from "./context.js"
+import { readGuarded } from "./guard.js"
 import type { Pair } from "./pairPlan.js"
 import { currentOf, PairPlan, sides } from "./pairPlan.js"
 
@@ -25,7 +25,13 @@ const decide = (
   const name = info.name
   if (info.mapping.fillIn) {
     const target = left === null ? "left" : right === null ? "right" : undefined
-    if (target === undefined || !writable(info, target)) return state
+    if (target === undefined) {
+      // Two different values, neither empty: fill-in copies neither, and the run says so.
+      const plan = state ?? new PairPlan(ctx, pair)
+      plan.keptApart(name, left, right)
+      return plan
+    }
+    if (!writable(info, target)) return state
     const plan = state ?? new PairPlan(ctx, pair)
     plan.write(info, target, target === "left" ? right : left, true)
     return plan
@@ -58,7 +64,7 @@ const versionOf = (pair: Pair, side: Side): string | undefined =>
 /** A side's current value of a field: read from its record, else its baseline's (`undefined`: unknown). */
 const currentValue = (pair: Pair, side: Side, info: MappingInfo): FieldValue | undefined => {
   const record = pair.record(side)
-  return record !== undefined ? readField(info.mapping, side, record) : pair.baseline?.[side][info.name]
+  return record !== undefined ? readGuarded(info, side, record) : pair.baseline?.[side][info.name]
 }
 
 /**
@@ -70,9 +76,18 @@ export const reconcilePair = (ctx: PlanContext, pair: Pair): LinkState => {
   let state: PairPlan | undefined
   // Whether each side still holds exactly its baseline: then the stored link stands as it is.
   let same = baseline !== undefined
-  for (const info of ctx.mappings) {
-    const left = currentValue(pair, "left", info)
-    const right = currentValue(pair, "right", info)
+  // Every value is read before anything is decided, so a policy that throws (see `guard`) leaves no trace of the pair.
+  const count = ctx.mappings.length
+  const values: Array<FieldValue | undefined> = new Array(count * 2)
+  for (let i = 0; i < count; i++) {
+    const info = ctx.mappings[i]!
+    values[2 * i] = currentValue(pair, "left", info)
+    values[2 * i + 1] = currentValue(pair, "right", info)
+  }
+  for (let i = 0; i < count; i++) {
+    const info = ctx.mappings[i]!
+    const left = values[2 * i]
+    const right = values[2 * i + 1]
     if (
       same &&
       !(
@@ -118,7 +133,7 @@ const finish = (ctx: PlanContext, pair: Pair, done: PairPlan): LinkState => {
     ctx.emit("left", pair.leftId, update)
   }
   for (const source of sides) {
-    const reasons = done.collisions[source]
+    const reasons = done.leftAlone[source]
     if (reasons !== undefined) ctx.skip(source, pair.id(source), reasons)
   }
   const versions = {

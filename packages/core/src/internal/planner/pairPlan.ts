@@ -43,7 +43,8 @@ export const sides = ["left", "right"] as const
 export class PairPlan {
   private readonly next: Partial<BySide<Record<string, FieldValue>>> = {}
   readonly writes: Partial<BySide<Writes>> = {}
-  readonly collisions: Partial<BySide<Array<Reason>>> = {}
+  /** Why fields of each side's record are left as they are (a unique key taken, a fill-in kept apart): one `Skip` each. */
+  readonly leftAlone: Partial<BySide<Array<Reason>>> = {}
   /** A change this run could not carry over: both sides are read again next run, to see it again. */
   reread = false
 
@@ -91,9 +92,7 @@ export class PairPlan {
       const holder = ctx.unique[target].holderOf(info.name, value, pair.id(target))
       if (holder !== undefined) {
         const message = `${info.name} "${value}" already belongs to ${holder.description}; not written to ${target} record ${pair.id(target)}`
-        const collisions = this.collisions[source] ?? []
-        collisions.push(ctx.reason("uniqueKey", message, holder.id))
-        this.collisions[source] = collisions
+        this.leaveAlone(source, ctx.reason("uniqueKey", message, holder.id))
         this.keepPending(info.name)
         return
       }
@@ -111,6 +110,19 @@ export class PairPlan {
       record !== undefined ? (record.fields[native] ?? null) : (pair.baseline?.[target][info.name] ?? null)
     writes.fields.push(info.name)
     this.nextOf(target)[info.name] = value
+  }
+
+  private leaveAlone(side: Side, reason: Reason): void {
+    const reasons = this.leftAlone[side] ?? []
+    reasons.push(reason)
+    this.leftAlone[side] = reasons
+  }
+
+  /** A fill-in field holding two different values: neither is copied (never over a value); reported on the left record. */
+  keptApart(name: string, left: FieldValue, right: FieldValue): void {
+    const { leftId, rightId } = this.pair
+    const message = `${name} differs: left ${leftId} holds "${left}", right ${rightId} holds "${right}"; fill-in copies only into an empty field, so both are kept`
+    this.leaveAlone("left", this.ctx.reason("fillIn", message, rightId))
   }
 
   conflict(name: string, left: FieldValue, right: FieldValue): void {

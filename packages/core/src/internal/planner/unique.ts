@@ -25,8 +25,8 @@ export class UniqueIndex {
     private readonly fields: ReadonlyArray<MappingInfo>,
     private readonly records: ReadonlyMap<RecordId, SideRecord>,
     private readonly links: ReadonlyArray<LinkState>,
-    /** A complete listing: a linked record it lacks no longer exists and holds nothing. */
-    private readonly complete: boolean
+    /** Linked records that no longer exist: they hold nothing. */
+    private readonly gone: ReadonlySet<RecordId>
   ) {}
 
   /** Who other than `self` holds `value` in `field`. */
@@ -59,11 +59,20 @@ export class UniqueIndex {
         else if (Array.isArray(held)) held.push(id)
         else holders.set(value, [held, id])
       }
-      for (const record of this.records.values()) add(record.id, readField(info.mapping, this.side, record))
-      if (this.complete) continue
+      for (const record of this.records.values()) {
+        // A record whose value cannot be read is skipped by its own reconciliation; here it holds nothing known
+        // (the side's own unique constraint, if any, still stands behind this check).
+        let value: FieldValue
+        try {
+          value = readField(info.mapping, this.side, record)
+        } catch {
+          continue
+        }
+        add(record.id, value)
+      }
       for (const link of this.links) {
         const id = this.side === "left" ? link.leftId : link.rightId
-        if (!this.records.has(id)) add(id, link[this.side][info.name])
+        if (!this.records.has(id) && !this.gone.has(id)) add(id, link[this.side][info.name])
       }
     }
     this.index = index

@@ -4,18 +4,22 @@ import type { Reason } from "../../Plan.js"
 import { Action, Create, Link } from "../../Plan.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
+import { attempt, guard, PolicyFailure } from "./guard.js"
 import { compareIds } from "./order.js"
 import { linkState, reconcilePair } from "./pair.js"
 import { Pair } from "./pairPlan.js"
 
 const byId = (a: SideRecord, b: SideRecord) => compareIds(a.id, b.id)
 
+const naturalKeyOf = (ctx: PlanContext, side: Side, record: SideRecord): string | null =>
+  guard(`the natural key (naturalKey.${side})`, side, record.id, () => ctx.input.policy.naturalKey[side](record))
+
+/** Natural key → the records of `side` holding it; a record whose key cannot be computed is in none (it is skipped). */
 const naturalKeyIndex = (ctx: PlanContext, side: Side): Map<string, Array<RecordId>> => {
   const index = new Map<string, Array<RecordId>>()
-  const keyOf = ctx.input.policy.naturalKey[side]
   for (const record of ctx.records[side].values()) {
-    const key = keyOf(record)
-    if (key === null) continue
+    const key = attempt(() => naturalKeyOf(ctx, side, record))
+    if (key === null || key instanceof PolicyFailure) continue
     const ids = index.get(key)
     if (ids === undefined) index.set(key, [record.id])
     else ids.push(record.id)
@@ -38,7 +42,7 @@ const matchOf = (
   | { readonly _tag: "None" }
   | { readonly _tag: "Match"; readonly otherId: RecordId }
   | { readonly _tag: "Skip"; readonly reason: Reason } => {
-  const key = ctx.input.policy.naturalKey[side](record)
+  const key = naturalKeyOf(ctx, side, record)
   const other = otherSide(side)
   const theirs = key === null ? undefined : index[other].get(key)
   if (key === null || theirs === undefined) return { _tag: "None" }
@@ -58,6 +62,9 @@ const matchOf = (
 }
 
 const linkPair = (ctx: PlanContext, left: SideRecord, right: SideRecord): LinkState | undefined => {
+  // Read both records before emitting anything: a policy that throws then leaves no half-planned link.
+  ctx.canonical("left", left)
+  ctx.canonical("right", right)
   const key = keys.link(left.id, right.id)
   if (ctx.settled(key)) {
     const reason = ctx.reason(
@@ -86,7 +93,7 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
   const canonical = ctx.canonical(side, record)
   const admission = ctx.input.policy.admission[target === "right" ? "toRight" : "toLeft"]
   const refused = admission.flatMap((rule) => {
-    const failure = rule.check(record, canonical)
+    const failure = guard(`admission rule "${rule.name}"`, side, record.id, () => rule.check(record, canonical))
     return failure === null ? [] : [ctx.reason(rule.name, failure)]
   })
   if (refused.length > 0) {
@@ -107,6 +114,13 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     ctx.skip(side, record.id, collisions)
     return undefined
   }
+  const direction = target === "right" ? "toRight" : "toLeft"
+  const following = guard(
+    `afterCreate.${direction}`,
+    side,
+    record.id,
+    () => ctx.input.policy.afterCreate?.[direction]?.(record, canonical) ?? []
+  )
   const fields: Record<string, Fields[string]> = {}
   const targetCanonical: Record<string, Fields[string]> = {}
   for (const info of written) {
@@ -125,7 +139,6 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     new Create({ key, side: target, sourceId: record.id, fields, canonical: targetCanonical }, true)
   )
   ctx.created[target].add(record.id)
-  const following = ctx.input.policy.afterCreate?.[target === "right" ? "toRight" : "toLeft"]?.(record, canonical) ?? []
   following.forEach((action, index) => {
     const actionKey = keys.afterCreate(target, record.id, index, action.kind)
     const op = new Action(
@@ -169,23 +182,38 @@ export const planUnlinked = (ctx: PlanContext): ReadonlyArray<LinkState> => {
   for (const side of ["left", "right"] as const) {
     for (const record of unlinked[side]) {
       if (side === "right" && paired.has(record.id)) continue
-      const match = matchOf(ctx, side, record, index)
-      if (match._tag === "None") unmatched[side].push(record)
-      else if (match._tag === "Skip") ctx.skip(side, record.id, [match.reason])
-      else {
-        const other = ctx.records[otherSide(side)].get(match.otherId)!
-        paired.add(side === "left" ? other.id : record.id)
-        const link = side === "left" ? linkPair(ctx, record, other) : linkPair(ctx, other, record)
-        if (link !== undefined) links.push(link)
-      }
+      const failed = attempt(() => {
+        const match = matchOf(ctx, side, record, index)
+        if (match._tag === "None") unmatched[side].push(record)
+        else if (match._tag === "Skip") ctx.skip(side, record.id, [match.reason])
+        else {
+          const other = ctx.records[otherSide(side)].get(match.otherId)!
+          paired.add(side === "left" ? other.id : record.id)
+          const link = attempt(() => (side === "left" ? linkPair(ctx, record, other) : linkPair(ctx, other, record)))
+          if (link instanceof PolicyFailure) {
+            // Both records of the match are left apart: the one that failed, and its partner with why.
+            skipFailed(ctx, link)
+            const partner = link.id === record.id ? other : record
+            const partnerSide = link.side === side ? otherSide(side) : side
+            const message = `its natural-key match, ${link.side} record ${link.id}, could not be read: ${link.reason.message}`
+            ctx.skip(partnerSide, partner.id, [ctx.reason("policyError", message, link.id)])
+          } else if (link !== undefined) links.push(link)
+        }
+      })
+      if (failed instanceof PolicyFailure) skipFailed(ctx, failed)
     }
   }
   for (const side of ["left", "right"] as const) {
     if (!ctx.writes(otherSide(side))) continue
     for (const record of unmatched[side]) {
-      const link = createFrom(ctx, side, record)
-      if (link !== undefined) links.push(link)
+      const link = attempt(() => createFrom(ctx, side, record))
+      if (link instanceof PolicyFailure) skipFailed(ctx, link)
+      else if (link !== undefined) links.push(link)
     }
   }
   return links
+}
+
+const skipFailed = (ctx: PlanContext, failure: PolicyFailure): void => {
+  ctx.skip(failure.side, failure.id, [failure.reason])
 }

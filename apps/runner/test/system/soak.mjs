@@ -1,0 +1,47 @@
+// `pnpm test:soak`: runs the property suites (the core's and the system suite) again and again, each round with new
+// seeds, for TONGBU_SOAK_SECONDS (default 600) with TONGBU_PROP_RUNS runs per property (default 200; the system suite
+// runs TONGBU_SYSTEM_RUNS histories, default a tenth of that), and prints each failure's seed, path and counterexample
+// with the command that replays it. TONGBU_PROP_SEED (and TONGBU_PROP_PATH) replays one system-suite seed, once.
+import { spawnSync } from "node:child_process"
+
+const seconds = Number(process.env.TONGBU_SOAK_SECONDS ?? 600)
+const runs = Number(process.env.TONGBU_PROP_RUNS ?? 200)
+const systemRuns = Number(process.env.TONGBU_SYSTEM_RUNS ?? Math.max(1, Math.round(runs / 10)))
+const replay = (process.env.TONGBU_PROP_SEED ?? "").trim() !== ""
+const suites = [
+  { project: "@tongbu/core", file: "packages/core/test/Planner.props.test.ts" },
+  { project: "@tongbu/core", file: "packages/core/test/Sync.props.test.ts" },
+  { project: "@tongbu/runner", file: "apps/runner/test/system/system.test.ts" }
+]
+const strip = (text) => text.replace(/\u001b\[[0-9;]*m/g, "")
+
+const until = Date.now() + seconds * 1000
+let rounds = 0
+let failures = 0
+do {
+  rounds++
+  for (const suite of suites) {
+    if (replay && suite.project !== "@tongbu/runner") continue
+    const env = { ...process.env, TONGBU_PROP_RUNS: String(runs), TONGBU_SYSTEM_RUNS: String(systemRuns) }
+    const result = spawnSync("pnpm", ["exec", "vitest", "run", "--project", suite.project, suite.file], { env, encoding: "utf8" })
+    const output = strip(`${result.stdout}\n${result.stderr}`)
+    if (result.status === 0) {
+      process.stdout.write(`soak round ${rounds}: ${suite.file} passed\n`)
+      continue
+    }
+    failures++
+    process.stdout.write(`soak round ${rounds}: ${suite.file} FAILED\n`)
+    for (const block of output.split(/(?=\{ seed: )/).slice(1)) {
+      const [, seed, path] = /\{ seed: (-?\d+), path: "([^"]*)"/.exec(block) ?? []
+      process.stdout.write(`${block.split(/\n\s*❯ |\n\s+at /)[0].trim()}\n`)
+      if (suite.project === "@tongbu/runner") {
+        process.stdout.write(`replay: TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH=${path} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`)
+      } else {
+        process.stdout.write(`replay: pass { seed: ${seed}, path: "${path}" } to that property's fastCheck options, then pnpm exec vitest run --project ${suite.project} ${suite.file}\n\n`)
+      }
+    }
+    if (!output.includes("{ seed: ")) process.stdout.write(`${output.split("Failed Tests")[1] ?? output}\n`)
+  }
+} while (!replay && Date.now() < until)
+process.stdout.write(`soak: ${rounds} round(s) in ${Math.round((Date.now() - until) / 1000 + seconds)} s, ${failures} failing suite run(s)\n`)
+process.exit(failures === 0 ? 0 : 1)
