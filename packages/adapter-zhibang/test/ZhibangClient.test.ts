@@ -274,6 +274,21 @@ describe("ZhibangClient: failures", () => {
     return Effect.map(effect, (error) => expect(error.message).toContain("did not answer within"))
   })
 
+  it.effect("a logout without an answer within the time limit still lets the client's scope close", () =>
+    Effect.gen(function* () {
+      const erp = scripted((call) =>
+        isLogin(call) ? loginOk() : call.path.endsWith("logout.asp") ? new Promise<Response>(() => {}) : rows()
+      )
+      const layer = ZhibangClient.layer(testConfig).pipe(Layer.provide(httpOn(erp.fetch)))
+      // the logout runs in the layer's finalizer, an uninterruptible region: its time limit must still end it
+      const fiber = yield* Effect.fork(Effect.provide(list, layer))
+      yield* until(() => erp.calls.some((call) => call.path === "/sysa/mobilephone/logout.asp"))
+      yield* TestClock.adjust("31 seconds")
+      const exit = yield* Fiber.await(fiber)
+      expect(exit._tag).toBe("Success")
+    })
+  )
+
   it.effect("the rejection of a duplicate names the field and masks the mobile", () => {
     const { effect } = run(
       flaky([() => saveText("此手 机【13800138000】已存在！")]),

@@ -5,7 +5,8 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { finish, json, type Scenario, scenario, start, tongbu } from "./harness.js"
 
-const seed = Number(process.env.TONGBU_KILL_SEED ?? Date.now() % 100_000)
+// A fixed default keeps CI deterministic; a soak varies TONGBU_KILL_SEED.
+const seed = Number(process.env.TONGBU_KILL_SEED ?? 32330)
 const kills = Number(process.env.TONGBU_KILLS ?? 3)
 
 /** A small deterministic generator of the kill moments, so a failure can be replayed with TONGBU_KILL_SEED. */

@@ -80,6 +80,41 @@ class ErpEdit implements Command {
   toString = () => `ERP user edits customer #${this.target}: ${people.showErpChange(this.change)}`
 }
 
+/**
+ * A person in each system changes the same field of one linked customer to different values before the next run:
+ * the conflict the user's policy decides ("ERP wins" for the fields the ERP owns, "hub wins" for the hub's).
+ */
+class BothEdit implements Command {
+  constructor(
+    readonly target: number,
+    readonly field: "name" | "email" | "address",
+    readonly n: number
+  ) {}
+  check = () => true
+  run = async (model: Model, system: System) => {
+    const { world } = system
+    await world.elapse(7)
+    const erpIndex = people.linkedErpIndex(world, this.target)
+    const pool = this.field === "name" ? people.companyNames : this.field === "email" ? people.emails : people.addresses
+    const [hubValue, erpValue] = [pool[this.n % pool.length]!, pool[(this.n + 1) % pool.length]!]
+    await person(system, model, `${this} (hub side)`, () =>
+      erpIndex === undefined
+        ? { changed: false, text: "no linked customer to edit" }
+        : people.editHub(world, this.target, { field: this.field, value: hubValue })
+    )
+    if (erpIndex === undefined) return
+    const before = await system.snapshot()
+    await person(
+      system,
+      model,
+      `${this} (ERP side)`,
+      () => people.editErp(world, erpIndex, { field: this.field, value: erpValue }),
+      before
+    )
+  }
+  toString = () => `a hub user and an ERP user both change the ${this.field} of linked customer #${this.target} (value pair ${this.n})`
+}
+
 class ErpCreate implements Command {
   constructor(readonly customer: NewErpCustomer) {}
   check = () => true
@@ -197,6 +232,7 @@ const summarize = (counts: Record<string, number | undefined>) =>
     .join(", ") || "nothing to do"
 
 class Rollback implements Command {
+  constructor(readonly deviations: Deviations) {}
   check = (model: Readonly<Model>) => model.lastSync !== undefined
   run = async (model: Model, system: System) => {
     const last = model.lastSync!
@@ -205,7 +241,7 @@ class Rollback implements Command {
     const report = await system.world.rollback(last.runId)
     system.step(this.toString(), `rollback of run ${last.runId} ${report.status}: ${summarize(report.counts)}`)
     const after = await system.snapshot()
-    system.afterRollback(model, last, before, after)
+    system.afterRollback(model, last, before, after, this.deviations)
     model.takeAsTheyAre(after, restoredPairs(after, last.runId))
     last.rolledBack = true
   }
@@ -290,21 +326,27 @@ const syncKind: fc.Arbitrary<SyncKind> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ _tag: fc.constant("Crash" as const), at: fc.integer({ min: 1, max: 40 }), landed: fc.boolean() }) }
 )
 
-/** A history of at most `max` commands, about a third of them runs. */
-export const histories = (max: number, deviations: Deviations): fc.Arbitrary<Iterable<Command>> =>
+/**
+ * A history of at most `max` commands, about a third of them runs. `replayPath` (the one a counterexample prints) lets
+ * fast-check replay a shrunk history from its seed and path.
+ */
+export const histories = (max: number, deviations: Deviations, replayPath?: string): fc.Arbitrary<Iterable<Command>> =>
   fc.commands(
     [
       fc.tuple(index, hubChange).map(([target, change]) => new HubEdit(target, change)),
       fc.tuple(index, hubChange).map(([target, change]) => new HubEdit(target, change)),
       fc.tuple(index, erpChange).map(([target, change]) => new ErpEdit(target, change)),
       fc.tuple(index, erpChange).map(([target, change]) => new ErpEdit(target, change)),
+      fc.tuple(index, pick(["name", "email", "address"] as const), fc.nat({ max: 3 })).map(
+        ([target, field, n]) => new BothEdit(target, field, n)
+      ),
       newErpCustomer.map((customer) => new ErpCreate(customer)),
       index.map((contact) => new Promote(contact)),
       fc.tuple(index, pick(people.summaries)).map(([target, text]) => new Summary(target, text)),
       syncKind.map((kind) => new Sync(kind, deviations)),
       syncKind.map((kind) => new Sync(kind, deviations)),
       syncKind.map((kind) => new Sync(kind, deviations)),
-      fc.constant(new Rollback())
+      fc.constant(new Rollback(deviations))
     ],
-    { maxCommands: max }
+    { maxCommands: max, ...(replayPath === undefined ? {} : { replayPath }) }
   )

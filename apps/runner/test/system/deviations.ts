@@ -11,6 +11,11 @@ export interface Deviations {
   readonly disagreement: (field: string, link: LinkState, hub: FieldValue, erp: FieldValue, row: Row) => boolean
   /** One more sync may still plan `op` after a fault-free sync that started from `before`. */
   readonly nextPlan: (op: Operation, before: Snapshot) => boolean
+  /**
+   * A rollback with no edits in between may leave this hub row (`column`, or the whole row when undefined: a row the
+   * run added) other than it was before the run.
+   */
+  readonly rollbackLeftover: (column: string | undefined, was: Row | undefined, row: Row) => boolean
 }
 
 export const knownIssues = {
@@ -33,7 +38,14 @@ export const knownIssues = {
    * erpValue the implied value follows the hub's current intent score, not the score the push used: after a score
    * change the pair disagrees although neither side's ERP value changed (and an ERP edit to that value is lost).
    */
-  impliedMirrorOnPulledRows: "apps/runner src/HubErpPolicy.ts (mirror, implied)"
+  impliedMirrorOnPulledRows: "apps/runner src/HubErpPolicy.ts (mirror, implied)",
+  /**
+   * Rolling back a run that linked hub customers (its ERP creates withdrawn, its links removed) leaves the hub's
+   * `erp_customer_id`/`erp_customer_code` that `acknowledge` wrote: nothing tells the hub the link is gone. Rows the
+   * hub adapter's intake added during the run (promoted WeChat contacts) stay too. Replay:
+   * TONGBU_PROP_SEED=202 TONGBU_PROP_PATH="4:0:0:2:1" TONGBU_SYSTEM_REPLAY="DBE:F" with `strict` deviations.
+   */
+  rollbackKeepsHubAcknowledgement: "packages/core src/Rollback.ts (no acknowledge of undone links to the hub)"
 } as const
 
 const mirrorColumns: Record<string, string> = {
@@ -54,8 +66,12 @@ export const deviations: Deviations = {
     op.kind === "followUp" &&
     op.side === "right" &&
     op.target._tag === "Id" &&
-    !before.store.links.some((link) => link.rightId === (op.target as { readonly id: string }).id)
+    !before.store.links.some((link) => link.rightId === (op.target as { readonly id: string }).id),
+  rollbackLeftover: (column, was, row) =>
+    column === undefined
+      ? row.erp_customer_id === null || row.erp_customer_id === undefined
+      : (column === "erp_customer_id" || column === "erp_customer_code") && (was?.[column] ?? null) === null
 }
 
 /** No exemption at all: what the suite checks once every known issue is fixed. */
-export const strict: Deviations = { disagreement: () => false, nextPlan: () => false }
+export const strict: Deviations = { disagreement: () => false, nextPlan: () => false, rollbackLeftover: () => false }

@@ -79,7 +79,8 @@ export const drive = <A, E, R>(
   crash?: CrashPlan
 ): Effect.Effect<Exit.Exit<A, E>, never, R> =>
   Effect.gen(function* () {
-    const fiber = yield* Effect.fork(effect)
+    // a daemon: should the run not end when interrupted (a request that cannot be aborted), the history fails anyway
+    const fiber = yield* Effect.forkDaemon(effect)
     wire.start(crash, () => fiber.unsafeInterruptAsFork(FiberId.none))
     const meter = new Meter()
     meter.runs = 1
@@ -127,8 +128,13 @@ export const drive = <A, E, R>(
       // a wake-up already due that does not run is no progress either: moving the clock by nothing would loop forever
       if (Chunk.isEmpty(sleeps) || next <= now) {
         if (++empty > stuckTurns) {
+          const parked = wire.parked
           return yield* stop(
-            new StuckError("the run waits for nothing: no ERP call on the wire and nothing (left to run) on the clock")
+            new StuckError(
+              parked.length === 0
+                ? "the run waits for nothing: no ERP call on the wire and nothing (left to run) on the clock"
+                : `the run waits for slow ERP answers it never gives up on (${parked.join(", ")}): a request whose time limit does not apply`
+            )
           )
         }
         continue

@@ -242,6 +242,15 @@ export const editErp = (world: World, index: number, change: ErpChange): Did => 
   }
 }
 
+/** The position (as `editErp` counts) of the ERP customer linked to hub customer #`index`, if it has one. */
+export const linkedErpIndex = (world: World, index: number): number | undefined => {
+  const id = at(hubIds(world), index)
+  if (id === undefined) return undefined
+  const ord = world.hub.prepare("SELECT erp_customer_id FROM customers_unified WHERE id = ?").pluck().get(id)
+  const position = world.mock.control.customers().findIndex((customer) => String(customer.ord) === String(ord))
+  return ord === null || position < 0 ? undefined : position
+}
+
 export interface NewErpCustomer {
   readonly person: boolean
   readonly name: string

@@ -28,9 +28,13 @@ export interface SuiteSettings {
   readonly runs: number
   /** Commands per history at most (TONGBU_SYSTEM_COMMANDS). */
   readonly maxCommands: number
-  /** Replays one seed (TONGBU_PROP_SEED), and one counterexample's path in it (TONGBU_PROP_PATH). */
+  /**
+   * Replays one seed (TONGBU_PROP_SEED), and one counterexample in it: its path (TONGBU_PROP_PATH) and the commands'
+   * replay path the counterexample prints as `replayPath` (TONGBU_SYSTEM_REPLAY).
+   */
   readonly seed: number | undefined
   readonly path: string | undefined
+  readonly replayPath: string | undefined
   /** Repeat with new seeds for this long (TONGBU_SOAK_SECONDS); unset: one property run of `runs` histories. */
   readonly soakSeconds: number | undefined
   /** A deliberately broken variant (TONGBU_BREAK=hubWins|noFindCreated), to see the suite catch it. */
@@ -42,8 +46,10 @@ export interface SuiteSettings {
 export const suiteSettings = (): SuiteSettings => ({
   runs: numberFrom("TONGBU_SYSTEM_RUNS") ?? numberFrom("TONGBU_PROP_RUNS") ?? 40,
   maxCommands: numberFrom("TONGBU_SYSTEM_COMMANDS") ?? 12,
-  seed: numberFrom("TONGBU_PROP_SEED"),
+  // fixed by default, so CI checks the same histories every time; the soak draws a new seed each round
+  seed: numberFrom("TONGBU_PROP_SEED") ?? 101,
   path: process.env.TONGBU_PROP_PATH || undefined,
+  replayPath: process.env.TONGBU_SYSTEM_REPLAY || undefined,
   soakSeconds: numberFrom("TONGBU_SOAK_SECONDS"),
   breakage: breakageFrom(process.env.TONGBU_BREAK),
   budgetSeconds: numberFrom("TONGBU_SYSTEM_BUDGET_SECONDS") ?? 30
@@ -73,7 +79,11 @@ export const runHistory =
 
 /** Every generated history, from its generated world, keeps the invariants after each of its commands. */
 export const convergence = (settings: SuiteSettings, deviations: Deviations) =>
-  fc.asyncProperty(worlds(settings.breakage), histories(settings.maxCommands, deviations), runHistory(settings))
+  fc.asyncProperty(
+    worlds(settings.breakage),
+    histories(settings.maxCommands, deviations, settings.replayPath),
+    runHistory(settings)
+  )
 
 /**
  * Runs the property again and again with new seeds until `seconds` have passed, printing every failure's report

@@ -1,8 +1,10 @@
 // `pnpm test:soak`: runs the property suites (the core's and the system suite) again and again, each round with new
 // seeds, for TONGBU_SOAK_SECONDS (default 600) with TONGBU_PROP_RUNS runs per property (default 200; the system suite
 // runs TONGBU_SYSTEM_RUNS histories, default a tenth of that), and prints each failure's seed, path and counterexample
-// with the command that replays it. TONGBU_PROP_SEED (and TONGBU_PROP_PATH) replays one system-suite seed, once.
+// with the command that replays it. TONGBU_PROP_SEED (with TONGBU_PROP_PATH and TONGBU_SYSTEM_REPLAY) replays one
+// system-suite counterexample, once.
 import { spawnSync } from "node:child_process"
+import { randomInt } from "node:crypto"
 
 const seconds = Number(process.env.TONGBU_SOAK_SECONDS ?? 600)
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 200)
@@ -23,6 +25,10 @@ do {
   for (const suite of suites) {
     if (replay && suite.project !== "@tongbu/runner") continue
     const env = { ...process.env, TONGBU_PROP_RUNS: String(runs), TONGBU_SYSTEM_RUNS: String(systemRuns) }
+    // the system suite's default seed is fixed (for CI): a soak round draws its own
+    if (!replay) env.TONGBU_PROP_SEED = String(randomInt(1, 2 ** 31 - 1))
+    // this loop is the soak: each child runs the suite once
+    delete env.TONGBU_SOAK_SECONDS
     const result = spawnSync("pnpm", ["exec", "vitest", "run", "--project", suite.project, suite.file], { env, encoding: "utf8" })
     const output = strip(`${result.stdout}\n${result.stderr}`)
     if (result.status === 0) {
@@ -33,9 +39,10 @@ do {
     process.stdout.write(`soak round ${rounds}: ${suite.file} FAILED\n`)
     for (const block of output.split(/(?=\{ seed: )/).slice(1)) {
       const [, seed, path] = /\{ seed: (-?\d+), path: "([^"]*)"/.exec(block) ?? []
+      const [, commands] = /replayPath="([^"]*)"/.exec(block) ?? []
       process.stdout.write(`${block.split(/\n\s*❯ |\n\s+at /)[0].trim()}\n`)
       if (suite.project === "@tongbu/runner") {
-        process.stdout.write(`replay: TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH=${path} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`)
+        process.stdout.write(`replay: TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`)
       } else {
         process.stdout.write(`replay: pass { seed: ${seed}, path: "${path}" } to that property's fastCheck options, then pnpm exec vitest run --project ${suite.project} ${suite.file}\n\n`)
       }

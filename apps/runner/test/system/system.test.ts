@@ -25,7 +25,7 @@ describe("the hub and the ERP converge under the user's policies", () => {
     )
     return
   }
-  test.prop([worlds(settings.breakage), histories(settings.maxCommands, deviations)], {
+  test.prop([worlds(settings.breakage), histories(settings.maxCommands, deviations, settings.replayPath)], {
     numRuns: settings.runs,
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     ...(settings.path === undefined ? {} : { path: settings.path })

@@ -146,7 +146,7 @@ export class System {
     ])
   }
 
-  afterRollback(model: Model, last: LastSync, before: Snapshot, after: Snapshot): void {
+  afterRollback(model: Model, last: LastSync, before: Snapshot, after: Snapshot, deviations: Deviations): void {
     const exact = last.clean && !model.editedSinceSync
     this.verify([
       ...this.always(after),
@@ -161,7 +161,8 @@ export class System {
                 last,
                 after,
                 inv.restoredHubColumns(this.owned, syncStateColumns),
-                this.world.withdrawNote
+                this.world.withdrawNote,
+                deviations.rollbackLeftover
               )
             ]
           ] as const)

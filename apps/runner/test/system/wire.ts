@@ -11,6 +11,8 @@ import type { MockErp } from "@tongbu/mock-erp"
 interface Exchange {
   parked: boolean
   readonly signal: AbortSignal | undefined
+  /** The page called, for a stuck run's message. */
+  readonly page: string
 }
 
 export interface CrashPlan {
@@ -54,6 +56,11 @@ export class ErpWire {
     this.crashed = false
   }
 
+  /** The pages whose answers are held back for a client that has not given up on them (yet). */
+  get parked(): ReadonlyArray<string> {
+    return Array.from(this.open, (exchange) => (exchange.parked ? [exchange.page] : [])).flat()
+  }
+
   get callCount(): number {
     return this.calls
   }
@@ -77,7 +84,8 @@ export class ErpWire {
     if (this.crashed) return gone()
     const n = ++this.calls
     const signal = init?.signal ?? undefined
-    const exchange: Exchange = { parked: false, signal }
+    const url = input instanceof Request ? input.url : String(input)
+    const exchange: Exchange = { parked: false, signal, page: new URL(url).pathname }
     this.open.add(exchange)
     const deliver = () => this.context.run(exchange, () => this.mock.fetch(input, init))
     const crash = this.plan?.at === n ? this.plan : undefined

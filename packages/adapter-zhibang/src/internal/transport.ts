@@ -40,6 +40,9 @@ export const makeTransport = (
       )
       const send = client.execute(request).pipe(
         Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+        // also in an uninterruptible region (the logout when the client's scope closes), or the time limit waits for
+        // an answer that may never come
+        Effect.interruptible,
         Effect.timeoutFail({
           duration: config.requestTimeout,
           onTimeout: () => transient(`the ERP did not answer within the time limit (${exchange.page})`)
