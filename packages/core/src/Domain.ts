@@ -18,7 +18,12 @@ export type RunId = typeof RunId.Type
 export const IdempotencyKey = Schema.String.pipe(Schema.brand("@tongbu/IdempotencyKey"))
 export type IdempotencyKey = typeof IdempotencyKey.Type
 
-export const FieldValue = Schema.Union(Schema.String, Schema.Number, Schema.Boolean, Schema.Null)
+/** A number JSON can carry as it is (the store keeps values as JSON): finite, and not -0. */
+const JsonNumber = Schema.Finite.pipe(
+  Schema.filter((n) => !Object.is(n, -0), { message: () => "-0 is not a field value (JSON stores it as 0)" })
+)
+
+export const FieldValue = Schema.Union(Schema.String, JsonNumber, Schema.Boolean, Schema.Null)
 export type FieldValue = typeof FieldValue.Type
 
 /** Field values by name: a side's native names in a `SideRecord`, canonical names in baselines. */
