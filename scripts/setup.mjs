@@ -6,7 +6,9 @@ const PNPM = "10.34.9"
 
 const pnpmVersion = () => {
   try {
-    return execSync("pnpm --version", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim()
+    return execSync("pnpm --version", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim()
   } catch {
     return null
   }

@@ -103,8 +103,28 @@ const generate = (pairs: number, full: boolean): Data => {
 }
 
 const inputOf = (data: Data, full: boolean): PlanInput => ({
-  left: { records: data.left, gone: full ? goneFrom("left", data.left.map((r) => r.id), data.links) : new Set(), events: [] },
-  right: { records: data.right, gone: full ? goneFrom("right", data.right.map((r) => r.id), data.links) : new Set(), events: [] },
+  left: {
+    records: data.left,
+    gone: full
+      ? goneFrom(
+          "left",
+          data.left.map((r) => r.id),
+          data.links
+        )
+      : new Set(),
+    events: []
+  },
+  right: {
+    records: data.right,
+    gone: full
+      ? goneFrom(
+          "right",
+          data.right.map((r) => r.id),
+          data.links
+        )
+      : new Set(),
+    events: []
+  },
   links: data.links,
   policy,
   direction: "both",

@@ -1,4 +1,4 @@
-import type { FieldValue, Fields, Side, SideRecord } from "./Domain.js"
+import type { Fields, FieldValue, Side, SideRecord } from "./Domain.js"
 
 /**
  * How one side holds a canonical field: a native field name, or a derivation from the record (read-only, so the

@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import type { SideEvent } from "./Adapter.js"
-import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side } from "./Domain.js"
 import type { SideRecord } from "./Domain.js"
+import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side } from "./Domain.js"
 import type { Direction, SyncPolicy } from "./Policy.js"
 
 /** Create a record on `side` from the record `sourceId` of the other side, then link the two. */

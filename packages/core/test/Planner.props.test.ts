@@ -90,7 +90,13 @@ const snapshot = (s: Scenario, world: World = s.world): PlanInput => {
         linked[side].get(r.id) !== r.version
     )
   const gone = (side: Side) =>
-    s.incremental ? new Set<RecordId>() : goneFrom(side, Array.from(world.records[side].values(), (r) => r.id), world.links)
+    s.incremental
+      ? new Set<RecordId>()
+      : goneFrom(
+          side,
+          Array.from(world.records[side].values(), (r) => r.id),
+          world.links
+        )
   return {
     left: { records: read("left"), gone: gone("left"), events: world === s.world ? s.events : [] },
     right: { records: read("right"), gone: gone("right"), events: [] },

@@ -525,17 +525,48 @@ describe("plan: a policy function that throws", () => {
     const on = (id: string, what: string) => (record: SideRecord) => record.id === id && boom(what)()
     const cases: ReadonlyArray<readonly [SyncPolicy, string]> = [
       [
-        { ...base, naturalKey: { ...base.naturalKey, left: (r) => (on("2", "key")(r), `WX${r.id}`) } },
+        {
+          ...base,
+          naturalKey: {
+            ...base.naturalKey,
+            left: (r) => {
+              on("2", "key")(r)
+              return `WX${r.id}`
+            }
+          }
+        },
         "the natural key (naturalKey.left)"
       ],
       [
         {
           ...base,
-          admission: { ...base.admission, toRight: [{ name: "picky", check: (r) => (on("2", "rule")(r), null) }] }
+          admission: {
+            ...base.admission,
+            toRight: [
+              {
+                name: "picky",
+                check: (r) => {
+                  on("2", "rule")(r)
+                  return null
+                }
+              }
+            ]
+          }
         },
         'admission rule "picky"'
       ],
-      [{ ...base, afterCreate: { toRight: (r) => (on("2", "follow")(r), []) } }, "afterCreate.toRight"]
+      [
+        {
+          ...base,
+          afterCreate: {
+            toRight: (r) => {
+              on("2", "follow")(r)
+              return []
+            }
+          }
+        },
+        "afterCreate.toRight"
+      ]
     ]
     for (const [p, what] of cases) {
       const planned = run({

@@ -15,6 +15,7 @@ import type { Did, ErpChange, HubChange, MobileValue, NewErpCustomer, WechatValu
 import * as people from "./people.js"
 import type { Snapshot } from "./snapshot.js"
 import type { System } from "./system.js"
+import type { World } from "./world.js"
 import { listedErpField } from "./world.js"
 
 type Command = fc.AsyncCommand<Model, System>
@@ -26,7 +27,9 @@ export const faultProfiles = {
   session: { name: "session", all: { sessionExpiryRate: 0.15 } },
   "ack-lost": {
     name: "ack-lost",
-    endpoints: Object.fromEntries(writeEndpoints.map((endpoint) => [endpoint, { ackLostRate: 0.3, ackLostModes: ["reset", "proxy502"] }]))
+    endpoints: Object.fromEntries(
+      writeEndpoints.map((endpoint) => [endpoint, { ackLostRate: 0.3, ackLostModes: ["reset", "proxy502"] }])
+    )
   },
   slow: { name: "slow", all: { latencyMs: [0, 300], slowRate: 0.1, slowMs: 60_000 } },
   chaos: mockProfiles.chaos
@@ -48,7 +51,10 @@ const person = async (
   if (before !== undefined && did.erpEdit !== undefined && !listedErpField(did.erpEdit.field)) {
     const ord = String(did.erpEdit.ord)
     const [was, now] = [before.canonical.erp.get(ord) ?? {}, after.canonical.erp.get(ord) ?? {}]
-    model.noteUnlistedErpEdit(ord, Object.keys(now).filter((field) => (was[field] ?? null) !== (now[field] ?? null)))
+    model.noteUnlistedErpEdit(
+      ord,
+      Object.keys(now).filter((field) => (was[field] ?? null) !== (now[field] ?? null))
+    )
   }
   system.afterEdit(after)
 }
@@ -112,7 +118,8 @@ class BothEdit implements Command {
       before
     )
   }
-  toString = () => `a hub user and an ERP user both change the ${this.field} of linked customer #${this.target} (value pair ${this.n})`
+  toString = () =>
+    `a hub user and an ERP user both change the ${this.field} of linked customer #${this.target} (value pair ${this.n})`
 }
 
 class ErpCreate implements Command {
@@ -165,7 +172,7 @@ class Sync implements Command {
     const before = await system.snapshot()
     const kind = this.kind
     let text: string
-    let last
+    let last: Awaited<ReturnType<World["sync"]>>
     switch (kind._tag) {
       case "Clean":
         last = await world.sync({ full: kind.full })
@@ -177,7 +184,10 @@ class Sync implements Command {
         break
       case "Crash": {
         const first = await world.sync({ full: false, crash: { at: kind.at, landed: kind.landed } })
-        text = first._tag === "Crashed" ? `crashed after ${first.calls} ERP calls; restarted: ` : "finished before the crash point; again: "
+        text =
+          first._tag === "Crashed"
+            ? `crashed after ${first.calls} ERP calls; restarted: `
+            : "finished before the crash point; again: "
         await world.elapse(1)
         last = await world.sync({ full: false })
         break
@@ -189,7 +199,7 @@ class Sync implements Command {
     system.step(this.toString(), text)
     const after = await system.snapshot()
     const faultFree = kind._tag !== "Faults"
-    const next = faultFree ? (await world.sync({ full: false, dryRun: true })) : undefined
+    const next = faultFree ? await world.sync({ full: false, dryRun: true }) : undefined
     system.afterSync(
       model,
       before,
@@ -254,7 +264,9 @@ const restoredPairs = (after: Snapshot, runId: RunId): ReadonlySet<string> =>
     after.store.operations.flatMap((stored) => {
       const op = stored.operation
       if (stored.runId !== runId || stored.state !== "rolledBack" || op._tag !== "Update") return []
-      return [pairKey(op.side === "left" ? { leftId: op.id, rightId: op.otherId } : { leftId: op.otherId, rightId: op.id })]
+      return [
+        pairKey(op.side === "left" ? { leftId: op.id, rightId: op.otherId } : { leftId: op.otherId, rightId: op.id })
+      ]
     })
   )
 
@@ -264,7 +276,14 @@ const index = fc.nat({ max: 11 })
 const pick = <A>(values: ReadonlyArray<A>) => fc.constantFrom(...values)
 
 const mobile: fc.Arbitrary<MobileValue> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ _tag: fc.constant("Pool" as const), n: fc.nat({ max: 3 }), format: pick(["plain", "spaced", "plus86"] as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      _tag: fc.constant("Pool" as const),
+      n: fc.nat({ max: 3 }),
+      format: pick(["plain", "spaced", "plus86"] as const)
+    })
+  },
   { weight: 2, arbitrary: fc.record({ _tag: fc.constant("HubCopy" as const), index }) },
   { weight: 2, arbitrary: fc.record({ _tag: fc.constant("ErpCopy" as const), index }) },
   { weight: 1, arbitrary: fc.constant({ _tag: "Landline" as const }) },
@@ -286,7 +305,10 @@ const hubChange: fc.Arbitrary<HubChange> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ field: fc.constant("wechat_id" as const), value: wechat }) },
   { weight: 2, arbitrary: fc.record({ field: pick(["email"] as const), value: optional(people.emails) }) },
   { weight: 2, arbitrary: fc.record({ field: pick(["address"] as const), value: optional(people.addresses) }) },
-  { weight: 1, arbitrary: fc.record({ field: pick(["phone_verified", "marked_as_invalid"] as const), value: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ field: pick(["phone_verified", "marked_as_invalid"] as const), value: fc.boolean() })
+  },
   { weight: 1, arbitrary: fc.record({ field: fc.constant("intent_score" as const), value: pick([0, 45, 70, 92]) }) }
 )
 
@@ -323,7 +345,14 @@ const syncKind: fc.Arbitrary<SyncKind> = fc.oneof(
       full: fc.boolean()
     })
   },
-  { weight: 2, arbitrary: fc.record({ _tag: fc.constant("Crash" as const), at: fc.integer({ min: 1, max: 40 }), landed: fc.boolean() }) }
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      _tag: fc.constant("Crash" as const),
+      at: fc.integer({ min: 1, max: 40 }),
+      landed: fc.boolean()
+    })
+  }
 )
 
 /**
@@ -337,9 +366,9 @@ export const histories = (max: number, deviations: Deviations, replayPath?: stri
       fc.tuple(index, hubChange).map(([target, change]) => new HubEdit(target, change)),
       fc.tuple(index, erpChange).map(([target, change]) => new ErpEdit(target, change)),
       fc.tuple(index, erpChange).map(([target, change]) => new ErpEdit(target, change)),
-      fc.tuple(index, pick(["name", "email", "address"] as const), fc.nat({ max: 3 })).map(
-        ([target, field, n]) => new BothEdit(target, field, n)
-      ),
+      fc
+        .tuple(index, pick(["name", "email", "address"] as const), fc.nat({ max: 3 }))
+        .map(([target, field, n]) => new BothEdit(target, field, n)),
       newErpCustomer.map((customer) => new ErpCreate(customer)),
       index.map((contact) => new Promote(contact)),
       fc.tuple(index, pick(people.summaries)).map(([target, text]) => new Summary(target, text)),

@@ -55,7 +55,8 @@ const mirrorColumns: Record<string, string> = {
   erpFollowLevel: "erp_follow_level"
 }
 
-const blank = (value: unknown) => value === null || value === undefined || (typeof value === "string" && value.trim() === "")
+const blank = (value: unknown) =>
+  value === null || value === undefined || (typeof value === "string" && value.trim() === "")
 
 export const deviations: Deviations = {
   disagreement: (field, link, hub, erp, row) =>

@@ -141,7 +141,9 @@ export const drive = <A, E, R>(
       }
       empty = 0
       if (now - started > maxVirtualMs) {
-        return yield* stop(new StuckError(`the run has not ended after ${maxVirtualMs / 3_600_000} hours of virtual time: ${meter}`))
+        return yield* stop(
+          new StuckError(`the run has not ended after ${maxVirtualMs / 3_600_000} hours of virtual time: ${meter}`)
+        )
       }
       meter.adjusts++
       meter.virtualMs = next - started

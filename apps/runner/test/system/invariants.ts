@@ -10,7 +10,8 @@ import type { FieldRule } from "./rules.js"
 import type { Row, Snapshot } from "./snapshot.js"
 
 const show = (value: FieldValue | undefined): string => (value === undefined ? "unknown" : JSON.stringify(value))
-const pairName = (link: Pick<LinkState, "leftId" | "rightId">) => `hub customer ${link.leftId} ↔ ERP customer ${link.rightId}`
+const pairName = (link: Pick<LinkState, "leftId" | "rightId">) =>
+  `hub customer ${link.leftId} ↔ ERP customer ${link.rightId}`
 
 const syncWrites = (snapshot: Snapshot) => snapshot.erp.writeLog.filter((entry) => entry.endpoint !== "ui")
 
@@ -30,7 +31,8 @@ export const uniqueCodes = (after: Snapshot): Array<string> => {
   const byKhid = new Map<string, Array<number>>()
   for (const [ord, khid] of created) if (khid !== "") byKhid.set(khid, [...(byKhid.get(khid) ?? []), ord])
   for (const [khid, ords] of byKhid) {
-    if (ords.length > 1) violations.push(`the sync created ERP customers ${ords.join(", ")} for one hub customer (khid ${khid})`)
+    if (ords.length > 1)
+      violations.push(`the sync created ERP customers ${ords.join(", ")} for one hub customer (khid ${khid})`)
   }
   // A person may enter a second customer with a code already in use; the sync must never be the one that does.
   const createdAt = new Map<number, number>()
@@ -43,14 +45,20 @@ export const uniqueCodes = (after: Snapshot): Array<string> => {
   for (const [khid, ords] of holders) {
     for (const ord of ords.filter((o) => created.has(o))) {
       const earlier = ords.filter((o) => o !== ord && (createdAt.get(o) ?? -1) < (createdAt.get(ord) ?? -1))
-      if (earlier.length > 0) violations.push(`the sync created ERP customer ${ord} with khid ${khid}, which ERP customer ${earlier.join(", ")} already had`)
+      if (earlier.length > 0)
+        violations.push(
+          `the sync created ERP customer ${ord} with khid ${khid}, which ERP customer ${earlier.join(", ")} already had`
+        )
     }
   }
   for (const side of ["leftId", "rightId"] as const) {
     const seen = new Map<string, LinkState>()
     for (const link of after.store.links) {
       const other = seen.get(link[side])
-      if (other !== undefined) violations.push(`the store links ${side === "leftId" ? "hub" : "ERP"} customer ${link[side]} twice: ${pairName(other)} and ${pairName(link)}`)
+      if (other !== undefined)
+        violations.push(
+          `the store links ${side === "leftId" ? "hub" : "ERP"} customer ${link[side]} twice: ${pairName(other)} and ${pairName(link)}`
+        )
       seen.set(link[side], link)
     }
   }
@@ -69,7 +77,9 @@ export const noDoubleHubCreates = (before: Snapshot, after: Snapshot): Array<str
   for (const [id, row] of after.hub.customers_unified) {
     if (before.hub.customers_unified.has(id) || pulled.has(id) || linked.has(id)) continue
     if (row.company_name !== null || row.real_name !== null || row.phone !== null) {
-      violations.push(`hub row ${id} (${show(row.company_name as FieldValue)}) was inserted by the sync, but no create in the outbox produced it: a customer pulled twice?`)
+      violations.push(
+        `hub row ${id} (${show(row.company_name as FieldValue)}) was inserted by the sync, but no create in the outbox produced it: a customer pulled twice?`
+      )
     }
   }
   return violations
@@ -104,7 +114,9 @@ export const noNewMobileCollisions = (
     const earlier = was.get(mobile) ?? new Set()
     const added = [...holders].filter((who) => !earlier.has(who))
     if (holders.size > 1 && added.length > 0) {
-      violations.push(`the sync gave ERP ${added.join(", ")} the mobile ${mask(mobile)} that ${[...holders].filter((w) => !added.includes(w)).join(", ") || "another record"} holds`)
+      violations.push(
+        `the sync gave ERP ${added.join(", ")} the mobile ${mask(mobile)} that ${[...holders].filter((w) => !added.includes(w)).join(", ") || "another record"} holds`
+      )
     }
   }
   return violations
@@ -120,12 +132,17 @@ export const skipsHaveReasons = (after: Snapshot, runs: ReadonlySet<string>): Ar
     if (!runs.has(outcome.runId)) continue
     if (outcome.outcome !== "skipped" && outcome.outcome !== "failed" && outcome.outcome !== "conflict") continue
     if (outcome.reasons.length === 0 || outcome.reasons.some((reason) => reason.message.trim() === "")) {
-      violations.push(`run ${outcome.runId} ${outcome.outcome} ${outcome.side} record ${outcome.id} (${outcome.operation}) without a reason`)
+      violations.push(
+        `run ${outcome.runId} ${outcome.outcome} ${outcome.side} record ${outcome.id} (${outcome.operation}) without a reason`
+      )
     }
   }
   for (const [id, row] of after.hub.customers_unified) {
     const status = row.erp_sync_status
-    if ((status === "skipped" || status === "failed") && (typeof row.erp_sync_error !== "string" || row.erp_sync_error.trim() === "")) {
+    if (
+      (status === "skipped" || status === "failed") &&
+      (typeof row.erp_sync_error !== "string" || row.erp_sync_error.trim() === "")
+    ) {
       violations.push(`hub customer ${id} shows erp_sync_status '${status}' without a reason in erp_sync_error`)
     }
   }
@@ -154,16 +171,27 @@ export const fieldRulesHold = (model: Model, before: Snapshot, after: Snapshot):
     if (h0 === undefined || e0 === undefined || h1 === undefined || e1 === undefined) continue
     const base = model.baseOf(link)
     for (const rule of model.rules) {
-      const [hb, eb, ha, ea] = [h0[rule.name] ?? null, e0[rule.name] ?? null, h1[rule.name] ?? null, e1[rule.name] ?? null]
+      const [hb, eb, ha, ea] = [
+        h0[rule.name] ?? null,
+        e0[rule.name] ?? null,
+        h1[rule.name] ?? null,
+        e1[rule.name] ?? null
+      ]
       const where = `${pairName(link)}, ${rule.name}`
       const was = `(hub ${show(hb)}, ERP ${show(eb)}; last agreed hub ${show(base?.hub.get(rule.name))}, ERP ${show(base?.erp.get(rule.name))})`
       const keep = (side: "hub" | "erp", why: string) => {
         const [from, to] = side === "hub" ? [hb, ha] : [eb, ea]
-        if (from !== to) violations.push(`${where}: ${why}, yet the sync changed the ${side === "hub" ? "hub" : "ERP"} value to ${show(to)} ${was}`)
+        if (from !== to)
+          violations.push(
+            `${where}: ${why}, yet the sync changed the ${side === "hub" ? "hub" : "ERP"} value to ${show(to)} ${was}`
+          )
       }
       const onlyFrom = (side: "hub" | "erp", source: FieldValue) => {
         const [from, to] = side === "hub" ? [hb, ha] : [eb, ea]
-        if (to !== from && to !== source) violations.push(`${where}: the sync wrote ${show(to)} into the ${side === "hub" ? "hub" : "ERP"}, a value neither side held ${was}`)
+        if (to !== from && to !== source)
+          violations.push(
+            `${where}: the sync wrote ${show(to)} into the ${side === "hub" ? "hub" : "ERP"}, a value neither side held ${was}`
+          )
       }
       if (hb === eb) {
         keep("hub", "both sides agreed")
@@ -213,7 +241,9 @@ export const erpFieldsOwned = (before: Snapshot, after: Snapshot, writable: Read
     }
     for (const field of new Set([...Object.keys(was.fields), ...Object.keys(now.fields)])) {
       if ((was.fields[field] ?? "") !== (now.fields[field] ?? "") && !writable.has(field)) {
-        violations.push(`the sync changed ERP customer ${ord}'s ${field} (${show(was.fields[field])} → ${show(now.fields[field])}), a field it does not own`)
+        violations.push(
+          `the sync changed ERP customer ${ord}'s ${field} (${show(was.fields[field])} → ${show(now.fields[field])}), a field it does not own`
+        )
       }
     }
   }
@@ -227,12 +257,14 @@ const latestOutcomes = (snapshot: Snapshot) => {
   const latest = new Map<string, string>()
   for (const outcome of snapshot.store.outcomes) {
     latest.set(`${outcome.side}:${outcome.id}`, outcome.outcome)
-    if (outcome.otherId !== undefined) latest.set(`${outcome.side === "left" ? "right" : "left"}:${outcome.otherId}`, outcome.outcome)
+    if (outcome.otherId !== undefined)
+      latest.set(`${outcome.side === "left" ? "right" : "left"}:${outcome.otherId}`, outcome.outcome)
   }
   return latest
 }
 
-const leftAlone = (outcome: string | undefined) => outcome === "skipped" || outcome === "failed" || outcome === "conflict"
+const leftAlone = (outcome: string | undefined) =>
+  outcome === "skipped" || outcome === "failed" || outcome === "conflict"
 
 export const converged = (
   model: Model,
@@ -245,7 +277,9 @@ export const converged = (
     const hub = after.canonical.hub.get(link.leftId)
     const erp = after.canonical.erp.get(link.rightId)
     if (hub === undefined || erp === undefined) {
-      violations.push(`${pairName(link)} is linked, but ${hub === undefined ? "the hub" : "the ERP"} has no such customer`)
+      violations.push(
+        `${pairName(link)} is linked, but ${hub === undefined ? "the hub" : "the ERP"} has no such customer`
+      )
       continue
     }
     if (leftAlone(latest.get(`left:${link.leftId}`)) || leftAlone(latest.get(`right:${link.rightId}`))) continue
@@ -257,7 +291,9 @@ export const converged = (
       if (keptApartByRollback(base, rule, h, e)) continue
       if (model.unseenErpEdit(link.rightId, rule.name)) continue
       if (exempt(rule.name, link, h, e, after.hub.customers_unified.get(link.leftId) ?? {})) continue
-      violations.push(`${pairName(link)} disagree on ${rule.name} after a fault-free sync: hub ${show(h)}, ERP ${show(e)}, and no skip or conflict is recorded`)
+      violations.push(
+        `${pairName(link)} disagree on ${rule.name} after a fault-free sync: hub ${show(h)}, ERP ${show(e)}, and no skip or conflict is recorded`
+      )
     }
   }
   const linkedHub = new Set(after.store.links.map((link) => link.leftId as string))
@@ -266,12 +302,16 @@ export const converged = (
     if (linkedHub.has(id)) continue
     const shown = row.erp_sync_status === "skipped" || row.erp_sync_status === "failed"
     if (!shown || !leftAlone(latest.get(`left:${id}`))) {
-      violations.push(`hub customer ${id} is in neither system's link nor shown as skipped or failed (erp_sync_status ${show(row.erp_sync_status as FieldValue)}): silently dropped`)
+      violations.push(
+        `hub customer ${id} is in neither system's link nor shown as skipped or failed (erp_sync_status ${show(row.erp_sync_status as FieldValue)}): silently dropped`
+      )
     }
   }
   for (const ord of after.erp.customers.keys()) {
     if (!linkedErp.has(String(ord)) && !leftAlone(latest.get(`right:${ord}`))) {
-      violations.push(`ERP customer ${ord} is neither linked to a hub customer nor recorded as skipped: silently dropped`)
+      violations.push(
+        `ERP customer ${ord} is neither linked to a hub customer nor recorded as skipped: silently dropped`
+      )
     }
   }
   return violations
@@ -288,7 +328,9 @@ const describeOp = (op: Operation): string => {
     case "Create":
       return `create on ${op.side} from ${op.sourceId}`
     case "Update":
-      return `update of ${op.side} ${op.id}: ${Object.entries(op.changes).map(([field, value]) => `${field} ${show(op.before[field])} → ${show(value)}`).join(", ")}`
+      return `update of ${op.side} ${op.id}: ${Object.entries(op.changes)
+        .map(([field, value]) => `${field} ${show(op.before[field])} → ${show(value)}`)
+        .join(", ")}`
     case "Action":
       return `${op.kind} on ${op.side} ${op.target._tag === "Id" ? op.target.id : `(created from ${op.target.sourceId})`}`
     default:
@@ -303,7 +345,11 @@ export const nothingLeftToDo = (plan: Plan, exempt: (op: Operation) => boolean):
 
 // ── 5. No operation lost or applied twice across crashes (the ERP's write log against the outbox) ────────────────
 
-const targetOf = (stored: StoredOperation, all: ReadonlyArray<StoredOperation>, links: ReadonlyArray<LinkState>): string | undefined => {
+const targetOf = (
+  stored: StoredOperation,
+  all: ReadonlyArray<StoredOperation>,
+  links: ReadonlyArray<LinkState>
+): string | undefined => {
   const op = stored.operation
   if (op._tag !== "Action") return undefined
   if (op.target._tag === "Id") return op.target.id
@@ -342,8 +388,14 @@ export const outboxMatchesErp = (after: Snapshot): Array<string> => {
     const expected = (done.get(key) ?? 0) + (withdrawn.get(key) ?? 0)
     const got = written.get(key) ?? 0
     const maybe = uncertain.get(key) ?? 0
-    if (got < expected) violations.push(`the outbox marks ${expected} ${kind} action(s) on ERP customer ${ord} done, but the ERP holds ${got}: lost`)
-    if (got > expected + maybe) violations.push(`the ERP holds ${got} ${kind} record(s) on customer ${ord}, but the outbox sent ${expected} (and ${maybe} uncertain): applied twice`)
+    if (got < expected)
+      violations.push(
+        `the outbox marks ${expected} ${kind} action(s) on ERP customer ${ord} done, but the ERP holds ${got}: lost`
+      )
+    if (got > expected + maybe)
+      violations.push(
+        `the ERP holds ${got} ${kind} record(s) on customer ${ord}, but the outbox sent ${expected} (and ${maybe} uncertain): applied twice`
+      )
   }
   const created = syncCreated(after)
   const createdIds = new Set<string>()
@@ -352,14 +404,20 @@ export const outboxMatchesErp = (after: Snapshot): Array<string> => {
     if (op._tag !== "Create" || op.side !== "right") continue
     if (stored.resultId !== undefined && (stored.state === "done" || stored.state === "rolledBack")) {
       createdIds.add(stored.resultId)
-      if (!created.has(Number(stored.resultId))) violations.push(`the outbox says ${op.key} created ERP customer ${stored.resultId}, but the ERP never saved it: lost`)
+      if (!created.has(Number(stored.resultId)))
+        violations.push(
+          `the outbox says ${op.key} created ERP customer ${stored.resultId}, but the ERP never saved it: lost`
+        )
     }
-    if (stored.provisionalId !== undefined && stored.state !== "done" && stored.state !== "rolledBack") createdIds.add(stored.provisionalId)
+    if (stored.provisionalId !== undefined && stored.state !== "done" && stored.state !== "rolledBack")
+      createdIds.add(stored.provisionalId)
   }
   const linked = new Set(after.store.links.map((link) => link.rightId as string))
   for (const ord of created.keys()) {
     if (!createdIds.has(String(ord)) && !linked.has(String(ord))) {
-      violations.push(`the sync created ERP customer ${ord} (khid ${created.get(ord) || "none"}), but no create in the outbox has it and it is linked to nothing: applied twice or lost track`)
+      violations.push(
+        `the sync created ERP customer ${ord} (khid ${created.get(ord) || "none"}), but no create in the outbox has it and it is linked to nothing: applied twice or lost track`
+      )
     }
   }
   return violations
@@ -389,31 +447,40 @@ export const rollbackRestored = (
     }
     for (const column of hubColumns) {
       if (!same(was[column], row[column]) && !exempt(column, was, row)) {
-        violations.push(`hub customer ${id}: ${column} is ${show(row[column] as FieldValue)} after the rollback of run ${last.runId}, was ${show(was[column] as FieldValue)}`)
+        violations.push(
+          `hub customer ${id}: ${column} is ${show(row[column] as FieldValue)} after the rollback of run ${last.runId}, was ${show(was[column] as FieldValue)}`
+        )
       }
     }
   }
   for (const id of before.hub.customers_unified.keys()) {
-    if (!after.hub.customers_unified.has(id)) violations.push(`hub customer ${id} is gone after the rollback of run ${last.runId}`)
+    if (!after.hub.customers_unified.has(id))
+      violations.push(`hub customer ${id} is gone after the rollback of run ${last.runId}`)
   }
   for (const [ord, customer] of after.erp.customers) {
     const was = before.erp.customers.get(ord)
     if (was === undefined) {
       if (!customer.pool || !(customer.fields.intro ?? "").startsWith(withdrawNote)) {
-        violations.push(`ERP customer ${ord}, created by run ${last.runId}, was not withdrawn by its rollback (public pool, note in intro)`)
+        violations.push(
+          `ERP customer ${ord}, created by run ${last.runId}, was not withdrawn by its rollback (public pool, note in intro)`
+        )
       }
       continue
     }
     for (const field of new Set([...Object.keys(was.fields), ...Object.keys(customer.fields)])) {
       if ((was.fields[field] ?? "") !== (customer.fields[field] ?? "")) {
-        violations.push(`ERP customer ${ord}: ${field} is ${show(customer.fields[field])} after the rollback of run ${last.runId}, was ${show(was.fields[field])}`)
+        violations.push(
+          `ERP customer ${ord}: ${field} is ${show(customer.fields[field])} after the rollback of run ${last.runId}, was ${show(was.fields[field])}`
+        )
       }
     }
   }
   const pairs = (snapshot: Snapshot) => new Set(snapshot.store.links.map((link) => `${link.leftId}↔${link.rightId}`))
   const linksBefore = pairs(before)
-  for (const pair of pairs(after)) if (!linksBefore.has(pair)) violations.push(`the link ${pair}, made by run ${last.runId}, survived its rollback`)
-  for (const pair of linksBefore) if (!pairs(after).has(pair)) violations.push(`the link ${pair} was lost by the rollback of run ${last.runId}`)
+  for (const pair of pairs(after))
+    if (!linksBefore.has(pair)) violations.push(`the link ${pair}, made by run ${last.runId}, survived its rollback`)
+  for (const pair of linksBefore)
+    if (!pairs(after).has(pair)) violations.push(`the link ${pair} was lost by the rollback of run ${last.runId}`)
   return violations
 }
 
@@ -441,7 +508,9 @@ export const hubColumnsOwned = (
         else {
           for (const [column, value] of Object.entries(row)) {
             if (!owned.has(column) && !inserted.includes(column) && !same(value, defaults.get(column))) {
-              violations.push(`the sync inserted hub customer ${id} with ${column} = ${show(value as FieldValue)}, a column it does not own`)
+              violations.push(
+                `the sync inserted hub customer ${id} with ${column} = ${show(value as FieldValue)}, a column it does not own`
+              )
             }
           }
         }
@@ -450,16 +519,17 @@ export const hubColumnsOwned = (
       for (const column of Object.keys(row)) {
         if (same(old[column], row[column])) continue
         if (!customers || !owned.has(column)) {
-          violations.push(`the sync changed ${table} row ${id}: ${column} ${show(old[column] as FieldValue)} → ${show(row[column] as FieldValue)}, a column it does not own`)
+          violations.push(
+            `the sync changed ${table} row ${id}: ${column} ${show(old[column] as FieldValue)} → ${show(row[column] as FieldValue)}, a column it does not own`
+          )
         }
       }
     }
     for (const [id, row] of was) {
       if (now.has(id)) continue
-      if (!customers || !mayDelete || (row as Row).created_by !== "tongbu") violations.push(`the sync deleted ${table} row ${id}`)
+      if (!customers || !mayDelete || (row as Row).created_by !== "tongbu")
+        violations.push(`the sync deleted ${table} row ${id}`)
     }
   }
   return violations
 }
-
-

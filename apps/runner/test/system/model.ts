@@ -3,7 +3,7 @@
  * side held the last time the two agreed on each field (a person's edit since is a change of that side), the last
  * sync (for "roll back the last run"), and whether anything was edited since.
  */
-import type { FieldValue, Fields, LinkState, RunId } from "@tongbu/core"
+import type { Fields, FieldValue, LinkState, RunId } from "@tongbu/core"
 import type { FieldRule } from "./rules.js"
 import type { Snapshot } from "./snapshot.js"
 

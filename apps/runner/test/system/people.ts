@@ -10,13 +10,24 @@ import type { World } from "./world.js"
 
 const zone = Option.getOrThrow(makeHubTimeZone("Asia/Shanghai"))
 
-export const companyNames = ["杭州恒达科技有限公司", "上海博远贸易有限公司", "深圳启明电子有限公司", "苏州华信印刷有限公司"]
+export const companyNames = [
+  "杭州恒达科技有限公司",
+  "上海博远贸易有限公司",
+  "深圳启明电子有限公司",
+  "苏州华信印刷有限公司"
+]
 export const personNames = ["王晓明", "李静怡", "张伟华", "王老板"]
 export const mobiles = ["13800138001", "13911139002", "15012150003", "18600186004"]
 export const wechatIds = ["wxid_sys_a", "wxid_sys_b", "wxid_sys_c"]
 export const emails = ["sales@hengda.cn", "info@boyuan.cn"]
 export const addresses = ["杭州市人民路1号", "上海市中山路88号"]
-export const summaries = ["客户说很好，准备签约", "电话无人接听", "客户还没考虑好，再等等", "约了下周面谈", "考虑中，研究一下方案"]
+export const summaries = [
+  "客户说很好，准备签约",
+  "电话无人接听",
+  "客户还没考虑好，再等等",
+  "约了下周面谈",
+  "考虑中，研究一下方案"
+]
 /** ERP enum values (价值评估, 客户来源) and categories, as the ERP's screens offer them. */
 export const jzValues = ["175", "289", "176", "177", "290"]
 export const lyValues = ["171", "172", "977"]
@@ -65,7 +76,11 @@ export const showMobile = (value: MobileValue): string => {
 }
 
 export const showWechat = (value: WechatValue): string =>
-  value._tag === "Pool" ? wechatIds[value.n % wechatIds.length]! : value._tag === "HubCopy" ? `the WeChat id of hub customer #${value.index}` : "nothing"
+  value._tag === "Pool"
+    ? wechatIds[value.n % wechatIds.length]!
+    : value._tag === "HubCopy"
+      ? `the WeChat id of hub customer #${value.index}`
+      : "nothing"
 
 /** What a person's action did, in words, and whether it changed anything. */
 export interface Did {
@@ -82,7 +97,7 @@ const refused = (error: unknown) => (error instanceof Error ? error.message : St
 // ── the hub ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export const hubIds = (world: World): Array<number> =>
-  (world.hub.prepare("SELECT id FROM customers_unified ORDER BY id").pluck().all() as Array<number>)
+  world.hub.prepare("SELECT id FROM customers_unified ORDER BY id").pluck().all() as Array<number>
 
 /** Resolves a mobile the way a person would type it; null for "none". */
 export const mobileText = (world: World, value: MobileValue): string | null => {
@@ -91,11 +106,22 @@ export const mobileText = (world: World, value: MobileValue): string | null => {
       return formatted(mobiles[value.n % mobiles.length]!, value.format)
     case "HubCopy": {
       const id = at(hubIds(world), value.index)
-      return id === undefined ? null : ((world.hub.prepare("SELECT phone FROM customers_unified WHERE id = ?").pluck().get(id) as string | null) ?? null)
+      return id === undefined
+        ? null
+        : ((world.hub.prepare("SELECT phone FROM customers_unified WHERE id = ?").pluck().get(id) as string | null) ??
+            null)
     }
     case "ErpCopy": {
-      const all = [...world.mock.control.customers().map((c) => c.fields.mobile), ...world.mock.control.contacts().map((c) => c.fields.mobile)]
-      return at(all.filter((m): m is string => m !== undefined && m !== ""), value.index) ?? null
+      const all = [
+        ...world.mock.control.customers().map((c) => c.fields.mobile),
+        ...world.mock.control.contacts().map((c) => c.fields.mobile)
+      ]
+      return (
+        at(
+          all.filter((m): m is string => m !== undefined && m !== ""),
+          value.index
+        ) ?? null
+      )
     }
     case "Landline":
       return "0571-8888 1234"
@@ -110,7 +136,11 @@ export const wechatText = (world: World, value: WechatValue): string | null => {
       return wechatIds[value.n % wechatIds.length]!
     case "HubCopy": {
       const id = at(hubIds(world), value.index)
-      return id === undefined ? null : ((world.hub.prepare("SELECT wechat_id FROM customers_unified WHERE id = ?").pluck().get(id) as string | null) ?? null)
+      return id === undefined
+        ? null
+        : ((world.hub.prepare("SELECT wechat_id FROM customers_unified WHERE id = ?").pluck().get(id) as
+            | string
+            | null) ?? null)
     }
     case "None":
       return null
@@ -164,12 +194,19 @@ export const editHub = async (world: World, index: number, change: HubChange): P
         return [change.field, change.value]
     }
   })()
-  const provenance = ["company_name", "real_name", "phone", "email", "address"].includes(column) ? `, ${column}_source = 'manual'` : ""
+  const provenance = ["company_name", "real_name", "phone", "email", "address"].includes(column)
+    ? `, ${column}_source = 'manual'`
+    : ""
   try {
     world.hub
-      .prepare(`UPDATE customers_unified SET ${column} = ?, updated_at = ?, updated_by = 'staff'${provenance} WHERE id = ?`)
+      .prepare(
+        `UPDATE customers_unified SET ${column} = ?, updated_at = ?, updated_by = 'staff'${provenance} WHERE id = ?`
+      )
       .run(value, stamp, id)
-    return did(true, `hub customer ${id}: ${column} = ${column === "phone" && typeof value === "string" ? mask(value) : JSON.stringify(value)}`)
+    return did(
+      true,
+      `hub customer ${id}: ${column} = ${column === "phone" && typeof value === "string" ? mask(value) : JSON.stringify(value)}`
+    )
   } catch (error) {
     return did(false, `hub customer ${id}: the hub refused ${column} (${refused(error)})`)
   }
@@ -178,7 +215,9 @@ export const editHub = async (world: World, index: number, change: HubChange): P
 /** Contacts the hub has no customer for yet, by WeChat id. */
 const prospects = (world: World): Array<string> =>
   world.hub
-    .prepare("SELECT wx_id FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM customers_unified cu WHERE cu.wechat_id = c.wx_id) ORDER BY wx_id")
+    .prepare(
+      "SELECT wx_id FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM customers_unified cu WHERE cu.wechat_id = c.wx_id) ORDER BY wx_id"
+    )
     .pluck()
     .all() as Array<string>
 
@@ -204,7 +243,9 @@ export const summarize = async (world: World, index: number, text: string): Prom
     .get(id) as string | undefined
   if (thread === undefined) return did(false, `hub customer ${id} has no conversation`)
   const stamp = formatHubTimestamp(await world.now(), zone)
-  world.hub.prepare("UPDATE threads SET topic = ?, last_msg_at = ?, updated_at = ? WHERE id = ?").run(text, stamp, stamp, thread)
+  world.hub
+    .prepare("UPDATE threads SET topic = ?, last_msg_at = ?, updated_at = ? WHERE id = ?")
+    .run(text, stamp, stamp, thread)
   return did(true, `hub customer ${id}: thread ${thread} summarized`)
 }
 
@@ -232,7 +273,10 @@ const erpText = (world: World, change: ErpChange): string =>
       : (change.value ?? "")
 
 export const editErp = (world: World, index: number, change: ErpChange): Did => {
-  const ord = at(world.mock.control.customers().map((c) => c.ord), index)
+  const ord = at(
+    world.mock.control.customers().map((c) => c.ord),
+    index
+  )
   if (ord === undefined) return did(false, "no ERP customer to edit")
   try {
     world.mock.control.editCustomer(ord, { [change.field]: erpText(world, change) })
@@ -257,7 +301,10 @@ export interface NewErpCustomer {
   readonly mobile: MobileValue
   readonly weixinAcc: WechatValue
   /** The customer code a person types: none, the code of a hub customer ("WX" + its id), or a code of the ERP's own. */
-  readonly khid: { readonly _tag: "None" } | { readonly _tag: "HubCode"; readonly index: number } | { readonly _tag: "Own"; readonly n: number }
+  readonly khid:
+    | { readonly _tag: "None" }
+    | { readonly _tag: "HubCode"; readonly index: number }
+    | { readonly _tag: "Own"; readonly n: number }
 }
 
 export const showNewErpCustomer = (c: NewErpCustomer): string =>

@@ -110,7 +110,9 @@ export const runSoak = async (
     if (details.failed) {
       const report = fc.defaultReportMessage(details) ?? `seed ${details.seed} failed`
       failures.push(report)
-      print(`soak: failure ${failures.length} (TONGBU_PROP_SEED=${details.seed} TONGBU_PROP_PATH=${details.counterexamplePath ?? ""})\n${report}\n`)
+      print(
+        `soak: failure ${failures.length} (TONGBU_PROP_SEED=${details.seed} TONGBU_PROP_PATH=${details.counterexamplePath ?? ""})\n${report}\n`
+      )
     }
   }
   print(`soak: ${histories} histories in ${seconds} s, ${failures.length} failure(s)\n`)

@@ -80,7 +80,8 @@ export const ownedHubColumns = (policy: SyncPolicy): ReadonlySet<string> => {
     return field === "customer_name" ? [customerNameColumn(1), customerNameColumn(2)] : [field]
   })
   for (const column of written) {
-    if (!writableFields.has(column)) throw new Error(`the policy writes ${column}, which the hub adapter does not declare writable`)
+    if (!writableFields.has(column))
+      throw new Error(`the policy writes ${column}, which the hub adapter does not declare writable`)
   }
   const provenance = HubSchema.provenanceColumns.filter((column) => written.includes(column)).map((c) => `${c}_source`)
   return new Set([...written, ...provenance, ...syncStateColumns])

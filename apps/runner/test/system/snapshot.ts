@@ -48,7 +48,12 @@ export const readHubTables = (db: HubDb): Snapshot["hub"] => {
         row
       ])
     )
-  return { customers_unified: read("customers_unified"), contacts: read("contacts"), threads: read("threads"), signals: read("signals") }
+  return {
+    customers_unified: read("customers_unified"),
+    contacts: read("contacts"),
+    threads: read("threads"),
+    signals: read("signals")
+  }
 }
 
 export const readErp = (world: World): ErpState => {
@@ -86,7 +91,9 @@ const hubRecords = (world: World): Promise<ReadonlyArray<SideRecord>> =>
       Effect.flatMap(HubAdapter.make({ path: world.hubPath, intake: false }), (hub) =>
         Stream.runCollect(hub.list({ since: Option.none() }))
       )
-    ).pipe(Effect.map((entries) => Array.from(entries, (entry) => entry.record).filter((record) => record !== undefined)))
+    ).pipe(
+      Effect.map((entries) => Array.from(entries, (entry) => entry.record).filter((record) => record !== undefined))
+    )
   )
 
 export const takeSnapshot = async (world: World, mappings: ReadonlyArray<FieldMapping>): Promise<Snapshot> => {

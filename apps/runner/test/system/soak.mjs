@@ -15,7 +15,8 @@ const suites = [
   { project: "@tongbu/core", file: "packages/core/test/Sync.props.test.ts" },
   { project: "@tongbu/runner", file: "apps/runner/test/system/system.test.ts" }
 ]
-const strip = (text) => text.replace(/\u001b\[[0-9;]*m/g, "")
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
+const strip = (text) => text.replace(ansi, "")
 
 const until = Date.now() + seconds * 1000
 let rounds = 0
@@ -29,7 +30,10 @@ do {
     if (!replay) env.TONGBU_PROP_SEED = String(randomInt(1, 2 ** 31 - 1))
     // this loop is the soak: each child runs the suite once
     delete env.TONGBU_SOAK_SECONDS
-    const result = spawnSync("pnpm", ["exec", "vitest", "run", "--project", suite.project, suite.file], { env, encoding: "utf8" })
+    const result = spawnSync("pnpm", ["exec", "vitest", "run", "--project", suite.project, suite.file], {
+      env,
+      encoding: "utf8"
+    })
     const output = strip(`${result.stdout}\n${result.stderr}`)
     if (result.status === 0) {
       process.stdout.write(`soak round ${rounds}: ${suite.file} passed\n`)
@@ -42,13 +46,19 @@ do {
       const [, commands] = /replayPath="([^"]*)"/.exec(block) ?? []
       process.stdout.write(`${block.split(/\n\s*❯ |\n\s+at /)[0].trim()}\n`)
       if (suite.project === "@tongbu/runner") {
-        process.stdout.write(`replay: TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`)
+        process.stdout.write(
+          `replay: TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`
+        )
       } else {
-        process.stdout.write(`replay: pass { seed: ${seed}, path: "${path}" } to that property's fastCheck options, then pnpm exec vitest run --project ${suite.project} ${suite.file}\n\n`)
+        process.stdout.write(
+          `replay: pass { seed: ${seed}, path: "${path}" } to that property's fastCheck options, then pnpm exec vitest run --project ${suite.project} ${suite.file}\n\n`
+        )
       }
     }
     if (!output.includes("{ seed: ")) process.stdout.write(`${output.split("Failed Tests")[1] ?? output}\n`)
   }
 } while (!replay && Date.now() < until)
-process.stdout.write(`soak: ${rounds} round(s) in ${Math.round((Date.now() - until) / 1000 + seconds)} s, ${failures} failing suite run(s)\n`)
+process.stdout.write(
+  `soak: ${rounds} round(s) in ${Math.round((Date.now() - until) / 1000 + seconds)} s, ${failures} failing suite run(s)\n`
+)
 process.exit(failures === 0 ? 0 : 1)

@@ -3,17 +3,25 @@
  * after each command. A failed check throws with every violation, in words, and this history's steps with the ids
  * they resolved to, so the counterexample fast-check prints (with its seed and path) reads as a story.
  */
-import type { Operation, Plan, RunId, SyncPolicy } from "@tongbu/core"
+
 import { normalizeMobile } from "@tongbu/adapter-wechat-hub"
+import type { Operation, Plan, RunId, SyncPolicy } from "@tongbu/core"
 import { Option } from "effect"
 import type { Deviations } from "./deviations.js"
+import { Meter } from "./drive.js"
 import * as inv from "./invariants.js"
 import type { LastSync, Model } from "./model.js"
 import type { FieldRule } from "./rules.js"
-import { erpWritable, fieldRules, insertedHubColumns, intendedPolicy, ownedHubColumns, syncStateColumns } from "./rules.js"
+import {
+  erpWritable,
+  fieldRules,
+  insertedHubColumns,
+  intendedPolicy,
+  ownedHubColumns,
+  syncStateColumns
+} from "./rules.js"
 import type { Snapshot } from "./snapshot.js"
 import { takeSnapshot } from "./snapshot.js"
-import { Meter } from "./drive.js"
 import type { WorldOptions } from "./world.js"
 import { World } from "./world.js"
 
@@ -22,7 +30,9 @@ import { World } from "./world.js"
  * it read the ERP customer again, and the next run carries them (see `Model.unlistedErpEdits`).
  */
 const carriesUnseenErpEdit = (model: Model, op: Operation): boolean =>
-  op._tag === "Update" && op.side === "left" && op.canonicalFields.every((field) => model.unseenErpEdit(op.otherId, field))
+  op._tag === "Update" &&
+  op.side === "left" &&
+  op.canonicalFields.every((field) => model.unseenErpEdit(op.otherId, field))
 
 export class InvariantViolation extends Error {
   override readonly name = "InvariantViolation"
@@ -54,7 +64,9 @@ export class System {
     this.rules = fieldRules(this.policy)
     this.owned = ownedHubColumns(this.policy)
     this.erpOwned = erpWritable(this.policy)
-    const columns = world.hub.prepare("SELECT name, dflt_value FROM pragma_table_info('customers_unified')").all() as Array<{
+    const columns = world.hub
+      .prepare("SELECT name, dflt_value FROM pragma_table_info('customers_unified')")
+      .all() as Array<{
       name: string
       dflt_value: unknown
     }>
@@ -78,7 +90,9 @@ export class System {
     if (process.env.TONGBU_SYSTEM_TRACE) {
       const meter = this.world.budget.meter
       const wall = Date.now() - this.stepAt
-      process.stdout.write(`${this.steps[this.steps.length - 1]}\n    [${wall} ms wall; runs: ${meter.since(this.spent)}]\n`)
+      process.stdout.write(
+        `${this.steps[this.steps.length - 1]}\n    [${wall} ms wall; runs: ${meter.since(this.spent)}]\n`
+      )
       this.spent = meter.copy()
       this.stepAt = Date.now()
     }
@@ -118,7 +132,9 @@ export class System {
     before: Snapshot,
     after: Snapshot,
     runs: ReadonlySet<string>,
-    clean: { readonly status: "completed" | "failed"; readonly error: Option.Option<string>; readonly next: Plan } | undefined,
+    clean:
+      | { readonly status: "completed" | "failed"; readonly error: Option.Option<string>; readonly next: Plan }
+      | undefined,
     deviations: Deviations
   ): void {
     this.verify([
@@ -128,7 +144,10 @@ export class System {
       ["2 skips with reasons", inv.skipsHaveReasons(after, runs)],
       ["3 field rules", inv.fieldRulesHold(model, before, after)],
       ["3 ERP fields the sync owns", inv.erpFieldsOwned(before, after, this.erpOwned)],
-      ["7 hub columns the sync owns", inv.hubColumnsOwned(before, after, this.owned, insertedHubColumns, this.defaults, false)],
+      [
+        "7 hub columns the sync owns",
+        inv.hubColumnsOwned(before, after, this.owned, insertedHubColumns, this.defaults, false)
+      ],
       ...(clean === undefined
         ? []
         : ([
@@ -140,7 +159,10 @@ export class System {
             ],
             [
               "4 nothing left to do",
-              inv.nothingLeftToDo(clean.next, (op) => deviations.nextPlan(op, before) || carriesUnseenErpEdit(model, op))
+              inv.nothingLeftToDo(
+                clean.next,
+                (op) => deviations.nextPlan(op, before) || carriesUnseenErpEdit(model, op)
+              )
             ]
           ] as const))
     ])
@@ -152,7 +174,10 @@ export class System {
       ...this.always(after),
       ["2 no mobile collision by the sync", inv.noNewMobileCollisions(before, after, normalize)],
       ["3 ERP fields the sync owns", inv.erpFieldsOwned(before, after, new Set([...this.erpOwned, "intro"]))],
-      ["7 hub columns the sync owns", inv.hubColumnsOwned(before, after, this.owned, insertedHubColumns, this.defaults, true)],
+      [
+        "7 hub columns the sync owns",
+        inv.hubColumnsOwned(before, after, this.owned, insertedHubColumns, this.defaults, true)
+      ],
       ...(exact
         ? ([
             [

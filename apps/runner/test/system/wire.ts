@@ -29,7 +29,8 @@ const abortError = (signal: AbortSignal): unknown =>
  * What the dead runner's calls get. A dead process reads no answer: the interruption ends an interruptible call first,
  * and a call the runner made uninterruptibly (a finalizer's logout) sees its connection drop, so that the dead run ends.
  */
-const gone = () => Promise.reject<Response>(new TypeError("fetch failed", { cause: new Error("the runner process is gone") }))
+const gone = () =>
+  Promise.reject<Response>(new TypeError("fetch failed", { cause: new Error("the runner process is gone") }))
 
 export class ErpWire {
   private readonly open = new Set<Exchange>()
@@ -92,7 +93,13 @@ export class ErpWire {
     const answer: Promise<Response> =
       crash === undefined
         ? deliver().then((response) => (this.crashed ? gone() : response))
-        : (crash.landed ? deliver().then(() => undefined, () => undefined) : Promise.resolve()).then(() => {
+        : (crash.landed
+            ? deliver().then(
+                () => undefined,
+                () => undefined
+              )
+            : Promise.resolve()
+          ).then(() => {
             this.crashed = true
             this.onCrash()
             return gone()

@@ -32,8 +32,8 @@ import {
 } from "effect"
 import type { Settings } from "../../src/Config.js"
 import * as Config from "../../src/Config.js"
-import * as Environment from "../../src/Environment.js"
 import { leased, runOnce } from "../../src/commands/Sync.js"
+import * as Environment from "../../src/Environment.js"
 import * as Progress from "../../src/Progress.js"
 import type { Budget } from "./drive.js"
 import { drive, Meter } from "./drive.js"
@@ -61,12 +61,25 @@ export interface WorldOptions {
  * not show (khid, weixinAcc, email, address, ly, jz) reaches the hub on the next full run (sync-rules §7).
  */
 export const erpListColumns = [
-  "name", "catename", "sortname", "sort1name", "personname", "personjob", "phone", "mobile", "telintro", "ord", "person", "url", "personurl"
+  "name",
+  "catename",
+  "sortname",
+  "sort1name",
+  "personname",
+  "personjob",
+  "phone",
+  "mobile",
+  "telintro",
+  "ord",
+  "person",
+  "url",
+  "personurl"
 ] as const
 
 /** Whether an edit of this customer field changes the ERP's list row (a view column `<field>name` counts). */
 export const listedErpField = (field: string): boolean =>
-  (erpListColumns as ReadonlyArray<string>).includes(field) || (erpListColumns as ReadonlyArray<string>).includes(`${field}name`)
+  (erpListColumns as ReadonlyArray<string>).includes(field) ||
+  (erpListColumns as ReadonlyArray<string>).includes(`${field}name`)
 
 /** The first time of a history: a day after the fixture's latest row (the fixture's rows span 60 days before it). */
 const START = Date.UTC(2025, 9, 21, 1)
@@ -201,11 +214,16 @@ export class World {
   /** The runner's layers for one process: the real ones, with the mock's wire for `fetch`. */
   private withEnvironment<A, E>(effect: Effect.Effect<A, E, LeftAdapter | RightAdapter | SyncStore>, dryRun = false) {
     const broken =
-      this.options.breakage === "noFindCreated" ? Effect.updateService(effect, RightAdapter, withoutFindCreated) : effect
+      this.options.breakage === "noFindCreated"
+        ? Effect.updateService(effect, RightAdapter, withoutFindCreated)
+        : effect
     const http = FetchHttpClient.layer.pipe(
       Layer.provide(Layer.succeed(FetchHttpClient.Fetch, this.wire.fetch as typeof globalThis.fetch))
     )
-    return broken.pipe(Effect.provide(Environment.sync(this.settings, { dryRun, http })), Effect.provide(NodeContext.layer))
+    return broken.pipe(
+      Effect.provide(Environment.sync(this.settings, { dryRun, http })),
+      Effect.provide(NodeContext.layer)
+    )
   }
 
   /**
@@ -239,7 +257,9 @@ export class World {
 
   /** Reads the store (links, runs, outbox, outcomes) in its own connection. */
   store<A, E>(read: (store: SyncStoreService) => Effect.Effect<A, E>): Promise<A> {
-    return this.effect(Effect.scoped(Effect.flatMap(SqliteStore.make({ filename: this.settings.state.database }), read)))
+    return this.effect(
+      Effect.scoped(Effect.flatMap(SqliteStore.make({ filename: this.settings.state.database }), read))
+    )
   }
 
   /** The note the ERP adapter puts on a customer whose create was rolled back (its default: the runner sets none). */
