@@ -5,6 +5,9 @@ import { defaultContactColumns } from "./internal/contactPages.js"
 import type { Config } from "./internal/context.js"
 import { controlApi } from "./internal/controlApi.js"
 import { liveListColumns } from "./internal/customerList.js"
+
+export { liveListColumns }
+
 import { makeRuntime } from "./internal/runtime.js"
 import { sqliteStore } from "./internal/sqliteStore.js"
 import { memoryStore } from "./internal/store.js"

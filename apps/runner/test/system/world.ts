@@ -14,7 +14,7 @@ import { ZhibangAdapter } from "@tongbu/adapter-zhibang"
 import type { LeftAdapter, RunId, SyncAdapter, SyncStore, SyncStoreService } from "@tongbu/core"
 import { RightAdapter, Rollback, SqliteStore } from "@tongbu/core"
 import type { FaultProfile, MockErp } from "@tongbu/mock-erp"
-import { createMockErp } from "@tongbu/mock-erp"
+import { createMockErp, liveListColumns } from "@tongbu/mock-erp"
 import {
   ConfigProvider,
   Effect,
@@ -56,30 +56,14 @@ export interface WorldOptions {
 }
 
 /**
- * The customer list's columns, as the user's live ERP shows them (zhibang-wire §list): the ERP has no modified-since
- * filter, so an incremental run sees an ERP edit only through a changed list row. An edit of a field the list does
- * not show (khid, weixinAcc, email, address, ly, jz) reaches the hub on the next full run (sync-rules §7).
+ * Whether an edit of this customer field changes the ERP's list row (a view column `<field>name` counts), the list
+ * having the live ERP's columns (zhibang-wire §list). The ERP has no modified-since filter, so an incremental run sees
+ * an ERP edit only through a changed list row; an edit of a field the list does not show (khid, weixinAcc, email,
+ * address, ly, jz) reaches the hub on the next full run (sync-rules §7).
  */
-export const erpListColumns = [
-  "name",
-  "catename",
-  "sortname",
-  "sort1name",
-  "personname",
-  "personjob",
-  "phone",
-  "mobile",
-  "telintro",
-  "ord",
-  "person",
-  "url",
-  "personurl"
-] as const
-
-/** Whether an edit of this customer field changes the ERP's list row (a view column `<field>name` counts). */
 export const listedErpField = (field: string): boolean =>
-  (erpListColumns as ReadonlyArray<string>).includes(field) ||
-  (erpListColumns as ReadonlyArray<string>).includes(`${field}name`)
+  (liveListColumns as ReadonlyArray<string>).includes(field) ||
+  (liveListColumns as ReadonlyArray<string>).includes(`${field}name`)
 
 /** The first time of a history: a day after the fixture's latest row (the fixture's rows span 60 days before it). */
 const START = Date.UTC(2025, 9, 21, 1)
@@ -144,7 +128,7 @@ export class World {
       seed: { customers: options.erpCustomers, seed: options.seed },
       faultSeed: options.seed,
       uniqueFields: options.erpDedupe ? ["name", "mobile"] : [],
-      listColumns: erpListColumns,
+      listColumns: liveListColumns,
       now: () => wire.now(),
       sleep: (ms) => wire.get().sleep(ms)
     })
