@@ -75,19 +75,18 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
     createOnly: true
   })
   /**
-   * An ERP value the hub keeps in an `erp_*` column (§4): it flows ERP → hub only. `implied` is what a customer pushed
-   * from the hub holds in the ERP (the push set it): until the ERP changes it, the empty column stands for it, so a
-   * push is not followed by a write back into the hub on the next run.
+   * An ERP value the hub keeps in an `erp_*` column (§4): it flows ERP → hub only. A customer pushed from the hub
+   * holds the values the push gave it (§3); the link's baseline records them, so the empty hub column is not taken for
+   * a change, and the column is filled when the ERP changes the value.
    */
   const mirror = (
     name: string,
     conflict: ConflictResolution,
     left: string,
-    right: (record: SideRecord) => FieldValue,
-    implied: (record: SideRecord) => FieldValue = () => null
+    right: (record: SideRecord) => FieldValue
   ): FieldMapping => ({
     name,
-    left: { read: (record) => text(record.fields[left]) ?? implied(record), write: left },
+    left,
     right: { read: right },
     normalize: asText,
     conflict
@@ -118,33 +117,13 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
     intoErpOnCreate("intro", "intro", (r) => `来自微信中台，评分: ${scoreOf(r)}`),
     intoErpOnCreate("product", "product", (r) => text(r.fields.thread_topic)),
     mirror("erpCode", "right", "erp_customer_code", (r) => text(r.fields.khid)),
-    mirror(
-      "erpSource",
-      resolution[settings.conflicts.erpSource],
-      "erp_source",
-      (r) => text(r.fields.ly),
-      () => String(mapping.ly)
+    mirror("erpSource", resolution[settings.conflicts.erpSource], "erp_source", (r) => text(r.fields.ly)),
+    mirror("erpValue", resolution[settings.conflicts.erpValue], "erp_value_assessment", (r) => text(r.fields.jz)),
+    mirror("erpCategory", resolution[settings.conflicts.erpCategory], "erp_customer_category", (r) =>
+      sort1Part(0)(r.fields.sort1)
     ),
-    mirror(
-      "erpValue",
-      resolution[settings.conflicts.erpValue],
-      "erp_value_assessment",
-      (r) => text(r.fields.jz),
-      (r) => String(jzForScore(mapping, scoreOf(r)))
-    ),
-    mirror(
-      "erpCategory",
-      resolution[settings.conflicts.erpCategory],
-      "erp_customer_category",
-      (r) => sort1Part(0)(r.fields.sort1),
-      () => sort1Part(0)(mapping.sort1)
-    ),
-    mirror(
-      "erpFollowLevel",
-      resolution[settings.conflicts.erpFollowLevel],
-      "erp_follow_level",
-      (r) => sort1Part(1)(r.fields.sort1),
-      () => sort1Part(1)(mapping.sort1)
+    mirror("erpFollowLevel", resolution[settings.conflicts.erpFollowLevel], "erp_follow_level", (r) =>
+      sort1Part(1)(r.fields.sort1)
     )
   ]
 

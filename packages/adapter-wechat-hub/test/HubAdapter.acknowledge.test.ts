@@ -115,4 +115,48 @@ describe("acknowledge", () => {
       expect(row(hub, linked.id)).toMatchObject({ erp_customer_id: 100_000 + linked.id })
     })
   )
+
+  it.scoped("returns what it wrote into the link columns, which update takes back exactly (a rolled-back link)", () =>
+    Effect.gen(function* () {
+      const { summary, adapter, hub } = yield* setup
+      const linked = summary.customers.find((c) => c.case === "linked")
+      if (linked === undefined) return expect.fail("a linked customer")
+      // Row 1 shows a stale ERP id and no code; the linked row already shows the id it is linked to.
+      hub.prepare("UPDATE customers_unified SET erp_customer_id = 4444, erp_customer_code = NULL WHERE id = 1").run()
+      const before = [row(hub, 1), row(hub, linked.id)]
+      const shown = yield* adapter.acknowledge([
+        outcome(1, "synced", "create", undefined, 5001),
+        outcome(linked.id, "synced", "link", undefined, 100_000 + linked.id)
+      ])
+      expect(shown).toEqual([
+        {
+          id: rid(1),
+          linkedId: rid(5001),
+          before: { erp_customer_id: 4444, erp_customer_code: null },
+          written: { erp_customer_id: 5001, erp_customer_code: "WX1" }
+        }
+      ])
+      expect(yield* adapter.acknowledge([outcome(1, "synced", "create", undefined, 5001)])).toEqual([])
+      for (const link of shown) {
+        yield* adapter.update({
+          key: "rollback:shown" as never,
+          id: link.id,
+          changes: link.before,
+          expected: link.written
+        })
+      }
+      yield* adapter.acknowledge([
+        outcome(1, "skipped", "none", "no longer linked to ERP customer 5001: run 3 was rolled back")
+      ])
+      expect(row(hub, 1)).toMatchObject({
+        erp_customer_id: 4444,
+        erp_customer_code: null,
+        erp_sync_status: "skipped",
+        erp_sync_error: "no longer linked to ERP customer 5001: run 3 was rolled back"
+      })
+      const keep = ["erp_customer_id", "erp_customer_code", "company_name", "real_name", "phone"]
+      const pick = (r: Record<string, unknown> | undefined) => keep.map((column) => r?.[column])
+      expect([pick(row(hub, 1)), pick(row(hub, linked.id))]).toEqual(before.map(pick))
+    })
+  )
 })

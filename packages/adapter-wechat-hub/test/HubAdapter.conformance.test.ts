@@ -10,8 +10,8 @@ const subject = Effect.gen(function* () {
   const hub = yield* hubProcess(summary.path)
   return {
     adapter,
+    // what the runner's policy gives a create (no erp_customer_id: the adapter takes it from the create's source)
     sampleFields: (i: number) => ({
-      erp_customer_id: 800_000 + i,
       erp_customer_code: `KH${i}`,
       customer_name: `重庆样品${i}号贸易有限公司`,
       phone: `139${String(i).padStart(8, "0")}`,

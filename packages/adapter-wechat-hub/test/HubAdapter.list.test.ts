@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { SyncAdapter } from "@tongbu/core"
+import type { IdempotencyKey, ListEntry, RecordId, SyncAdapter } from "@tongbu/core"
 import { Chunk, Effect, Option, Stream, TestClock } from "effect"
 import { formatHubTimestamp, hubAdmission, makeHubTimeZone } from "../src/index.js"
 import { hubProcess, hubWith, listAll, readOrDie, rid } from "./helpers.js"
@@ -151,6 +151,50 @@ describe("intake of promoted WeChat contacts", () => {
           .all(summary.customers.length)
       ).toEqual([{ created_by: "tongbu", created_at: local(RUN_TIME) }])
     })
+  )
+})
+
+describe("intake and rollback", () => {
+  it.scoped(
+    "lists its rows as taken in until a run reports on them; compensation deletes them unless changed since",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(RUN_TIME)
+        const { summary, adapter } = yield* hubWith({ customers: 10, seed: 8, contacts: 15 }, { intake: true })
+        const taken = (entries: ReadonlyArray<ListEntry>) => entries.filter((e) => e.intake === true).map((e) => e.id)
+        const first = yield* listAll(adapter)
+        const intake = first.filter((e) => Number(e.id) > summary.customers.length).map((e) => e.id)
+        expect(intake.length).toBeGreaterThan(2)
+        expect(taken(first)).toEqual(intake)
+        // A run that stopped before reporting leaves them to the next listing, which lists them as taken in again.
+        expect(taken(yield* listAll(adapter))).toEqual(intake)
+        const [reported, changed, untouched] = intake as [RecordId, RecordId, RecordId]
+        yield* adapter.acknowledge([
+          {
+            id: reported,
+            status: "skipped",
+            action: "none",
+            reason: Option.some("no verified mobile"),
+            linkedId: Option.none()
+          }
+        ])
+        expect(taken(yield* listAll(adapter))).toEqual(intake.filter((id) => id !== reported))
+        const hub = yield* hubProcess(summary.path)
+        hub
+          .prepare("UPDATE customers_unified SET real_name = '王先生', updated_by = 'staff' WHERE id = ?")
+          .run(Number(changed))
+        const key = "intake:left" as IdempotencyKey
+        expect(yield* adapter.compensateCreate(changed, key)).toEqual({
+          _tag: "Kept",
+          note: `hub customer ${changed} was changed since the sync created it (last by staff); kept`
+        })
+        expect(yield* adapter.compensateCreate(untouched, key)).toEqual({ _tag: "Deleted" })
+        expect(yield* adapter.compensateCreate(untouched, key)).toEqual({ _tag: "Deleted" })
+        expect(Option.isSome(yield* adapter.read(changed))).toBe(true)
+        expect(Option.isNone(yield* adapter.read(untouched))).toBe(true)
+        // Rows the hub made itself are never deleted.
+        expect((yield* Effect.flip(adapter.compensateCreate(rid(1), key)))._tag).toBe("RejectedError")
+      })
   )
 })
 

@@ -152,11 +152,18 @@ const erpCustomer = (ord: number): Fields => ({
   erp_source: "172"
 })
 
+/** A create from ERP customer `ord`, as the core asks for it. */
+const createFrom = (adapter: SyncAdapter, ord: number | string, fields: Fields) =>
+  adapter.create({ key: key(`create:left:${ord}`), sourceId: rid(ord), fields, reserve: () => Effect.void })
+
+const findFrom = (adapter: SyncAdapter, ord: number | string, fields: Fields) =>
+  adapter.findCreated({ key: key(`create:left:${ord}`), sourceId: rid(ord), fields, provisionalId: Option.none() })
+
 describe("create, findCreated and compensateCreate", () => {
   it.scoped("inserts an ERP-born customer with ERP provenance, found again by its ERP id", () =>
     Effect.gen(function* () {
       const { adapter, hub } = yield* setup
-      const id = yield* adapter.create({ key: key("c:1"), fields: erpCustomer(777), reserve: () => Effect.void })
+      const id = yield* createFrom(adapter, 777, erpCustomer(777))
       expect(row(hub, id)).toMatchObject({
         erp_customer_id: 777,
         erp_customer_code: "KH777",
@@ -179,10 +186,48 @@ describe("create, findCreated and compensateCreate", () => {
         phone: "021 5555 6666",
         erp_customer_id: 777
       })
-      const find = (fields: Fields) => adapter.findCreated({ key: key("c:1"), fields, provisionalId: Option.none() })
-      expect(yield* find(erpCustomer(777))).toEqual(Option.some(id))
-      expect(yield* find(erpCustomer(778))).toEqual(Option.none())
-      expect(yield* find({ customer_name: "x" })).toEqual(Option.none())
+      expect(yield* findFrom(adapter, 777, erpCustomer(777))).toEqual(Option.some(id))
+      expect(yield* findFrom(adapter, 778, erpCustomer(778))).toEqual(Option.none())
+      expect(yield* findFrom(adapter, "not-an-ord", { customer_name: "x" })).toEqual(Option.none())
+    })
+  )
+
+  it.scoped(
+    "a create from the fields the policy gives (no ERP id among them) keeps its source's ERP id, so it is found after a crash",
+    () =>
+      Effect.gen(function* () {
+        const { adapter, hub } = yield* setup
+        const { erp_customer_id: _, ...fields } = erpCustomer(0)
+        const id = yield* createFrom(adapter, 4242, fields)
+        expect(row(hub, id)).toMatchObject({ erp_customer_id: 4242, company_name: "上海手录贸易有限公司" })
+        // the runner restarted: the same request finds the row, and asks for nothing else
+        expect(yield* findFrom(adapter, 4242, fields)).toEqual(Option.some(id))
+        expect(yield* findFrom(adapter, 4243, fields)).toEqual(Option.none())
+      })
+  )
+
+  it.scoped("findCreated never takes a row the sync did not insert for a create of its own", () =>
+    Effect.gen(function* () {
+      const { adapter, summary } = yield* setup
+      const linked = summary.customers.find((c) => c.case === "linked")
+      if (linked === undefined) return expect.fail("a linked customer")
+      const ord = 100_000 + linked.id
+      expect(yield* findFrom(adapter, ord, {})).toEqual(Option.none())
+    })
+  )
+
+  it.scoped("refuses a create whose source is not an ERP id, or whose fields name another one, inserting nothing", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      const count = () => hub.prepare<[], number>("SELECT count(*) FROM customers_unified").pluck().get()
+      const before = count()
+      const notOrd = yield* Effect.flip(createFrom(adapter, "R7", erpCustomer(7)))
+      expect(notOrd).toMatchObject({ _tag: "RejectedError" })
+      expect(notOrd.message).toContain("R7 is not an ERP customer number")
+      const other = yield* Effect.flip(createFrom(adapter, 8, erpCustomer(9)))
+      expect(other).toMatchObject({ _tag: "RejectedError", field: "erp_customer_id" })
+      expect(other.message).toContain("ERP id 9")
+      expect(count()).toBe(before)
     })
   )
 
@@ -193,8 +238,7 @@ describe("create, findCreated and compensateCreate", () => {
         const { adapter, summary } = yield* setup
         const linked = summary.customers.find((c) => c.case === "linked")
         if (linked === undefined) return expect.fail("a linked customer")
-        const create = (fields: Fields) =>
-          Effect.flip(adapter.create({ key: key("c"), fields, reserve: () => Effect.void }))
+        const create = (fields: Fields) => Effect.flip(createFrom(adapter, Number(fields.erp_customer_id), fields))
         expect(yield* create(erpCustomer(100_000 + linked.id))).toMatchObject({
           _tag: "CollisionError",
           field: "erp_customer_id",
@@ -215,7 +259,7 @@ describe("create, findCreated and compensateCreate", () => {
   it.scoped("deletes a row it created, again and again, and never a row the hub created", () =>
     Effect.gen(function* () {
       const { adapter, hub } = yield* setup
-      const id = yield* adapter.create({ key: key("c:2"), fields: erpCustomer(900), reserve: () => Effect.void })
+      const id = yield* createFrom(adapter, 900, erpCustomer(900))
       expect(yield* adapter.compensateCreate(id, key("c:2"))).toEqual({ _tag: "Deleted" })
       expect(yield* adapter.compensateCreate(id, key("c:2"))).toEqual({ _tag: "Deleted" })
       expect(row(hub, id)).toBeUndefined()

@@ -3,6 +3,7 @@ import { RightAdapter, SideRecord } from "@tongbu/core"
 import type { ParseResult } from "effect"
 import { Effect, Layer, Option, Schema, Stream } from "effect"
 import { performAction } from "./internal/adapter/actions.js"
+import { contactMobiles } from "./internal/adapter/contacts.js"
 import { makeCustomerWrites } from "./internal/adapter/customers.js"
 import { toAdapterError } from "./internal/adapter/errors.js"
 import type { Row } from "./internal/adapter/listing.js"
@@ -127,10 +128,14 @@ const makeWith = (config: ZhibangAdapterConfig, client: ZhibangClientService) =>
           })
         ),
       read,
+      // a customer's mobile must not repeat a contact's, which the customer list does not show: read when needed only
+      heldValues: ({ fields }) =>
+        fields.includes("mobile") ? contactMobiles(client, config.pageSize).pipe(Stream.mapError(fail)) : Stream.empty,
       ...writes,
       perform: (request) => performAction(name, client, config.mapping, request),
       events: () => Stream.empty,
-      acknowledge: () => Effect.void
+      // the ERP shows no sync state and no link of its own
+      acknowledge: () => Effect.succeed([])
     } satisfies SyncAdapter
   })
 

@@ -18,7 +18,7 @@ export interface ListQuery {
   /** From 1. */
   readonly pageIndex: number
   readonly pageSize: number
-  /** The list's filters (spec §4.4): fuzzy text (`name`, `khid`, `searchKey`, ...), enum lists, `telord`. */
+  /** The list's filters (spec §4.4, §4.7): fuzzy text (`name`, `khid`, `searchKey`, ...), enum lists, `telord`. */
   readonly filters?: Readonly<Record<string, string>>
   /** A column id, `-` prefixed for descending. */
   readonly sort?: string
@@ -57,6 +57,8 @@ export interface ZhibangClientService {
   /** A customer's stored fields; none when the ERP says it was deleted or never saved. */
   readonly customerDetail: (ord: number) => Effect.Effect<Option.Option<CustomerDetail>, ZhibangError>
   readonly listCustomers: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
+  /** The contacts (联系人) of every customer, main contacts included (spec §4.7): `company` is the customer's ord. */
+  readonly listContacts: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
   readonly assign: (ord: number, assignment: Assignment) => Effect.Effect<void, ZhibangError>
   readonly followUp: (ord: number, followUp: FollowUp) => Effect.Effect<void, ZhibangError>
   /** Saves a contact (`company` = the customer's ord; `ord` only to edit one). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { RecordId } from "@tongbu/core"
 import type { FaultSpec } from "@tongbu/mock-erp"
 import { Effect, Exit, FastCheck as fc, Option } from "effect"
 import type { Seen } from "./helpers.js"
@@ -69,12 +70,15 @@ describe("ZhibangAdapter: properties over the mock ERP", () => {
               if (attempt > 0) {
                 const found = yield* adapter.findCreated({
                   key: key("p"),
+                  sourceId: RecordId.make("1"),
                   fields,
                   provisionalId: Option.fromNullable(reserve.reserved.at(-1))
                 })
                 if (Option.isSome(found)) return found.value
               }
-              const exit = yield* Effect.exit(adapter.create({ key: key("p"), fields, reserve: reserve.reserve }))
+              const exit = yield* Effect.exit(
+                adapter.create({ key: key("p"), sourceId: RecordId.make("1"), fields, reserve: reserve.reserve })
+              )
               if (Exit.isSuccess(exit)) return exit.value
               const error = yield* Effect.flip(exit)
               if (error._tag !== "TransientError")

@@ -5,11 +5,20 @@ import { Effect, Option, Redacted } from "effect"
 import { ZhibangClient } from "../src/index.js"
 import { clientOn, customerFields, faultAt, isSave, key, makeMock, reserving, withAdapter } from "./helpers.js"
 
+/** The hub customer the creates copy (the ERP adapter keeps no record of it). */
+const source = RecordId.make("1")
+
 const create = (
   adapter: SyncAdapter,
   fields: ReturnType<typeof customerFields> | Record<string, string | number>,
   reserve = reserving()
-) => adapter.create({ key: key(`create:${fields.khid ?? fields.name}`), fields, reserve: reserve.reserve })
+) =>
+  adapter.create({
+    key: key(`create:${fields.khid ?? fields.name}`),
+    sourceId: source,
+    fields,
+    reserve: reserve.reserve
+  })
 
 describe("ZhibangAdapter.create", () => {
   it.effect("allocates, records the id before the save makes it real, then saves under it", () => {
@@ -18,6 +27,7 @@ describe("ZhibangAdapter.create", () => {
     const { effect } = withAdapter(mock, (adapter) =>
       adapter.create({
         key: key("c1"),
+        sourceId: source,
         fields: customerFields(1),
         reserve: (id) =>
           Effect.sync(() => void liveAtReserve.push(mock.control.customers().some((c) => String(c.ord) === id)))
@@ -114,6 +124,7 @@ describe("ZhibangAdapter.create", () => {
             expect(error.message).toContain("may have landed")
             return yield* adapter.findCreated({
               key: key("c3"),
+              sourceId: source,
               fields,
               provisionalId: Option.some(reserve.reserved[0]!)
             })
@@ -139,7 +150,12 @@ describe("ZhibangAdapter.create", () => {
           Effect.gen(function* () {
             expect((yield* Effect.flip(create(adapter, fields, reserve)))._tag).toBe("TransientError")
             expect(
-              yield* adapter.findCreated({ key: key("c4"), fields, provisionalId: Option.some(reserve.reserved[0]!) })
+              yield* adapter.findCreated({
+                key: key("c4"),
+                sourceId: source,
+                fields,
+                provisionalId: Option.some(reserve.reserved[0]!)
+              })
             ).toEqual(Option.none())
             return yield* create(adapter, fields)
           }),
@@ -155,8 +171,13 @@ describe("ZhibangAdapter.create", () => {
     const target = mock.control.insertCustomer({ name: "目标", khid: "WX5", sort1: "17,146", person_name: "王" })
     const { effect } = withAdapter(mock, (adapter) =>
       Effect.all([
-        adapter.findCreated({ key: key("c5"), fields: { khid: "WX5" }, provisionalId: Option.none() }),
-        adapter.findCreated({ key: key("c6"), fields: { khid: "WX" }, provisionalId: Option.none() })
+        adapter.findCreated({
+          key: key("c5"),
+          sourceId: source,
+          fields: { khid: "WX5" },
+          provisionalId: Option.none()
+        }),
+        adapter.findCreated({ key: key("c6"), sourceId: source, fields: { khid: "WX" }, provisionalId: Option.none() })
       ])
     )
     return Effect.map(effect, ([found, none]) => {
@@ -180,6 +201,7 @@ describe("ZhibangAdapter.create", () => {
           const first = yield* Effect.flip(
             adapter.create({
               key: key("c7"),
+              sourceId: source,
               fields,
               reserve: (id) => Effect.zipRight(reserve.reserve(id), Effect.orDie(other))
             })
@@ -189,7 +211,12 @@ describe("ZhibangAdapter.create", () => {
             message: expect.stringContaining("was invalidated before its save")
           })
           expect(
-            yield* adapter.findCreated({ key: key("c7"), fields, provisionalId: Option.some(reserve.reserved[0]!) })
+            yield* adapter.findCreated({
+              key: key("c7"),
+              sourceId: source,
+              fields,
+              provisionalId: Option.some(reserve.reserved[0]!)
+            })
           ).toEqual(Option.none())
           return yield* create(adapter, fields)
         })

@@ -28,7 +28,7 @@ const noop = (name: string): SyncAdapter => {
     compensateCreate: () => Effect.succeed({ _tag: "Deleted" }),
     perform: () => Effect.void,
     events: () => Stream.empty,
-    acknowledge: () => Effect.void
+    acknowledge: () => Effect.succeed([])
   }
 }
 

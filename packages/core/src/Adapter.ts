@@ -1,7 +1,7 @@
 import type { Effect, Option, Stream } from "effect"
 import { Context, Schema } from "effect"
 import type { AdapterError } from "./AdapterError.js"
-import type { Fields, IdempotencyKey, ListEntry, RecordId, SideRecord } from "./Domain.js"
+import type { Fields, FieldValue, IdempotencyKey, ListEntry, RecordId, SideRecord } from "./Domain.js"
 
 /** What a side can and cannot do; the dispatcher and the planner adapt to it. */
 export const Capabilities = Schema.Struct({
@@ -23,6 +23,11 @@ export interface ListRequest {
 
 export interface CreateRequest {
   readonly key: IdempotencyKey
+  /**
+   * The record of the other side this one is created from (and linked to once it exists). A side that keeps the other
+   * side's id on its records (the hub's ERP id) stores it with the new record, and `findCreated` finds it by it.
+   */
+  readonly sourceId: RecordId
   /** Native field values to create the record with. */
   readonly fields: Fields
   /**
@@ -34,6 +39,8 @@ export interface CreateRequest {
 
 export interface FindCreatedRequest {
   readonly key: IdempotencyKey
+  /** The `sourceId` of the create. */
+  readonly sourceId: RecordId
   readonly fields: Fields
   /** The provisional id recorded by an earlier attempt, if it got that far. */
   readonly provisionalId: Option.Option<string>
@@ -61,6 +68,8 @@ export type Compensation =
   | { readonly _tag: "Deleted" }
   /** The target cannot delete: the record was marked withdrawn instead; a person must finish the job. */
   | { readonly _tag: "Withdrawn"; readonly note: string }
+  /** Someone changed the record since the sync created it: it is left as it is, and the note says why. */
+  | { readonly _tag: "Kept"; readonly note: string }
 
 /** The outcome of a run for one record of this side, for sides that show sync state to their users. */
 export interface RecordOutcome {
@@ -69,6 +78,19 @@ export interface RecordOutcome {
   readonly action: "create" | "update" | "link" | "none"
   readonly reason: Option.Option<string>
   readonly linkedId: Option.Option<RecordId>
+}
+
+/**
+ * What `acknowledge` wrote into one record's own fields to show its link (the hub's `erp_customer_id`): the values
+ * before and the values written, native names. The store keeps it while the link stands; a rollback that removes the
+ * link restores `before` where the record still holds `written`, like any update's before-image.
+ */
+export interface LinkShown {
+  readonly id: RecordId
+  /** The record of the other side the link joins it to. */
+  readonly linkedId: RecordId
+  readonly before: Fields
+  readonly written: Fields
 }
 
 /**
@@ -83,6 +105,25 @@ export interface SideEvent {
   readonly checkpoint?: string
 }
 
+export interface HeldValuesRequest {
+  /** The native unique fields a run is about to write values into. */
+  readonly fields: ReadonlyArray<string>
+}
+
+/**
+ * A value of a unique field held by something of the side that is not one of its records, yet counts against the
+ * side's uniqueness: a mobile of an ERP customer's further contact, which the ERP's duplicate check compares with.
+ */
+export interface HeldValue {
+  /** The native unique field of the side's records this value must not be given to (e.g. "mobile"). */
+  readonly field: string
+  readonly value: FieldValue
+  /** The record it belongs to: a skip names it as the colliding record, and it may hold the value itself. */
+  readonly id: RecordId
+  /** Who holds it, in words a person understands (e.g. "contact 31 of ERP customer 7"). */
+  readonly holder: string
+}
+
 /** The port every side implements: small enough to write in an afternoon; `@tongbu/core/testing` checks it. */
 export interface SyncAdapter {
   readonly name: string
@@ -94,12 +135,24 @@ export interface SyncAdapter {
   readonly findCreated: (request: FindCreatedRequest) => Effect.Effect<Option.Option<RecordId>, AdapterError>
   /** Idempotent: succeeds when the target already holds `changes`. */
   readonly update: (request: UpdateRequest) => Effect.Effect<void, AdapterError>
+  /** Safe to repeat; never deletes a record someone changed since the sync created it (`Kept`, or `Withdrawn`). */
   readonly compensateCreate: (id: RecordId, key: IdempotencyKey) => Effect.Effect<Compensation, AdapterError>
   readonly perform: (request: ActionRequest) => Effect.Effect<void, AdapterError>
   /** Events for the other side since the checkpoint; `Stream.empty` for a side that emits none. */
   readonly events: (request: ListRequest) => Stream.Stream<SideEvent, AdapterError>
-  /** Show the run's outcome per record on this side (e.g. the hub's `erp_sync_status`); a no-op for most sides. */
-  readonly acknowledge: (outcomes: ReadonlyArray<RecordOutcome>) => Effect.Effect<void, AdapterError>
+  /**
+   * Values of `fields` held outside the side's records; absent for a side where only records hold unique values. The
+   * core asks only when a run plans to write one of those fields on this side, so a run that writes none costs nothing.
+   */
+  readonly heldValues?: (request: HeldValuesRequest) => Stream.Stream<HeldValue, AdapterError>
+  /**
+   * Show the run's outcome per record on this side (e.g. the hub's `erp_sync_status`); a no-op for most sides. Returns
+   * what it wrote into records' own fields to show a link (none when it only shows sync state), so that it can be
+   * taken back with `update` when the link is rolled back.
+   */
+  readonly acknowledge: (
+    outcomes: ReadonlyArray<RecordOutcome>
+  ) => Effect.Effect<ReadonlyArray<LinkShown>, AdapterError>
 }
 
 export class LeftAdapter extends Context.Tag("@tongbu/core/LeftAdapter")<LeftAdapter, SyncAdapter>() {}

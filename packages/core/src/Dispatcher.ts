@@ -141,11 +141,11 @@ export const dispatch = (
       const call = (attemptNo: number) =>
         Effect.flatMap(
           attemptNo > 1 || stored.state === "attempted"
-            ? adapter.findCreated({ key: op.key, fields: op.fields, provisionalId })
+            ? adapter.findCreated({ key: op.key, sourceId: op.sourceId, fields: op.fields, provisionalId })
             : Effect.succeed(Option.none<RecordId>()),
           Option.match({
             onSome: Effect.succeed,
-            onNone: () => adapter.create({ key: op.key, fields: op.fields, reserve })
+            onNone: () => adapter.create({ key: op.key, sourceId: op.sourceId, fields: op.fields, reserve })
           })
         )
       return Effect.matchEffect(attempt(stored, call), {
@@ -231,6 +231,7 @@ export const dispatch = (
           return action(stored, op)
         case "Skip":
         case "Conflict":
+        case "Intake":
           return record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }])
       }
     }

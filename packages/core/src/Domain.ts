@@ -49,7 +49,12 @@ export class ListEntry extends Schema.Class<ListEntry>("@tongbu/ListEntry")({
   version: Schema.optional(Schema.String),
   record: Schema.optional(SideRecord),
   /** The checkpoint to resume an incremental listing after this entry. The last one seen is persisted. */
-  checkpoint: Schema.optional(Schema.String)
+  checkpoint: Schema.optional(Schema.String),
+  /**
+   * The side created this record for the sync on its own (the hub's intake of promoted WeChat contacts), and no run
+   * has reported on it yet: the run journals it as its own (an `Intake`), so rolling that run back removes it.
+   */
+  intake: Schema.optional(Schema.Boolean)
 }) {}
 
 /**

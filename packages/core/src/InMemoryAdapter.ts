@@ -21,6 +21,8 @@ export interface InMemoryAdapterOptions {
   readonly pageSize?: number
   /** Native fields no two records may share (trimmed, non-empty): creates and updates fail with `CollisionError`. */
   readonly unique?: ReadonlyArray<string>
+  /** A native field where `acknowledge` shows a synced record's partner id, as the hub shows the ERP id. */
+  readonly linkField?: string
 }
 
 /** A `SyncAdapter` over records kept in memory, plus the handle tests drive and inspect it with. */
@@ -31,6 +33,11 @@ export interface InMemoryAdapter extends SyncAdapter {
   readonly edit: (id: RecordId, fields: Fields) => Effect.Effect<SideRecord>
   /** A person enters a new record. */
   readonly insert: (fields: Fields) => Effect.Effect<SideRecord>
+  /**
+   * The side takes in a record for the sync on its own, as the hub's intake turns a promoted WeChat contact into a
+   * customer: it is listed as `intake` until a run reports on it.
+   */
+  readonly intake: (fields: Fields) => Effect.Effect<SideRecord>
   /** A person deletes a record. */
   readonly remove: (id: RecordId) => Effect.Effect<void>
   /** Every write that took effect (a no-op update is not one), in order. */
@@ -61,21 +68,31 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Eff
     }
     const state = yield* Ref.make<State>(Store.initialState(options.records ?? []))
     const gate = yield* FaultGate.make(name)
-    const adapter = makePort({ name, capabilities, prefix, pageSize, unique }, state, gate)
+    const linkField = Option.fromNullable(options.linkField)
+    const adapter = makePort({ name, capabilities, prefix, pageSize, unique, linkField }, state, gate)
 
-    const personWrite = (id: RecordId, fields: (current: Option.Option<SideRecord>) => Option.Option<Fields>) =>
+    /** A write that is not the sync's: a person's (`touched`), or the side taking a record in on its own (`intake`). */
+    type Origin = { readonly touched: true } | { readonly intake: true }
+    const person: Origin = { touched: true }
+    const write = (id: RecordId, fields: (current: Option.Option<SideRecord>) => Option.Option<Fields>, who: Origin) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.flatten(
           Ref.modify(state, (s) =>
             Option.match(fields(Option.map(HashMap.get(s.records, id), (stored) => stored.record)), {
               onNone: () => [Effect.dieMessage(`${name}: edit of unknown record ${id}`), s] as const,
               onSome: (next) => {
-                const [record, changed] = Store.putRecord(s, id, next, now)
+                const [record, changed] = Store.putRecord(s, id, next, now, who)
                 return [Effect.succeed(record), changed] as const
               }
             })
           )
         )
+      )
+
+    const newRecord = (fields: Fields, who: Origin) =>
+      Effect.flatMap(
+        Ref.modify(state, (s) => Store.allocateId(s, prefix)),
+        (id) => write(id, () => Option.some(fields), who)
       )
 
     return {
@@ -87,15 +104,13 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Eff
       ),
       get: (id) => Effect.map(Ref.get(state), (s) => Option.map(HashMap.get(s.records, id), (stored) => stored.record)),
       edit: (id, fields) =>
-        personWrite(
+        write(
           id,
-          Option.map((current) => ({ ...current.fields, ...fields }))
+          Option.map((current) => ({ ...current.fields, ...fields })),
+          person
         ),
-      insert: (fields) =>
-        Effect.flatMap(
-          Ref.modify(state, (s) => Store.allocateId(s, prefix)),
-          (id) => personWrite(id, () => Option.some(fields))
-        ),
+      insert: (fields) => newRecord(fields, person),
+      intake: (fields) => newRecord(fields, { intake: true }),
       remove: (id) => Ref.update(state, (s) => Store.removeRecord(s, id)),
       writes: Effect.map(Ref.get(state), (s) => Chunk.toReadonlyArray(s.writes)),
       withdrawn: Effect.map(Ref.get(state), (s) =>

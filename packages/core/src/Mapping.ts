@@ -34,13 +34,17 @@ const sideField = (mapping: FieldMapping, side: Side): SideField | null =>
 const blankToNull = (value: FieldValue | undefined): FieldValue =>
   value === undefined || (typeof value === "string" && value.trim() === "") ? null : value
 
+/** A native value in the canonical field's comparable form: blank as null, then normalized. */
+export const canonicalValue = (mapping: FieldMapping, raw: FieldValue | undefined): FieldValue => {
+  const value = blankToNull(raw)
+  return mapping.normalize && value !== null ? blankToNull(mapping.normalize(value)) : value
+}
+
 /** The canonical, normalized value of a mapped field as `side` holds it in `record`. */
 export const readField = (mapping: FieldMapping, side: Side, record: SideRecord): FieldValue => {
   const field = sideField(mapping, side)
   if (field === null) return null
-  const raw = typeof field === "string" ? record.fields[field] : field.read(record)
-  const value = blankToNull(raw)
-  return mapping.normalize && value !== null ? blankToNull(mapping.normalize(value)) : value
+  return canonicalValue(mapping, typeof field === "string" ? record.fields[field] : field.read(record))
 }
 
 /** The native field a canonical field is written to on `side`, if it can be written there. */

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import type { SideEvent } from "./Adapter.js"
+import type { HeldValue, SideEvent } from "./Adapter.js"
 import type { SideRecord } from "./Domain.js"
 import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side } from "./Domain.js"
 import type { Direction, SyncPolicy } from "./Policy.js"
@@ -77,7 +77,21 @@ export class Action extends Schema.TaggedClass<Action>()("Action", {
   payload: Fields
 }) {}
 
-export const Operation = Schema.Union(Create, Update, Link, Skip, Conflict, Action)
+/**
+ * A record the side created for the sync on its own while listing (`ListEntry.intake`): nothing is left to do, it is
+ * journaled with the run that listed it first, so that rolling that run back removes it. Never planned.
+ */
+export class Intake extends Schema.TaggedClass<Intake>()("Intake", {
+  key: IdempotencyKey,
+  side: Side,
+  id: RecordId
+}) {
+  static of(side: Side, id: RecordId): Intake {
+    return new Intake({ key: IdempotencyKey.make(`intake:${side}:${id}`), side, id })
+  }
+}
+
+export const Operation = Schema.Union(Create, Update, Link, Skip, Conflict, Action, Intake)
 export type Operation = typeof Operation.Type
 
 /** Operations that change a side; skips and conflicts are outcomes only. */
@@ -109,6 +123,11 @@ export interface SideSnapshot {
   readonly gone: ReadonlySet<RecordId>
   /** Events of this side since its checkpoint, for the other side. */
   readonly events: ReadonlyArray<SideEvent>
+  /**
+   * Values of unique fields held outside the records (`SyncAdapter.heldValues`): no record but the one they belong
+   * to may be given them.
+   */
+  readonly held?: ReadonlyArray<HeldValue>
 }
 
 /** The planner's whole input. Linked records absent from `records` are unchanged: their baseline stands for them. */

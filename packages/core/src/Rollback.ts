@@ -7,7 +7,8 @@ import { RunId as RunIdSchema } from "./Domain.js"
 import { keys } from "./internal/planner/context.js"
 import { countOutcomes } from "./internal/report.js"
 import type { UndoContext, Undone } from "./internal/undo.js"
-import { undoAction, undoCreate, undoLink, undoUpdate } from "./internal/undo.js"
+import { undoAction, undoUpdate } from "./internal/undo.js"
+import { undoCreate, undoIntake, undoLink } from "./internal/undoLinks.js"
 import { Reason, Skip } from "./Plan.js"
 import type { Counts, Outcome, StoredOperation, StoreError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
@@ -50,6 +51,8 @@ const undo = (ctx: UndoContext, stored: StoredOperation): Effect.Effect<Undone, 
       return undoLink(ctx, op)
     case "Action":
       return Effect.succeed(undoAction(ctx, op))
+    case "Intake":
+      return undoIntake(ctx, op)
     case "Skip":
     case "Conflict":
       return Effect.dieMessage(
@@ -78,9 +81,12 @@ const linkUndone = (stored: StoredOperation): ReadonlyArray<Skip> => {
 /**
  * Rolls back a sync run (or one of its operations), newest operation first: an update's fields are restored where
  * they still hold what the sync wrote (a later edit by a person wins and is reported), a create is compensated as
- * its side declares (deleted, or withdrawn for a person to finish), a link is removed, an action is reported as
- * irreversible. It is journaled as a run of kind "rollback" with its own outcomes, and idempotent: operations
- * already rolled back are passed over, so rolling back twice changes nothing.
+ * its side declares (deleted, or withdrawn for a person to finish; a record changed since is kept), a link is
+ * removed, a record a side took in while listing (intake) is removed unless changed or linked since, an action is
+ * reported as irreversible. For every link removed, each side takes back what its `acknowledge` wrote to show the
+ * link (where the record still holds it) and is told why the record is no longer linked; an operation counts as
+ * undone only once that is done. It is journaled as a run of kind "rollback" with its own outcomes, and idempotent:
+ * operations already rolled back are passed over, and an operation undone halfway is undone again safely.
  */
 export const run = (
   target: RunId,
@@ -107,7 +113,7 @@ export const run = (
           { kind: "rollback", direction: "both", dryRun: false, full: false, target },
           todo.flatMap(linkUndone)
         )).runId
-    const ctx: UndoContext = { runId, dryRun: options.dryRun, store, sides }
+    const ctx: UndoContext = { runId, target, dryRun: options.dryRun, store, sides, unlinked: new Set() }
     const items: Array<Outcome> = []
     let stopped: FatalError | undefined
     for (const stored of todo) {

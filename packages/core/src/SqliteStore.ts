@@ -5,6 +5,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator"
 import type { Scope } from "effect"
 import { Clock, Config, Effect, Layer, Option } from "effect"
 import * as q from "./internal/sqliteQueries.js"
+import * as shown from "./internal/sqliteShown.js"
 import type { SyncStoreService } from "./SyncStore.js"
 import { StoreError, SyncStore } from "./SyncStore.js"
 
@@ -98,6 +99,11 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       acknowledged: (side, ids) => read(`read what ${side} was told`, () => q.acknowledged(db, side, ids)),
       saveAcknowledged: (side, digests) =>
         write(`record what ${side} was told`, () => q.saveAcknowledged(db, side, digests)),
+      shownLinks: (side, ids) => read(`read what ${side} shows of its links`, () => shown.shown(db, side, ids)),
+      saveShown: (side, links) =>
+        write(`record what ${side} shows of its links`, () => shown.saveShown(db, side, links)),
+      forgetShown: (side, ids) =>
+        write(`forget what ${side} showed of undone links`, () => shown.forgetShown(db, side, ids)),
 
       openConflicts: read("read open conflicts", () => q.openConflicts(db)),
       saveConflict: (conflict) => write(`save conflict ${conflict.id}`, () => q.saveConflict(db, conflict)),

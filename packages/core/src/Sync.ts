@@ -5,14 +5,14 @@ import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import * as Dispatcher from "./Dispatcher.js"
 import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
+import { planWithHeld } from "./internal/held.js"
 import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
 import * as Report from "./internal/report.js"
 import { resume } from "./internal/resume.js"
 import type { Listed, SideUnavailable } from "./internal/snapshot.js"
 import { checkpointName, listSide } from "./internal/snapshot.js"
-import { Plan } from "./Plan.js"
-import { plan as makePlan } from "./Planner.js"
+import { Intake, Plan } from "./Plan.js"
 import type { Direction, SyncPolicy } from "./Policy.js"
 import type { Counts, Outcome, StoreError, SyncStoreService } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
@@ -69,6 +69,7 @@ const acknowledge = (
         const told = Report.acknowledgements(side, items, listed[side].read, yield* store.acknowledged(side, [...ids]))
         if (told.outcomes.length === 0) return
         yield* sides[side].acknowledge(told.outcomes).pipe(
+          Effect.flatMap((shown) => store.saveShown(side, shown)),
           Effect.zipRight(store.saveAcknowledged(side, told.digests)),
           Effect.catchTag("TransientError", "RejectedError", "CollisionError", "StaleError", "FatalError", (error) =>
             Effect.logWarning(
@@ -97,10 +98,11 @@ const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyAr
 }
 
 /**
- * One sync run: finish what interrupted runs left in the outbox, list both sides, plan, then (unless a dry run)
- * record the run with its plan in one transaction, dispatch it, and record every outcome, conflict, link state and
- * checkpoint. Checkpoints move only after a complete listing and dispatch, so a failed run is listed again. An
- * interrupted run is recorded as such; its operations are left `pending` or `attempted` for the next run to finish.
+ * One sync run: finish what interrupted runs left in the outbox, list both sides, plan (asking a side for the unique
+ * values held outside its records when the plan would write one there), then (unless a dry run) record the run with
+ * its plan in one transaction, dispatch it, and record every outcome, conflict, link state and checkpoint.
+ * Checkpoints move only after a complete listing and dispatch, so a failed run is listed again. An interrupted run is
+ * recorded as such; its operations are left `pending` or `attempted` for the next run to finish.
  */
 export const run = (
   policy: SyncPolicy,
@@ -141,7 +143,7 @@ export const run = (
       { concurrency: 2 }
     )
     const settled = yield* store.settledKeys
-    const plan = makePlan({ left, right, links, policy, direction: options.direction, settled })
+    const plan = yield* planWithHeld({ left, right, links, policy, direction: options.direction, settled }, sides)
     const dispatchable = plan.operations.filter(Report.isDispatchable)
 
     if (options.dryRun) {
@@ -164,7 +166,12 @@ export const run = (
       } satisfies RunReport
     }
 
-    const { runId, operations: stored } = yield* store.startRun(start, dispatchable)
+    // Records a side took in while listing are this run's own: journaled first, so a rollback removes them last.
+    const intake = [
+      ...left.intake.map((id) => Intake.of("left", id)),
+      ...right.intake.map((id) => Intake.of("right", id))
+    ]
+    const { runId, operations: stored } = yield* store.startRun(start, [...intake, ...dispatchable])
     const finishInterrupted = Effect.flatMap(store.outcomes(runId), (items) =>
       store.finishRun(
         runId,

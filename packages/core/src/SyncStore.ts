@@ -1,5 +1,6 @@
 import type { Effect, Option } from "effect"
 import { Context, Schema } from "effect"
+import type { LinkShown } from "./Adapter.js"
 import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, RunId, Side } from "./Domain.js"
 import { Operation, Reason } from "./Plan.js"
 import { Direction } from "./Policy.js"
@@ -200,6 +201,18 @@ export interface SyncStoreService {
     ids: ReadonlyArray<RecordId>
   ) => Effect.Effect<ReadonlyMap<RecordId, string>, StoreError>
   readonly saveAcknowledged: (side: Side, digests: ReadonlyMap<RecordId, string>) => Effect.Effect<void, StoreError>
+  /** What `side` wrote into these records to show their links (`SyncAdapter.acknowledge`), while the links stand. */
+  readonly shownLinks: (
+    side: Side,
+    ids: ReadonlyArray<RecordId>
+  ) => Effect.Effect<ReadonlyMap<RecordId, LinkShown>, StoreError>
+  /**
+   * Keeps what `side` wrote to show links. For a record that already shows the same link, the first before-image of
+   * each field is kept (it is what a rollback restores) and the latest written value wins; another link replaces it.
+   */
+  readonly saveShown: (side: Side, shown: ReadonlyArray<LinkShown>) => Effect.Effect<void, StoreError>
+  /** Forgets what `side` wrote to show the links of these records, once a rollback took it back. */
+  readonly forgetShown: (side: Side, ids: ReadonlyArray<RecordId>) => Effect.Effect<void, StoreError>
 
   readonly checkpoint: (name: string) => Effect.Effect<Option.Option<string>, StoreError>
   readonly saveCheckpoint: (name: string, value: string) => Effect.Effect<void, StoreError>

@@ -237,6 +237,34 @@ describe("Dispatcher", () => {
     })
   )
 
+  it.scoped("a side that finds creates by their source record (no provisional id, no key) finds a crashed create", () =>
+    Effect.gen(function* () {
+      const w = yield* linkedWorld()
+      // like the hub: the new record keeps the id of the record it copies, and nothing else of the request
+      const bySource = yield* Ref.make(new Map<string, string>())
+      const sourceKeyed: SyncAdapter = {
+        ...w.right,
+        create: (request) =>
+          Effect.tap(w.right.create(request), (created) =>
+            Ref.update(bySource, (map) => new Map(map).set(request.sourceId, created))
+          ),
+        findCreated: (request) =>
+          Effect.map(Ref.get(bySource), (map) => Option.map(Option.fromNullable(map.get(request.sourceId)), id))
+      }
+      const crashing: SyncAdapter = {
+        ...sourceKeyed,
+        create: (request) => Effect.zipRight(sourceKeyed.create(request), Effect.interrupt)
+      }
+      const { exit, after } = yield* run(w, [createOnRight("l2")], {}, { right: crashing })
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      const unfinished = yield* w.store.unfinished
+      yield* withTime(w.provide(Dispatcher.dispatch(after[0]!.runId, unfinished, {}), { right: sourceKeyed }))
+      expect((yield* w.store.operations(after[0]!.runId))[0]).toMatchObject({ state: "done", resultId: "R1" })
+      expect((yield* w.right.writes).map((write) => write._tag)).toEqual(["Create"])
+      expect(yield* Ref.get(bySource)).toEqual(new Map([["l2", "R1"]]))
+    })
+  )
+
   it.scoped("a create that crashed after reserving its id, before saving, is created once on resume", () =>
     Effect.gen(function* () {
       const w = yield* linkedWorld()

@@ -22,7 +22,7 @@ const subject = (options: Partial<InMemoryAdapterOptions>) =>
     editOutOfBand: (id: RecordId, fields: Record<string, string | number | boolean | null>) => adapter.edit(id, fields)
   }))
 
-conformance("in-memory (deletes, pages of 5)", subject({ pageSize: 5 }), {
+conformance("in-memory (deletes, pages of 5, shows links)", subject({ pageSize: 5, linkField: "erpId" }), {
   listCount: 12,
   exactSince: true,
   testClock: true
@@ -44,7 +44,7 @@ const seeded = (options: Partial<InMemoryAdapterOptions> = {}) =>
   })
 
 const create = (adapter: InMemoryAdapter, k: string, fields: Record<string, string>) =>
-  adapter.create({ key: key(k), fields, reserve: () => Effect.void })
+  adapter.create({ key: key(k), sourceId: rid(`source-${k}`), fields, reserve: () => Effect.void })
 
 describe("InMemoryAdapter", () => {
   it.effect("allocates fresh ids past the seeded ones and logs each effective write", () =>
@@ -83,7 +83,12 @@ describe("InMemoryAdapter", () => {
       yield* adapter.failNext(1, InMemoryFault.ackLost, "create")
       const error = yield* Effect.flip(create(adapter, "c1", { name: "Zhao", mobile: "13800000003" }))
       expect(error).toBeInstanceOf(TransientError)
-      const found = yield* adapter.findCreated({ key: key("c1"), fields: {}, provisionalId: Option.none() })
+      const found = yield* adapter.findCreated({
+        key: key("c1"),
+        sourceId: rid("source-c1"),
+        fields: {},
+        provisionalId: Option.none()
+      })
       expect(found).toEqual(Option.some("3"))
       expect((yield* adapter.records).length).toBe(3)
     })
@@ -97,14 +102,19 @@ describe("InMemoryAdapter", () => {
       yield* Effect.flip(
         adapter.create({
           key: key("c1"),
+          sourceId: rid("source-c1"),
           fields: { name: "Zhao" },
           reserve: (p) => Effect.sync(() => reserved.push(p))
         })
       )
       expect(reserved).toEqual(["3"])
-      expect(yield* adapter.findCreated({ key: key("c1"), fields: {}, provisionalId: Option.some("3") })).toEqual(
-        Option.none()
-      )
+      const found = yield* adapter.findCreated({
+        key: key("c1"),
+        sourceId: rid("source-c1"),
+        fields: {},
+        provisionalId: Option.some("3")
+      })
+      expect(found).toEqual(Option.none())
       expect(yield* adapter.writes).toEqual([])
     })
   )

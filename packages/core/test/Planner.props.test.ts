@@ -16,8 +16,9 @@ import type {
 import { canonicalize, goneFrom, isWrite, LinkState, plan, SideRecord, toNative } from "../src/index.js"
 
 const numRuns = Number(process.env.TONGBU_PROP_RUNS ?? 150)
-// A soak raises the run count; the time allowed grows with it.
+// A soak raises the run count (the time allowed grows with it) and draws each round's seed.
 const timeout = Math.max(5_000, numRuns * 20)
+const seed = process.env.TONGBU_PROP_SEED === undefined ? {} : { seed: Number(process.env.TONGBU_PROP_SEED) }
 const rid = (id: string) => id as RecordId
 const sides = ["left", "right"] as const
 
@@ -293,7 +294,7 @@ describe("plan: properties", () => {
       }
       expect(writes(plan(snapshot(s, world)))).toEqual([])
     },
-    { fastCheck: { numRuns }, timeout }
+    { fastCheck: { numRuns, ...seed }, timeout }
   )
 
   it.prop(
@@ -313,7 +314,7 @@ describe("plan: properties", () => {
         }
       }
     },
-    { fastCheck: { numRuns }, timeout }
+    { fastCheck: { numRuns, ...seed }, timeout }
   )
 
   it.prop(
@@ -325,7 +326,7 @@ describe("plan: properties", () => {
         expect(canonicalOf(s, op.side, s.world, op.id)?.wechat).toBeNull()
       }
     },
-    { fastCheck: { numRuns }, timeout }
+    { fastCheck: { numRuns, ...seed }, timeout }
   )
 
   it.prop(
@@ -355,7 +356,7 @@ describe("plan: properties", () => {
         }
       }
     },
-    { fastCheck: { numRuns }, timeout }
+    { fastCheck: { numRuns, ...seed }, timeout }
   )
 
   it.prop(
@@ -374,7 +375,7 @@ describe("plan: properties", () => {
       expect(plan(input)).toEqual(first)
       expect(plan(reordered)).toEqual(first)
     },
-    { fastCheck: { numRuns }, timeout }
+    { fastCheck: { numRuns, ...seed }, timeout }
   )
 
   it.prop(
@@ -401,6 +402,6 @@ describe("plan: properties", () => {
       expect(converge(["push", "pull"])).toEqual(together)
       expect(converge(["pull", "push"])).toEqual(together)
     },
-    { fastCheck: { numRuns }, timeout }
+    { fastCheck: { numRuns, ...seed }, timeout }
   )
 })

@@ -387,6 +387,41 @@ describe("plan: unlinked records", () => {
     ])
   })
 
+  it("records in a create's baseline what a field the target only reads gets from the payload", () => {
+    // The ERP's value assessment: set from the hub's score on create, then an ERP value the hub only mirrors.
+    const mirrored: SyncPolicy = {
+      ...policy(),
+      mappings: [
+        { name: "name", left: "name", right: "name", conflict: "right" },
+        {
+          name: "value",
+          left: { read: (r) => (Number(r.fields.score) >= 80 ? "A" : "C") },
+          right: "jz",
+          conflict: "right",
+          createOnly: true
+        },
+        { name: "erpValue", left: "erp_value", right: { read: (r) => r.fields.jz ?? null }, conflict: "right" }
+      ],
+      naturalKey: { left: () => null, right: () => null },
+      uniqueKeys: { left: [], right: [] },
+      admission: { toRight: [], toLeft: [] },
+      afterCreate: {}
+    }
+    const created = run({ left: [hub("7", { name: "Wang", score: 90, erp_value: null })], links: [], policy: mirrored })
+    expect(only(created, "Create")[0]).toMatchObject({ fields: { name: "Wang", jz: "A" } })
+    const baseline = created.links[0]!
+    expect([baseline.left.erpValue, baseline.right.erpValue]).toEqual([null, "A"])
+    const linked = new LinkState({ ...baseline, rightId: rid("107") })
+    // The hub's score moves on, the ERP keeps what the create gave it: nothing to carry.
+    const next = { left: [hub("7", { name: "Wang", score: 40, erp_value: null })], links: [linked], policy: mirrored }
+    expect(run({ ...next, right: [erp("107", { name: "Wang", jz: "A" })] }).operations).toEqual([])
+    // A person changes it in the ERP: the hub's mirror column takes it.
+    const edited = run({ ...next, right: [erp("107", { name: "Wang", jz: "C" })] })
+    expect(only(edited, "Update")).toEqual([
+      expect.objectContaining({ side: "left", id: "7", changes: { erp_value: "C" } })
+    ])
+  })
+
   it("reports every failed admission rule by name in one skip", () => {
     const p = run({ left: [hub("8", { name: "Li", phone: "12345" })], links: [] })
     expect(p.operations).toEqual([expect.objectContaining({ _tag: "Skip", side: "left", id: "8" })])

@@ -83,9 +83,10 @@ describe("Rollback.run", () => {
         const before = yield* snapshot(w)
         const first = yield* sync(w)
         const report = yield* rollback(w, Option.getOrThrow(first.runId))
-        expect(report.items.map((o) => [o.operation, o.side, o.outcome, o.reasons[0]?.rule])).toEqual([
-          ["rollback:create", "left", "rolledBack", undefined],
-          ["rollback:create", "right", "rolledBack", canDelete ? undefined : "withdrawn"]
+        // The side of a deleted record is told nothing; a withdrawn record's side is told too.
+        expect(report.items.map((o) => [o.operation, o.side, o.outcome, o.reasons.map((r) => r.rule)])).toEqual([
+          ["rollback:create", "left", "rolledBack", ["unlinked"]],
+          ["rollback:create", "right", "rolledBack", canDelete ? ["unlinked"] : ["withdrawn", "unlinked", "unlinked"]]
         ])
         expect(yield* w.store.links).toEqual([])
         if (canDelete) expect(yield* snapshot(w)).toEqual(before)

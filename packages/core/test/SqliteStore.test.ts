@@ -248,6 +248,31 @@ describe("SqliteStore", () => {
     }).pipe(Effect.provide(memory))
   )
 
+  it.effect("keeps what a side wrote to show a link: the first before-image of the same link, until forgotten", () =>
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const shown = (linkedId: string, before: string | null, written: string) => ({
+        id: id("5"),
+        linkedId: id(linkedId),
+        before: { erp_id: before },
+        written: { erp_id: written }
+      })
+      yield* store.saveShown("left", [shown("7", "old", "7")])
+      // Shown again (a person had cleared it): what the record held before the link is still "old".
+      yield* store.saveShown("left", [
+        { ...shown("7", null, "7"), before: { erp_id: null, code: null }, written: { erp_id: "7", code: "WX5" } }
+      ])
+      expect([...(yield* store.shownLinks("left", [id("5"), id("6")]))]).toEqual([
+        ["5", { id: "5", linkedId: "7", before: { erp_id: "old", code: null }, written: { erp_id: "7", code: "WX5" } }]
+      ])
+      expect((yield* store.shownLinks("right", [id("5")])).size).toBe(0)
+      yield* store.saveShown("left", [shown("8", "7", "8")])
+      expect((yield* store.shownLinks("left", [id("5")])).get(id("5"))).toEqual(shown("8", "7", "8"))
+      yield* store.forgetShown("left", [id("5")])
+      expect((yield* store.shownLinks("left", [id("5")])).size).toBe(0)
+    }).pipe(Effect.provide(memory))
+  )
+
   it.effect("gives the lease to one holder at a time, until it expires or is released", () =>
     Effect.gen(function* () {
       const store = yield* SyncStore

@@ -51,6 +51,7 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
   })
 
   let firstPlan: { counts: Record<string, number>; items: Array<Record<string, unknown>> }
+  let firstRun: string
 
   it("a dry run plans the first sync and writes nothing to either side", async () => {
     const hubBefore = s.hub.prepare("SELECT count(*) AS n, max(updated_at) AS at FROM customers_unified").get()
@@ -67,6 +68,7 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
     const result = await sync()
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     const run = json(result)
+    firstRun = run.runId
     expect(run.status).toBe("completed")
     expect(run.counts).toEqual(firstPlan.counts)
     // a new record's id is known only once created: ids of creates and of actions on created records are left out
@@ -111,6 +113,27 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
     const writes = erpWrites().length
     const third = json(await sync())
     expect(third.counts).toMatchObject({ created: 0, updated: 0, linked: 0, actions: 0, failed: 0 })
+    expect(erpWrites().length).toBe(writes)
+  })
+
+  it("a dry-run rollback of the first sync names what each hub row would get back and be shown, writing nothing", async () => {
+    const hubState = () =>
+      s.hub
+        .prepare("SELECT count(*) AS n, max(updated_at) AS at, sum(erp_customer_id) AS ids FROM customers_unified")
+        .get()
+    const [hubBefore, writes] = [hubState(), erpWrites().length]
+    const preview = json(await tongbu(s.dir, ["rollback", firstRun, "--dry-run", "--json"], s.env))
+    type Item = { hubId: string; erpId: string; operation: string; reasons: Array<{ rule: string; message: string }> }
+    const pushed = (preview.items as Array<Item>).find(
+      (i) => i.operation === "rollback:create" && i.reasons.some((r) => r.rule === "linkShownRestored")
+    )
+    if (pushed === undefined) return expect.fail("a customer the first sync pushed to the ERP")
+    expect(pushed.reasons.map((r) => r.rule)).toEqual(["withdrawn", "linkShownRestored", "unlinked", "unlinked"])
+    expect(pushed.reasons[1]?.message).toContain(`record ${pushed.hubId}: erp_customer_id`)
+    expect(pushed.reasons[2]?.message).toContain(
+      `record ${pushed.hubId} would be shown as no longer linked to zhibang record ${pushed.erpId}: run ${firstRun} was rolled back`
+    )
+    expect(hubState()).toEqual(hubBefore)
     expect(erpWrites().length).toBe(writes)
   })
 

@@ -30,22 +30,20 @@ export const knownIssues = {
    * the run that linked the customer: its conversations reach the ERP one run later, so a fault-free sync is not a
    * fixpoint (the core would plan them in the same run, against the record being created).
    */
-  followUpsOneRunLate: "packages/adapter-wechat-hub src/internal/queries.ts (eventPage)",
+  followUpsOneRunLate: "packages/adapter-wechat-hub src/internal/queries.ts (eventPage)"
+} as const
+
+/**
+ * Behaviours the user's policy chose, which the invariants as the issue words them would call a disagreement.
+ */
+export const choices = {
   /**
-   * The policy's ERP mirrors (erpSource, erpValue, erpCategory, erpFollowLevel) read an empty hub column as the value a
-   * push from the hub would have given the ERP (`implied`), also on a row pulled from an ERP customer that has no such
-   * value: the pair disagrees, and should the ERP later be given exactly that value, it never reaches the hub. For
-   * erpValue the implied value follows the hub's current intent score, not the score the push used: after a score
-   * change the pair disagrees although neither side's ERP value changed (and an ERP edit to that value is lost).
+   * A customer the sync pushed into the ERP holds the source, value, category and follow level the push gave it
+   * (sync-rules §3); the link's baseline records them, and the hub's `erp_*` mirror columns stay empty until the ERP
+   * changes one of them (then the hub takes it, §4). So a pair may differ there while the ERP still holds exactly
+   * what the link's baseline says it was given and the hub's column is empty.
    */
-  impliedMirrorOnPulledRows: "apps/runner src/HubErpPolicy.ts (mirror, implied)",
-  /**
-   * Rolling back a run that linked hub customers (its ERP creates withdrawn, its links removed) leaves the hub's
-   * `erp_customer_id`/`erp_customer_code` that `acknowledge` wrote: nothing tells the hub the link is gone. Rows the
-   * hub adapter's intake added during the run (promoted WeChat contacts) stay too. Replay:
-   * TONGBU_PROP_SEED=202 TONGBU_PROP_PATH="4:0:0:2:1" TONGBU_SYSTEM_REPLAY="DBE:F" with `strict` deviations.
-   */
-  rollbackKeepsHubAcknowledgement: "packages/core src/Rollback.ts (no acknowledge of undone links to the hub)"
+  pushedErpValuesNotCopiedBack: "apps/runner src/HubErpPolicy.ts (mirror)"
 } as const
 
 const mirrorColumns: Record<string, string> = {
@@ -58,21 +56,28 @@ const mirrorColumns: Record<string, string> = {
 const blank = (value: unknown) =>
   value === null || value === undefined || (typeof value === "string" && value.trim() === "")
 
+/** `choices.pushedErpValuesNotCopiedBack`. */
+const pushedValueKept = (field: string, link: LinkState, erp: FieldValue, row: Row) =>
+  field in mirrorColumns &&
+  blank(row[mirrorColumns[field]!]) &&
+  (link.left[field] ?? null) === null &&
+  link.right[field] === erp
+
 export const deviations: Deviations = {
   disagreement: (field, link, hub, erp, row) =>
-    (field === "erpCode" && erp === null && hub === `WX${link.leftId}`) ||
-    (field in mirrorColumns && blank(row[mirrorColumns[field]!]) && (erp === null || field === "erpValue")),
+    (field === "erpCode" && erp === null && hub === `WX${link.leftId}`) || pushedValueKept(field, link, erp, row),
   nextPlan: (op, before) =>
     op._tag === "Action" &&
     op.kind === "followUp" &&
     op.side === "right" &&
     op.target._tag === "Id" &&
     !before.store.links.some((link) => link.rightId === (op.target as { readonly id: string }).id),
-  rollbackLeftover: (column, was, row) =>
-    column === undefined
-      ? row.erp_customer_id === null || row.erp_customer_id === undefined
-      : (column === "erp_customer_id" || column === "erp_customer_code") && (was?.[column] ?? null) === null
+  rollbackLeftover: () => false
 }
 
-/** No exemption at all: what the suite checks once every known issue is fixed. */
-export const strict: Deviations = { disagreement: () => false, nextPlan: () => false, rollbackLeftover: () => false }
+/** No exemption for a known issue: what the suite checks once every one of them is fixed (choices stay). */
+export const strict: Deviations = {
+  disagreement: (field, link, _hub, erp, row) => pushedValueKept(field, link, erp, row),
+  nextPlan: () => false,
+  rollbackLeftover: () => false
+}

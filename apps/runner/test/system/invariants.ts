@@ -103,6 +103,10 @@ const mobileHolders = (snapshot: Snapshot, normalize: (value: string) => string)
   return holders
 }
 
+/** The customer a holder belongs to: a customer's own further contacts may share its mobile (sync-rules §5). */
+const customersOf = (holders: Iterable<string>): Set<string> =>
+  new Set([...holders].map((who) => who.replace(/^contact \d+ of /, "")))
+
 export const noNewMobileCollisions = (
   before: Snapshot,
   after: Snapshot,
@@ -113,7 +117,7 @@ export const noNewMobileCollisions = (
   for (const [mobile, holders] of mobileHolders(after, normalize)) {
     const earlier = was.get(mobile) ?? new Set()
     const added = [...holders].filter((who) => !earlier.has(who))
-    if (holders.size > 1 && added.length > 0) {
+    if (customersOf(holders).size > 1 && added.length > 0) {
       violations.push(
         `the sync gave ERP ${added.join(", ")} the mobile ${mask(mobile)} that ${[...holders].filter((w) => !added.includes(w)).join(", ") || "another record"} holds`
       )

@@ -286,14 +286,41 @@ export const editErp = (world: World, index: number, change: ErpChange): Did => 
   }
 }
 
-/** The position (as `editErp` counts) of the ERP customer linked to hub customer #`index`, if it has one. */
-export const linkedErpIndex = (world: World, index: number): number | undefined => {
-  const id = at(hubIds(world), index)
-  if (id === undefined) return undefined
-  const ord = world.hub.prepare("SELECT erp_customer_id FROM customers_unified WHERE id = ?").pluck().get(id)
-  const position = world.mock.control.customers().findIndex((customer) => String(customer.ord) === String(ord))
-  return ord === null || position < 0 ? undefined : position
+/**
+ * The `index`-th linked pair (counting modulo their number): the hub customer's position (as `editHub` counts) and its
+ * ERP customer's (as `editErp` counts); none before a run has linked anything.
+ */
+export const linkedPair = (world: World, index: number): { readonly hub: number; readonly erp: number } | undefined => {
+  const ids = hubIds(world)
+  const ords = world.mock.control.customers().map((customer) => String(customer.ord))
+  const linked = world.hub
+    .prepare("SELECT id, erp_customer_id AS ord FROM customers_unified WHERE erp_customer_id IS NOT NULL ORDER BY id")
+    .all() as Array<{ readonly id: number; readonly ord: string | number }>
+  const pairs = linked.flatMap(({ id, ord }) => {
+    const erp = ords.indexOf(String(ord))
+    return erp < 0 ? [] : [{ hub: ids.indexOf(id), erp }]
+  })
+  return at(pairs, index)
 }
+
+/**
+ * Values only the both-sides edit uses, in pairs (the hub's, the ERP's): nobody else holds them, so the ERP's
+ * duplicate check never refuses the ERP user's half and the conflict always reaches the sync.
+ */
+export const conflictValues = {
+  name: [
+    ["宁波海天机械有限公司", "宁波海天机械股份有限公司"],
+    ["成都天府软件有限公司", "成都天府软件科技有限公司"]
+  ],
+  email: [
+    ["buyer@haitian.cn", "purchase@haitian.cn"],
+    ["ceo@tianfu.cn", "boss@tianfu.cn"]
+  ],
+  address: [
+    ["宁波市江东路5号", "宁波市江东北路5号"],
+    ["成都市天府大道100号", "成都市天府大道北段100号"]
+  ]
+} as const satisfies Record<string, ReadonlyArray<readonly [string, string]>>
 
 export interface NewErpCustomer {
   readonly person: boolean

@@ -10,6 +10,11 @@ const seconds = Number(process.env.TONGBU_SOAK_SECONDS ?? 600)
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 200)
 const systemRuns = Number(process.env.TONGBU_SYSTEM_RUNS ?? Math.max(1, Math.round(runs / 10)))
 const replay = (process.env.TONGBU_PROP_SEED ?? "").trim() !== ""
+// Settings that change what the system suite generates: a replay needs them as they were.
+const shaping = ["TONGBU_BREAK", "TONGBU_SYSTEM_COMMANDS"]
+  .filter((name) => (process.env[name] ?? "").trim() !== "")
+  .map((name) => `${name}=${process.env[name]} `)
+  .join("")
 const suites = [
   { project: "@tongbu/core", file: "packages/core/test/Planner.props.test.ts" },
   { project: "@tongbu/core", file: "packages/core/test/Sync.props.test.ts" },
@@ -47,7 +52,7 @@ do {
       process.stdout.write(`${block.split(/\n\s*❯ |\n\s+at /)[0].trim()}\n`)
       if (suite.project === "@tongbu/runner") {
         process.stdout.write(
-          `replay: TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`
+          `replay: ${shaping}TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`
         )
       } else {
         process.stdout.write(

@@ -87,7 +87,7 @@ export class System {
 
   step(command: string, did: string): void {
     this.steps.push(`${this.steps.length + 1}. ${command} — ${did}`)
-    if (process.env.TONGBU_SYSTEM_TRACE) {
+    if (process.env.TONGBU_SYSTEM_TRACE === "1") {
       const meter = this.world.budget.meter
       const wall = Date.now() - this.stepAt
       process.stdout.write(

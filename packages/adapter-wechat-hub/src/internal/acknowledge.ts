@@ -1,12 +1,15 @@
 /**
  * The run's outcome per hub customer, shown where the hub's people look: `erp_sync_status`, `erp_sync_action`,
  * `erp_sync_error` (in words), `erp_last_pushed`, and the link ids. A row is written only when something differs, so a
- * steady-state run writes nothing.
+ * steady-state run writes nothing. What it writes into the link ids is returned (`LinkShown`), so that rolling the
+ * link back restores what the row held before.
  */
-import type { RecordOutcome } from "@tongbu/core"
+import type { AdapterError, Fields, LinkShown, RecordOutcome } from "@tongbu/core"
+import { RecordId } from "@tongbu/core"
 import { eq } from "drizzle-orm"
 import { Chunk, Effect, Option } from "effect"
 import { customersUnified } from "../HubSchema.js"
+import { normalizeValue } from "../Normalize.js"
 import type { HubConnection } from "./connection.js"
 import { hubId } from "./writes.js"
 
@@ -15,6 +18,9 @@ const BATCH = 200
 export const MAX_ERROR_LENGTH = 500
 
 const STATUS = { synced: "synced", skipped: "skipped", failed: "failed", conflict: "pending" } as const
+/** The columns that show a customer's link to the ERP, and how the record's fields read them. */
+const LINK_COLUMNS = ["erp_customer_id", "erp_customer_code"] as const
+const LINK_KINDS = { erp_customer_id: "integer", erp_customer_code: "text" } as const
 const ACTION = { create: "create", update: "update", link: "update", none: undefined } as const
 
 const clip = (text: string): string =>
@@ -37,8 +43,31 @@ interface Current {
   readonly erp_customer_code: string | null
 }
 
-export const acknowledge = (conn: HubConnection, outcomes: ReadonlyArray<RecordOutcome>) =>
+/** The link columns `sets` writes into `row`, before and after, as the record's fields show them. */
+const linkShown = (
+  id: number,
+  linkedId: string,
+  row: Current,
+  sets: Record<string, unknown>
+): LinkShown | undefined => {
+  const before: Record<string, Fields[string]> = {}
+  const written: Record<string, Fields[string]> = {}
+  for (const column of LINK_COLUMNS) {
+    if (!(column in sets)) continue
+    before[column] = normalizeValue(LINK_KINDS[column], row[column])
+    written[column] = normalizeValue(LINK_KINDS[column], sets[column])
+  }
+  return Object.keys(written).length === 0
+    ? undefined
+    : { id: RecordId.make(String(id)), linkedId: RecordId.make(linkedId), before, written }
+}
+
+export const acknowledge = (
+  conn: HubConnection,
+  outcomes: ReadonlyArray<RecordOutcome>
+): Effect.Effect<ReadonlyArray<LinkShown>, AdapterError> =>
   Effect.gen(function* () {
+    const shown: Array<LinkShown> = []
     const stamp = yield* conn.stamp
     const read = conn.sqlite.prepare<[number], Current>(
       "SELECT erp_sync_status, erp_sync_action, erp_sync_error, erp_customer_id, erp_customer_code FROM customers_unified WHERE id = ?"
@@ -47,10 +76,11 @@ export const acknowledge = (conn: HubConnection, outcomes: ReadonlyArray<RecordO
       .prepare<[number, number], number>("SELECT id FROM customers_unified WHERE erp_customer_id = ? AND id <> ?")
       .pluck()
     for (const batch of Chunk.chunksOf(Chunk.fromIterable(outcomes), BATCH)) {
-      const notes = yield* conn.attempt("recording the sync outcome in the hub", () =>
+      const { problems: notes, links } = yield* conn.attempt("recording the sync outcome in the hub", () =>
         conn.db.transaction(
           (tx) => {
             const problems: Array<string> = []
+            const links: Array<LinkShown> = []
             for (const outcome of batch) {
               const id = Option.getOrUndefined(hubId(outcome.id))
               const row = id === undefined ? undefined : read.get(id)
@@ -83,6 +113,8 @@ export const acknowledge = (conn: HubConnection, outcomes: ReadonlyArray<RecordO
                   ) {
                     sets.erp_customer_code = `${conn.options.erpCodePrefix}${id}`
                   }
+                  const shown = linkShown(id, ord, row, sets)
+                  if (shown !== undefined) links.push(shown)
                 }
               }
               if (row.erp_sync_status !== status) sets.erp_sync_status = status
@@ -92,11 +124,13 @@ export const acknowledge = (conn: HubConnection, outcomes: ReadonlyArray<RecordO
               if (status === "synced" && outcome.action !== "none") sets.erp_last_pushed = stamp
               tx.update(customersUnified).set(sets).where(eq(customersUnified.id, id)).run()
             }
-            return problems
+            return { problems, links }
           },
           { behavior: "immediate" }
         )
       )
       yield* Effect.forEach(notes, (note) => Effect.logWarning(note), { discard: true })
+      shown.push(...links)
     }
+    return shown
   })

@@ -7,9 +7,11 @@
 import type { ListRequest } from "@tongbu/core"
 import { ListEntry } from "@tongbu/core"
 import { Chunk, Clock, Effect, Option, Stream } from "effect"
+import type { HubRow } from "../HubRecord.js"
 import { toSideRecord } from "../HubRecord.js"
 import type { HubConnection } from "./connection.js"
 import type { HubQueries } from "./queries.js"
+import { SYNC_USER } from "./writes.js"
 
 /** The checkpoint is an ISO instant: list what may have changed at or after it. Unreadable → a full listing. */
 export const watermarkOf = (since: Option.Option<string>): Effect.Effect<Option.Option<number>> =>
@@ -33,6 +35,14 @@ export const nextCheckpoint = (conn: HubConnection): Effect.Effect<string> =>
 /** `self` with its last element passed through `mark` (one element is held back to know which is last). */
 export const markLast = <A, Err, R>(self: Stream.Stream<A, Err, R>, mark: (a: A) => A): Stream.Stream<A, Err, R> =>
   Stream.zipWithNext(self).pipe(Stream.map(([a, next]) => (Option.isNone(next) ? mark(a) : a)))
+
+/**
+ * A row the intake inserted that no run has reported on yet (no sync action, no ERP id): the core journals it with
+ * the first run that lists it, whose rollback then removes it. Kept in the row itself, so a run that stopped before
+ * its plan was recorded leaves it to the next run.
+ */
+const takenIn = (row: HubRow): boolean =>
+  row.created_by === SYNC_USER && row.erp_sync_action === null && row.erp_customer_id === null
 
 /** Creates the pending rows of promoted WeChat contacts (see `queries.intake`), in one short transaction. */
 export const intake = (conn: HubConnection, queries: HubQueries) =>
@@ -65,7 +75,10 @@ export const list = (conn: HubConnection, queries: HubQueries, request: ListRequ
             Effect.map((rows) => {
               const entries = rows.map((row) => {
                 const record = toSideRecord(row, conn.time)
-                return new ListEntry({ id: record.id, version: record.version, record }, { disableValidation: true })
+                return new ListEntry(
+                  { id: record.id, version: record.version, record, ...(takenIn(row) ? { intake: true } : {}) },
+                  { disableValidation: true }
+                )
               })
               const last = rows[rows.length - 1]
               return [

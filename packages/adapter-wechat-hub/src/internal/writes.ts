@@ -5,12 +5,12 @@
 import type { Compensation, CreateRequest, FieldValue, FindCreatedRequest, RecordId, UpdateRequest } from "@tongbu/core"
 import { CollisionError, RecordId as RecordIdSchema, RejectedError, StaleError } from "@tongbu/core"
 import { eq } from "drizzle-orm"
-import { Effect, Either, Option } from "effect"
+import { Effect, Option } from "effect"
 import { CUSTOMER_NAME, customerNameColumn, displayNameOf, fieldKind, toSideRecord } from "../HubRecord.js"
 import { customersUnified, provenanceColumns } from "../HubSchema.js"
 import { normalizeValue } from "../Normalize.js"
 import type { StoredValue } from "./coerce.js"
-import { storedValue, writableValues } from "./coerce.js"
+import { writableValues } from "./coerce.js"
 import type { HubConnection } from "./connection.js"
 import type { HubQueries } from "./queries.js"
 
@@ -19,7 +19,7 @@ export const SYNC_USER = "tongbu"
 
 type Insert = typeof customersUnified.$inferInsert
 
-/** A hub id from a record id: a positive integer, else none (no such customer). */
+/** A hub id (or an ERP ord) from a record id: a positive integer, else none (no such customer). */
 export const hubId = (id: string): Option.Option<number> =>
   /^[1-9]\d{0,15}$/.test(id) ? Option.some(Number(id)) : Option.none()
 
@@ -129,15 +129,36 @@ const collision = (conn: HubConnection, row: Record<string, StoredValue>, self: 
   return undefined
 }
 
-/** Inserts an ERP-born customer: business columns marked `*_source = 'erp'`, sync state `synced` / `create`. */
+/**
+ * Inserts an ERP-born customer: business columns marked `*_source = 'erp'`, sync state `synced` / `create`, and the
+ * ERP customer it copies (`sourceId`, an ERP ord) in `erp_customer_id`: the link is made at insertion (sync-rules §1),
+ * and `findCreated` finds the row by it after a crash.
+ */
 export const create = (conn: HubConnection, request: CreateRequest) =>
   Effect.gen(function* () {
-    const values = yield* writableValues(conn.options.name, request.fields)
+    const adapter = conn.options.name
+    const what = `insert of ERP customer ${request.sourceId} into the hub`
+    const ord = yield* Option.match(hubId(request.sourceId), {
+      onNone: () =>
+        Effect.fail(
+          new RejectedError({ adapter, message: `${what}: ${request.sourceId} is not an ERP customer number (ord)` })
+        ),
+      onSome: Effect.succeed
+    })
+    const values = yield* writableValues(adapter, request.fields)
     const type = values.find(([field]) => field === "erp_customer_type")?.[2] ?? null
     const row: Record<string, StoredValue> = {}
     for (const [field, , value] of values) {
       if (value !== null) row[field === CUSTOMER_NAME ? customerNameColumn(type) : field] = value
     }
+    if (row.erp_customer_id !== undefined && row.erp_customer_id !== ord) {
+      return yield* new RejectedError({
+        adapter,
+        field: "erp_customer_id",
+        message: `${what}: the fields give it ERP id ${row.erp_customer_id}`
+      })
+    }
+    row.erp_customer_id = ord
     const stamp = yield* conn.stamp
     Object.assign(withProvenance(row), {
       erp_sync_status: "synced",
@@ -148,7 +169,7 @@ export const create = (conn: HubConnection, request: CreateRequest) =>
       created_by: SYNC_USER,
       updated_by: SYNC_USER
     })
-    const id = yield* conn.attempt("insert of an ERP customer into the hub", () =>
+    const id = yield* conn.attempt(what, () =>
       conn.db.transaction(
         (tx) => {
           const taken = collision(conn, row, 0)
@@ -165,23 +186,28 @@ export const create = (conn: HubConnection, request: CreateRequest) =>
     return RecordIdSchema.make(String(id))
   })
 
-/** The row an earlier `create` of these fields inserted, found by its (unique) `erp_customer_id`. */
-export const findCreated = (conn: HubConnection, request: FindCreatedRequest) => {
-  const ord = request.fields.erp_customer_id
-  const stored = ord === undefined ? Either.right(null) : storedValue("integer", ord)
-  if (Either.isLeft(stored) || stored.right === null) return Effect.succeed(Option.none<RecordId>())
-  const erpId = stored.right
-  return conn
-    .attempt("lookup of a created hub customer", () =>
-      conn.sqlite
-        .prepare<[StoredValue], number>("SELECT id FROM customers_unified WHERE erp_customer_id = ?")
-        .pluck()
-        .get(erpId)
-    )
-    .pipe(Effect.map((id) => Option.map(Option.fromNullable(id), (found) => RecordIdSchema.make(String(found)))))
-}
+/** The row an earlier `create` from this ERP customer inserted, found by the `erp_customer_id` it was given. */
+export const findCreated = (conn: HubConnection, request: FindCreatedRequest) =>
+  Option.match(hubId(request.sourceId), {
+    onNone: () => Effect.succeed(Option.none<RecordId>()),
+    onSome: (ord) =>
+      conn
+        .attempt("lookup of a created hub customer", () =>
+          conn.sqlite
+            .prepare<[number, string], number>(
+              "SELECT id FROM customers_unified WHERE erp_customer_id = ? AND created_by = ?"
+            )
+            .pluck()
+            .get(ord, SYNC_USER)
+        )
+        .pipe(Effect.map((id) => Option.map(Option.fromNullable(id), (found) => RecordIdSchema.make(String(found)))))
+  })
 
-/** Deletes a row the sync created; a row the sync did not create is never deleted. */
+/**
+ * Deletes a row the sync created (an ERP customer it pulled, a WeChat contact its intake took in) while nobody else
+ * changed it since (`updated_by` is still the sync's): a row someone changed is kept, and a row the sync did not
+ * create is never deleted.
+ */
 export const compensateCreate = (conn: HubConnection, id: RecordId) => {
   const adapter = conn.options.name
   const what = `deletion of created hub customer ${id}`
@@ -194,7 +220,7 @@ export const compensateCreate = (conn: HubConnection, id: RecordId) => {
           conn.db.transaction(
             (tx) => {
               const found = tx
-                .select({ created_by: customersUnified.created_by })
+                .select({ created_by: customersUnified.created_by, updated_by: customersUnified.updated_by })
                 .from(customersUnified)
                 .where(eq(customersUnified.id, rowId))
                 .get()
@@ -204,6 +230,10 @@ export const compensateCreate = (conn: HubConnection, id: RecordId) => {
                   adapter,
                   message: `${what}: the sync did not create this customer; it is kept`
                 })
+              }
+              if (found.updated_by !== SYNC_USER) {
+                const who = found.updated_by === null ? "" : ` (last by ${found.updated_by})`
+                return { _tag: "Kept", note: `hub customer ${id} was changed since the sync created it${who}; kept` }
               }
               tx.delete(customersUnified).where(eq(customersUnified.id, rowId)).run()
               return { _tag: "Deleted" }

@@ -155,11 +155,12 @@ export const makeClient = (
         )
       )
 
-    const listCustomers = (query: ListQuery) =>
+    /** A list page (customers, contacts: the same `source/table` answer, spec §4.4 and §4.7). */
+    const listPage = (noun: string, page: string) => (query: ListQuery) =>
       caller
         .v1({
-          operation: `list customers (page ${query.pageIndex})`,
-          page: Pages.customerList,
+          operation: `list ${noun} (page ${query.pageIndex})`,
+          page,
           cmdkey: Commands.refresh,
           fields: {
             pageindex: query.pageIndex,
@@ -172,11 +173,15 @@ export const makeClient = (
         })
         .pipe(Effect.map((body) => Customer.listPage(query, body)))
 
+    const listCustomers = listPage("customers", Pages.customerList)
+    const listContacts = listPage("contacts", Pages.contactList)
+
     return {
       createCustomer,
       saveCustomer,
       customerDetail,
       listCustomers,
+      listContacts,
       assign: (ord, assignment) =>
         checkLimits(`assign customer ${ord}`, "assign", assignment).pipe(
           Effect.zipRight(save(`assign customer ${ord}`, Pages.assign, { ord, ...assignment })),

@@ -28,6 +28,8 @@ export const subject = (
       return { side: op.side, id: op.id, operation: "skip" }
     case "Conflict":
       return { side: "left", id: op.leftId, otherId: op.rightId, operation: "conflict" }
+    case "Intake":
+      return { side: op.side, id: op.id, operation: "intake" }
   }
 }
 
@@ -37,7 +39,8 @@ const succeeded = {
   Link: "linked",
   Action: "performed",
   Skip: "skipped",
-  Conflict: "conflict"
+  Conflict: "conflict",
+  Intake: "created"
 } as const
 
 export const done = (runId: RunId, op: Operation, resolvedId?: RecordId): Outcome =>

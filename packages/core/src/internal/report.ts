@@ -137,6 +137,10 @@ export const withEarlier = (
   return all
 }
 
+/** What the store keeps of what a side was told about a record: equal digests, nothing new to show. */
+export const digestOf = (outcome: RecordOutcome): string =>
+  JSON.stringify([outcome.status, outcome.action, Option.getOrNull(outcome.reason), Option.getOrNull(outcome.linkedId)])
+
 /**
  * What to tell `side` about its records: each record's worst outcome in this run (its own, or its partner's in a
  * pair), actions left out (they are events, not the record's sync state). `previous` digests what the side was told
@@ -169,12 +173,7 @@ export const acknowledgements = (
   const digests = new Map<RecordId, string>()
   const told: Array<RecordOutcome> = []
   for (const [id, outcome] of byId) {
-    const digest = JSON.stringify([
-      outcome.status,
-      outcome.action,
-      Option.getOrNull(outcome.reason),
-      Option.getOrNull(outcome.linkedId)
-    ])
+    const digest = digestOf(outcome)
     if (previous.get(id) === digest && !read.has(id)) continue
     digests.set(id, digest)
     told.push(outcome)

@@ -101,3 +101,16 @@ export const acknowledgements = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.side, t.recordId] })]
 )
+
+/** What a side wrote into a record's own fields to show its link (`LinkShown`): before and written, as JSON. */
+export const shownLinks = sqliteTable(
+  "shown_links",
+  {
+    side: text("side").notNull(),
+    recordId: text("record_id").notNull(),
+    linkedId: text("linked_id").notNull(),
+    before: text("before").notNull(),
+    written: text("written").notNull()
+  },
+  (t) => [primaryKey({ columns: [t.side, t.recordId] })]
+)

@@ -19,11 +19,14 @@ export interface Listed extends SideSnapshot {
   readonly read: ReadonlySet<RecordId>
   /** The checkpoints to save once the run completes. */
   readonly checkpoints: { readonly list: Option.Option<string>; readonly events: Option.Option<string> }
+  /** Records the side created for the sync on its own while listing (`ListEntry.intake`): the run journals them. */
+  readonly intake: ReadonlyArray<RecordId>
 }
 
 export const checkpointName = (side: Side, what: "list" | "events") => `${side}:${what}`
 
-const retryTransient = <A, R>(effect: Effect.Effect<A, AdapterError, R>, side: Side, adapter: string) =>
+/** Reads of a side: transient failures retried with backoff, then the side is unavailable for this run. */
+export const retryTransient = <A, R>(effect: Effect.Effect<A, AdapterError, R>, side: Side, adapter: string) =>
   effect.pipe(
     Effect.retry({
       schedule: Schedule.jittered(Schedule.exponential(Duration.millis(200))),
@@ -108,6 +111,7 @@ export const listSide = (
       checkpoints: {
         list: last(entries, (entry) => entry.checkpoint),
         events: last(events, (event) => event.checkpoint)
-      }
+      },
+      intake: entries.filter((entry) => entry.intake === true).map((entry) => entry.id)
     }
   })

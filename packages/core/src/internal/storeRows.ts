@@ -33,7 +33,7 @@ const conflictValuesJson = Schema.parseJson(
 
 export class RowError extends Error {}
 
-const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
+export const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknownEither(schema)
   return (value: unknown, row: string): A => {
     const result = decode(value)

@@ -1,21 +1,26 @@
 import { Duration, Effect, Either, Option, Schedule } from "effect"
-import type { Compensation, SyncAdapter } from "../Adapter.js"
+import type { SyncAdapter } from "../Adapter.js"
 import type { AdapterError, FatalError } from "../AdapterError.js"
-import type { Fields, FieldValue, RecordId, RunId, Side } from "../Domain.js"
+import type { Fields, FieldValue, RunId, Side } from "../Domain.js"
 import { IdempotencyKey, LinkState, otherSide } from "../Domain.js"
-import type { Action, Create, Link, Update } from "../Plan.js"
+import type { Action, Update } from "../Plan.js"
 import { Reason } from "../Plan.js"
-import type { StoredOperation, StoreError, SyncStoreService } from "../SyncStore.js"
+import type { StoredOperation, SyncStoreService } from "../SyncStore.js"
 import { Outcome } from "../SyncStore.js"
 
 // Undoing one operation of the journal. Each step is safe to repeat: a field already back at its before-image
-// counts as restored, a compensation is idempotent by the create's key, removing a link twice removes nothing.
+// counts as restored, a compensation is idempotent by the create's key, removing a link twice removes nothing,
+// taking back what a side showed of a link restores only what it still shows. Creates and links: `undoLinks.ts`.
 
 export interface UndoContext {
   readonly runId: RunId
+  /** The run rolled back. */
+  readonly target: RunId
   readonly dryRun: boolean
   readonly store: SyncStoreService
   readonly sides: Record<Side, SyncAdapter>
+  /** Records (`side:id`) whose link this rollback removed so far, or would in a dry run. */
+  readonly unlinked: Set<string>
 }
 
 export interface Undone {
@@ -24,10 +29,10 @@ export interface Undone {
   readonly undone: boolean
 }
 
-const same = (a: FieldValue | undefined, b: FieldValue | undefined) => (a ?? null) === (b ?? null)
-const reason = (rule: string, message: string) => new Reason({ rule, message })
+export const same = (a: FieldValue | undefined, b: FieldValue | undefined) => (a ?? null) === (b ?? null)
+export const reason = (rule: string, message: string) => new Reason({ rule, message })
 
-const retryTransient = <A>(effect: Effect.Effect<A, AdapterError>) =>
+export const retryTransient = <A>(effect: Effect.Effect<A, AdapterError>) =>
   Effect.retry(effect, {
     schedule: Schedule.jittered(Schedule.exponential(Duration.millis(200))),
     times: 4,
@@ -35,7 +40,7 @@ const retryTransient = <A>(effect: Effect.Effect<A, AdapterError>) =>
   })
 
 /** A failure of the side while undoing: the operation stays done (a later rollback tries again); fatal stops all. */
-const failed =
+export const failed =
   (ctx: UndoContext, base: Omit<ConstructorParameters<typeof Outcome>[0], "runId" | "outcome" | "reasons">) =>
   (error: AdapterError): Effect.Effect<Undone, FatalError> =>
     error._tag === "FatalError"
@@ -137,52 +142,6 @@ const restoreBaseline = (
         ...(op.side === "left" ? { leftVersion: undefined } : { rightVersion: undefined })
       })
     ])
-  })
-
-/** Deletes the created record, or has the side withdraw it when it cannot delete (reported for a person). */
-export const undoCreate = (ctx: UndoContext, stored: StoredOperation, op: Create) =>
-  Effect.gen(function* () {
-    const adapter = ctx.sides[op.side]
-    const id: RecordId | undefined = stored.resultId
-    const base = { side: op.side, id: id ?? op.sourceId, otherId: op.sourceId, operation: "rollback:create" }
-    if (id === undefined) {
-      const reasons = [reason("rollbackFailed", "the journal holds no id for the created record")]
-      return {
-        outcome: new Outcome({ runId: ctx.runId, ...base, outcome: "failed", reasons }),
-        undone: false
-      } satisfies Undone
-    }
-    const predicted: Compensation = adapter.capabilities.canDelete
-      ? { _tag: "Deleted" }
-      : { _tag: "Withdrawn", note: `${adapter.name} cannot delete: record ${id} would be marked withdrawn` }
-    const compensated = ctx.dryRun
-      ? Either.right(predicted)
-      : yield* Effect.either(retryTransient(adapter.compensateCreate(id, op.key)))
-    if (Either.isLeft(compensated)) return yield* failed(ctx, base)(compensated.left)
-    const result = compensated.right
-    if (!ctx.dryRun) {
-      const [leftId, rightId] = op.side === "left" ? [id, op.sourceId] : [op.sourceId, id]
-      yield* ctx.store.removeLink(leftId, rightId)
-    }
-    const reasons = result._tag === "Withdrawn" ? [reason("withdrawn", result.note)] : []
-    return {
-      outcome: new Outcome({ runId: ctx.runId, ...base, outcome: "rolledBack", reasons }),
-      undone: true
-    } satisfies Undone
-  })
-
-export const undoLink = (ctx: UndoContext, op: Link): Effect.Effect<Undone, StoreError> =>
-  Effect.as(ctx.dryRun ? Effect.void : ctx.store.removeLink(op.leftId, op.rightId), {
-    outcome: new Outcome({
-      runId: ctx.runId,
-      side: "left",
-      id: op.leftId,
-      otherId: op.rightId,
-      operation: "rollback:link",
-      outcome: "rolledBack",
-      reasons: []
-    }),
-    undone: true
   })
 
 export const undoAction = (ctx: UndoContext, op: Action): Undone => ({

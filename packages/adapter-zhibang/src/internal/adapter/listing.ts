@@ -1,6 +1,6 @@
 import { ListEntry, RecordId } from "@tongbu/core"
 import { Chunk, Effect, Option, Stream } from "effect"
-import type { ZhibangClientService } from "../../ZhibangClient.js"
+import type { ListQuery, ZhibangClientService } from "../../ZhibangClient.js"
 import type { ZhibangError } from "../../ZhibangError.js"
 import { ZhibangFatalError, ZhibangTransientError } from "../../ZhibangError.js"
 import type { ListPage } from "../customer.js"
@@ -9,30 +9,47 @@ import { versionOf } from "./records.js"
 export type Row = Readonly<Record<string, string | null>>
 export type OrdRow = Row & { readonly ord: string }
 
-/**
- * Every customer exactly once, by ascending `ord`: new customers land on the last page while the list is read, and a
- * row that shifts onto a later page (an installation that ignores the sort) is seen again and skipped. Fewer
- * customers than the ERP counted at the start means rows shifted the other way (a deletion meanwhile): the listing
- * fails rather than look complete.
- */
+/** One of the ERP's lists (customers, contacts: the same `source/table` answer), as a listing pages through it. */
+export interface Listable {
+  /** What a row is, in messages. */
+  readonly noun: "customer" | "contact"
+  readonly page: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
+}
+
+export const customers = (client: ZhibangClientService): Listable => ({ noun: "customer", page: client.listCustomers })
+export const contacts = (client: ZhibangClientService): Listable => ({ noun: "contact", page: client.listContacts })
+
+/** Every customer exactly once, by ascending `ord` (see `listRows`). */
 export const listAll = (
   client: ZhibangClientService,
+  pageSize: number,
+  filters: Readonly<Record<string, string>> = {}
+): Stream.Stream<OrdRow, ZhibangError> => listRows(customers(client), pageSize, filters)
+
+/**
+ * Every row of a list exactly once, by ascending `ord`: new rows land on the last page while the list is read, and a
+ * row that shifts onto a later page (an installation that ignores the sort) is seen again and skipped. Fewer rows
+ * than the ERP counted at the start means rows shifted the other way (a deletion meanwhile): the listing fails rather
+ * than look complete.
+ */
+export const listRows = (
+  list: Listable,
   pageSize: number,
   filters: Readonly<Record<string, string>> = {}
 ): Stream.Stream<OrdRow, ZhibangError> =>
   Stream.suspend(() => {
     const seen = new Set<string>()
-    // the count when the listing began: customers added meanwhile may be missed (the next run lists them), fewer
-    // seen than were there at the start means rows shifted under the pages
+    // the count when the listing began: rows added meanwhile may be missed (the next run lists them), fewer seen
+    // than were there at the start means rows shifted under the pages
     let counted: number | null = null
     return Stream.paginateChunkEffect(1, (pageIndex: number) =>
-      client.listCustomers({ pageIndex, pageSize, sort: "ord", filters }).pipe(
+      list.page({ pageIndex, pageSize, sort: "ord", filters }).pipe(
         Effect.flatMap((page): Effect.Effect<readonly [Chunk.Chunk<OrdRow>, Option.Option<number>], ZhibangError> => {
           if (pageIndex === 1) counted = page.recordCount
           const rows: Array<OrdRow> = []
           for (const [index, row] of page.rows.entries()) {
             const ord = row.ord?.trim()
-            if (!ord || !/^\d+$/.test(ord)) return Effect.fail(missingOrd(page, pageIndex, index))
+            if (!ord || !/^\d+$/.test(ord)) return Effect.fail(missingOrd(list.noun, page, pageIndex, index))
             if (seen.has(ord)) continue
             seen.add(ord)
             rows.push({ ...row, ord })
@@ -42,8 +59,8 @@ export const listAll = (
           if (counted !== null && seen.size < counted) {
             return Effect.fail(
               new ZhibangTransientError({
-                operation: "list customers",
-                message: `the customer list changed while it was read (${seen.size} of ${counted} customers seen); the next run reads it again`,
+                operation: `list ${list.noun}s`,
+                message: `the ${list.noun} list changed while it was read (${seen.size} of ${counted} ${list.noun}s seen); the next run reads it again`,
                 uncertain: false
               })
             )
@@ -61,12 +78,12 @@ const hasMore = (page: ListPage, pageSize: number, seen: number): boolean => {
   return page.rows.length >= pageSize
 }
 
-const missingOrd = (page: ListPage, pageIndex: number, index: number) =>
+const missingOrd = (noun: Listable["noun"], page: ListPage, pageIndex: number, index: number) =>
   new ZhibangFatalError({
-    operation: "list customers",
+    operation: `list ${noun}s`,
     message: page.columns.includes("ord")
-      ? `row ${index + 1} of page ${pageIndex} of the customer list has no customer id (ord)`
-      : `the ERP's customer list has no 'ord' column (columns: ${page.columns.join(", ")}); the list must show the customer id for the sync to work`
+      ? `row ${index + 1} of page ${pageIndex} of the ${noun} list has no ${noun} id (ord)`
+      : `the ERP's ${noun} list has no 'ord' column (columns: ${page.columns.join(", ")}); the list must show the ${noun} id for the sync to work`
   })
 
 export const toEntry = (row: OrdRow): ListEntry =>

@@ -3,7 +3,7 @@ import { Effect, Exit, Option, Ref } from "effect"
 import type { RecordId } from "../../Domain.js"
 import type { ConformanceOptions } from "../../testing.js"
 import type { Register } from "./helpers.js"
-import { createSample, key, listAll, project, readOrFail, versionOf } from "./helpers.js"
+import { createSample, key, listAll, project, readOrFail, sourceOf, versionOf } from "./helpers.js"
 
 /** Listing, creating, and finding a create again after a crash. */
 export const createTests = (register: Register, options: ConformanceOptions): void => {
@@ -23,7 +23,12 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
   register("create then read returns the fields, and list and read agree on the version", (subject) =>
     Effect.gen(function* () {
       const sample = subject.sampleFields(1)
-      const id = yield* subject.adapter.create({ key: key("create:1"), fields: sample, reserve: () => Effect.void })
+      const id = yield* subject.adapter.create({
+        key: key("create:1"),
+        sourceId: sourceOf(1),
+        fields: sample,
+        reserve: () => Effect.void
+      })
       const record = yield* readOrFail(subject.adapter, id)
       expect(record.id).toBe(id)
       expect(project(subject, sample, record.fields)).toEqual(project(subject, sample, sample))
@@ -33,23 +38,30 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
     })
   )
 
-  register("findCreated finds a landed create by key and by provisional id", (subject) =>
+  register("findCreated finds a landed create by its request and by provisional id", (subject) =>
     Effect.gen(function* () {
       const sample = subject.sampleFields(2)
       const reserved = yield* Ref.make<ReadonlyArray<string>>([])
       const id = yield* subject.adapter.create({
         key: key("create:2"),
+        sourceId: sourceOf(2),
         fields: sample,
         reserve: (provisionalId) => Ref.update(reserved, (all) => [...all, provisionalId])
       })
       const provisional = yield* Ref.get(reserved)
       expect(provisional.length, "reserve is called at most once").toBeLessThanOrEqual(1)
       const provisionalId = Option.fromNullable(provisional[0])
-      const found = yield* subject.adapter.findCreated({ key: key("create:2"), fields: sample, provisionalId })
+      const found = yield* subject.adapter.findCreated({
+        key: key("create:2"),
+        sourceId: sourceOf(2),
+        fields: sample,
+        provisionalId
+      })
       expect(found).toEqual(Option.some(id))
       if (Option.isSome(provisionalId)) {
         const byProvisional = yield* subject.adapter.findCreated({
           key: key("other"),
+          sourceId: sourceOf(3),
           fields: subject.sampleFields(3),
           provisionalId
         })
@@ -66,6 +78,7 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
       const exit = yield* Effect.exit(
         subject.adapter.create({
           key: key("create:4"),
+          sourceId: sourceOf(4),
           fields: sample,
           reserve: (provisionalId) => Effect.zipRight(Ref.set(reserved, Option.some(provisionalId)), Effect.interrupt)
         })
@@ -73,9 +86,14 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
       const provisionalId = yield* Ref.get(reserved)
       if (Option.isNone(provisionalId)) return expect(Exit.isSuccess(exit)).toBe(true)
       expect(Exit.isInterrupted(exit), "the create stops where reserve stopped").toBe(true)
-      expect(yield* subject.adapter.findCreated({ key: key("create:4"), fields: sample, provisionalId })).toEqual(
-        Option.none()
-      )
+      expect(
+        yield* subject.adapter.findCreated({
+          key: key("create:4"),
+          sourceId: sourceOf(4),
+          fields: sample,
+          provisionalId
+        })
+      ).toEqual(Option.none())
       expect((yield* listAll(subject.adapter)).length).toBe(before)
     })
   )
@@ -85,6 +103,7 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
       yield* createSample(subject, 5)
       const found = yield* subject.adapter.findCreated({
         key: key("never"),
+        sourceId: sourceOf(6),
         fields: subject.sampleFields(6),
         provisionalId: Option.none()
       })

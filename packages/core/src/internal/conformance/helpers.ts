@@ -14,11 +14,19 @@ export type Register = (
 
 export const key = (value: string) => `conformance:${value}` as IdempotencyKey
 
+/** The other side's record sample `i` is created from: a number, the form most systems' ids take. */
+export const sourceOf = (i: number) => String(700_000 + i) as RecordId
+
 export const listAll = (adapter: SyncAdapter, since: Option.Option<string> = Option.none()) =>
   Effect.map(Stream.runCollect(adapter.list({ since })), (chunk) => Array.from(chunk))
 
 export const createSample = (subject: ConformanceSubject, i: number) =>
-  subject.adapter.create({ key: key(`create:${i}`), fields: subject.sampleFields(i), reserve: () => Effect.void })
+  subject.adapter.create({
+    key: key(`create:${i}`),
+    sourceId: sourceOf(i),
+    fields: subject.sampleFields(i),
+    reserve: () => Effect.void
+  })
 
 export const readOrFail = (adapter: SyncAdapter, id: RecordId) =>
   Effect.flatMap(adapter.read(id), (record) =>

@@ -1,9 +1,12 @@
 import { expect } from "@effect/vitest"
 import { Effect, Option, Stream } from "effect"
+import type { RecordOutcome } from "../../Adapter.js"
 import type { RecordId } from "../../Domain.js"
 import type { ConformanceOptions } from "../../testing.js"
 import type { Register } from "./helpers.js"
-import { createSample, expectAdapterError, key, listAll, readOrFail } from "./helpers.js"
+import { createSample, expectAdapterError, key, listAll, readOrFail, sourceOf } from "./helpers.js"
+
+const missingId = "conformance-missing-0" as RecordId
 
 /** Compare-and-set updates, incremental listing, compensation, and errors. */
 export const writeTests = (register: Register, options: ConformanceOptions): void => {
@@ -111,9 +114,53 @@ export const writeTests = (register: Register, options: ConformanceOptions): voi
     })
   )
 
+  register("compensateCreate never deletes a record a person changed since it was created", (subject) =>
+    Effect.gen(function* () {
+      const { field, values } = subject.update
+      const id = yield* createSample(subject, 14)
+      yield* subject.editOutOfBand(id, { [field]: values[1] })
+      const first = yield* subject.adapter.compensateCreate(id, key("create:14"))
+      const again = yield* subject.adapter.compensateCreate(id, key("create:14"))
+      expect(first._tag, "a changed record is kept or withdrawn").not.toBe("Deleted")
+      expect(again._tag).toBe(first._tag)
+      if (first._tag !== "Deleted") expect(first.note.trim()).not.toBe("")
+      expect(Option.isSome(yield* subject.adapter.read(id))).toBe(true)
+    })
+  )
+
+  register("what acknowledge writes to show a link is returned, written once, and taken back by update", (subject) =>
+    Effect.gen(function* () {
+      const id = yield* createSample(subject, 15)
+      const linked: RecordOutcome = {
+        id,
+        status: "synced",
+        action: "link",
+        reason: Option.none(),
+        linkedId: Option.some(sourceOf(65))
+      }
+      const shown = yield* subject.adapter.acknowledge([linked])
+      const shownRecord = yield* readOrFail(subject.adapter, id)
+      for (const link of shown) {
+        expect([link.id, link.linkedId]).toEqual([id, sourceOf(65)])
+        for (const [field, value] of Object.entries(link.written))
+          expect(shownRecord.fields[field] ?? null).toEqual(value)
+      }
+      expect(yield* subject.adapter.acknowledge([linked]), "told again, it writes nothing").toEqual([])
+      for (const link of shown) {
+        yield* subject.adapter.update({ key: key("unshow:15"), id, changes: link.before, expected: link.written })
+        const back = yield* readOrFail(subject.adapter, id)
+        for (const [field, value] of Object.entries(link.before)) expect(back.fields[field] ?? null).toEqual(value)
+      }
+      const unlinked: RecordOutcome = { ...linked, status: "skipped", action: "none", linkedId: Option.none() }
+      expect(
+        yield* subject.adapter.acknowledge([unlinked, { ...unlinked, id: subject.missingId ?? missingId }])
+      ).toEqual([])
+    })
+  )
+
   register("errors are AdapterError values, never defects", (subject) =>
     Effect.gen(function* () {
-      const missing = subject.missingId ?? ("conformance-missing-0" as RecordId)
+      const missing = subject.missingId ?? missingId
       const action = subject.action ?? { kind: "conformance", payload: {} }
       expect(yield* subject.adapter.read(missing)).toEqual(Option.none())
       yield* expectAdapterError(

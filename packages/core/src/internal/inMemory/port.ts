@@ -14,6 +14,7 @@ export interface PortConfig {
   readonly prefix: string
   readonly pageSize: number
   readonly unique: ReadonlyArray<string>
+  readonly linkField: Option.Option<string>
 }
 
 type Outcome<A> = readonly [Either.Either<A, AdapterError>, State]
@@ -64,7 +65,8 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
                 id: stored.record.id,
                 version: stored.record.version,
                 record: stored.record,
-                checkpoint: Store.checkpointOf(stored.seq)
+                checkpoint: Store.checkpointOf(stored.seq),
+                ...(stored.intake ? { intake: true } : {})
               })
           )
           return Stream.paginateChunkEffect(0, (offset) =>
@@ -147,6 +149,9 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
           // Repeating a compensation finds it done: nothing more happens, and the answer is the same.
           if (capabilities.canDelete) {
             if (Option.isNone(stored)) return [{ _tag: "Deleted" }, s]
+            if (stored.value.touched) {
+              return [{ _tag: "Kept", note: `record ${id} on ${name} was changed by a person since; kept` }, s]
+            }
             return [
               { _tag: "Deleted" },
               Store.logWrite(Store.removeRecord(s, id), { _tag: "Compensate", key, id, result: "Deleted" })
@@ -196,12 +201,10 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
         })
       ),
     acknowledge: (outcomes) =>
-      Effect.zipRight(
-        gate.enter({ op: "acknowledge" }),
-        Ref.update(state, (s) => ({
-          ...s,
-          acknowledged: Chunk.appendAll(s.acknowledged, Chunk.fromIterable(outcomes))
-        }))
-      )
+      Effect.gen(function* () {
+        yield* gate.enter({ op: "acknowledge" })
+        const now = yield* Clock.currentTimeMillis
+        return yield* Ref.modify(state, (s) => Store.acknowledge(s, outcomes, config.linkField, now))
+      })
   }
 }

@@ -1,5 +1,5 @@
 import { Chunk, HashMap, HashSet, Option } from "effect"
-import type { RecordOutcome, SideEvent } from "../../Adapter.js"
+import type { LinkShown, RecordOutcome, SideEvent } from "../../Adapter.js"
 import type { Fields, FieldValue, RecordId } from "../../Domain.js"
 import { SideRecord } from "../../Domain.js"
 
@@ -13,6 +13,10 @@ export interface Stored {
   readonly key: Option.Option<string>
   readonly provisionalId: Option.Option<string>
   readonly withdrawn: boolean
+  /** A person changed or entered it (a record the sync created and nobody touched is deleted by a compensation). */
+  readonly touched: boolean
+  /** Taken in by the side itself and not reported on yet: listed as `intake` until acknowledged. */
+  readonly intake: boolean
 }
 
 export type WriteCall =
@@ -59,7 +63,9 @@ export const initialState = (records: Iterable<SideRecord>): State => {
       order: seq,
       key: Option.none(),
       provisionalId: Option.none(),
-      withdrawn: false
+      withdrawn: false,
+      touched: false,
+      intake: false
     })
   }
   return {
@@ -86,7 +92,7 @@ export const putRecord = (
   id: RecordId,
   fields: Fields,
   now: number,
-  extra: Partial<Pick<Stored, "key" | "provisionalId" | "withdrawn">> = {}
+  extra: Partial<Pick<Stored, "key" | "provisionalId" | "withdrawn" | "touched" | "intake">> = {}
 ): readonly [SideRecord, State] => {
   const seq = state.seq + 1
   const previous = HashMap.get(state.records, id)
@@ -99,6 +105,8 @@ export const putRecord = (
       key: Option.none(),
       provisionalId: Option.none(),
       withdrawn: false,
+      touched: false,
+      intake: false,
       ...extra
     }),
     onSome: (old) => ({ ...old, record, seq, ...extra })
@@ -142,3 +150,36 @@ export const changedSince = (state: State, since: number): ReadonlyArray<Stored>
   Array.from(HashMap.values(state.records))
     .filter((stored) => stored.seq > since)
     .sort((a, b) => a.seq - b.seq)
+
+/**
+ * Records what the side was told; a record it took in is reported from then on, and with a `linkField` a synced
+ * record shows its partner's id there (as the hub shows the ERP id), which is returned as what was shown.
+ */
+export const acknowledge = (
+  state: State,
+  outcomes: ReadonlyArray<RecordOutcome>,
+  linkField: Option.Option<string>,
+  now: number
+): readonly [ReadonlyArray<LinkShown>, State] => {
+  let next: State = { ...state, acknowledged: Chunk.appendAll(state.acknowledged, Chunk.fromIterable(outcomes)) }
+  const shown: Array<LinkShown> = []
+  for (const outcome of outcomes) {
+    const stored = HashMap.get(next.records, outcome.id)
+    if (Option.isNone(stored)) continue
+    if (stored.value.intake) {
+      next = { ...next, records: HashMap.set(next.records, outcome.id, { ...stored.value, intake: false }) }
+    }
+    if (Option.isNone(linkField) || outcome.status !== "synced" || Option.isNone(outcome.linkedId)) continue
+    const field = linkField.value
+    const before = stored.value.record.fields[field] ?? null
+    if (sameValue(before, outcome.linkedId.value)) continue
+    next = putRecord(next, outcome.id, { ...stored.value.record.fields, [field]: outcome.linkedId.value }, now)[1]
+    shown.push({
+      id: outcome.id,
+      linkedId: outcome.linkedId.value,
+      before: { [field]: before },
+      written: { [field]: outcome.linkedId.value }
+    })
+  }
+  return [shown, next]
+}

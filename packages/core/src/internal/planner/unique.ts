@@ -1,5 +1,6 @@
+import type { HeldValue } from "../../Adapter.js"
 import type { FieldValue, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
-import { readField } from "../../Mapping.js"
+import { canonicalValue, readField } from "../../Mapping.js"
 import type { MappingInfo } from "./context.js"
 import { compareIds } from "./order.js"
 
@@ -12,12 +13,17 @@ export interface Holder {
 /** Value → the id holding it, or the ids when several do (an array only then: most values have one holder). */
 type Holders = Map<FieldValue, RecordId | Array<RecordId>>
 
+/** Value → what holds it outside the records (the side's `HeldValue`s), by canonical field. */
+type Held = Map<string, Map<FieldValue, Array<Holder & { readonly id: RecordId }>>>
+
 /**
- * The unique fields of one side: the values its existing records hold (read this run, or known from their baseline)
- * and those this plan's own writes claim, so that no plan gives one value to two records.
+ * The unique fields of one side: the values its existing records hold (read this run, or known from their baseline),
+ * those held outside its records (an ERP customer's further contacts), and those this plan's own writes claim, so
+ * that no plan gives one value to two holders.
  */
 export class UniqueIndex {
   private index: Map<string, Holders> | undefined
+  private heldIndex: Held | undefined
   private readonly claims = new Map<string, Map<FieldValue, Holder>>()
 
   constructor(
@@ -26,15 +32,22 @@ export class UniqueIndex {
     private readonly records: ReadonlyMap<RecordId, SideRecord>,
     private readonly links: ReadonlyArray<LinkState>,
     /** Linked records that no longer exist: they hold nothing. */
-    private readonly gone: ReadonlySet<RecordId>
+    private readonly gone: ReadonlySet<RecordId>,
+    private readonly held: ReadonlyArray<HeldValue>
   ) {}
 
-  /** Who other than `self` holds `value` in `field`. */
+  /** Who other than `self` (the record or something of it) holds `value` in `field`. */
   holderOf(field: string, value: FieldValue, self: RecordId | undefined): Holder | undefined {
-    const held = this.built().get(field)?.get(value)
-    const others = held === undefined ? [] : (Array.isArray(held) ? held : [held]).filter((id) => id !== self)
+    const records = this.built().get(field)?.get(value)
+    const others =
+      records === undefined ? [] : (Array.isArray(records) ? records : [records]).filter((id) => id !== self)
     const existing = others.sort(compareIds)[0]
     if (existing !== undefined) return { id: existing, description: `${this.side} record ${existing}` }
+    const outside = this.builtHeld()
+      .get(field)
+      ?.get(value)
+      ?.find((holder) => holder.id !== self)
+    if (outside !== undefined) return outside
     const claim = this.claims.get(field)?.get(value)
     return claim !== undefined && (claim.id === undefined || claim.id !== self) ? claim : undefined
   }
@@ -76,6 +89,35 @@ export class UniqueIndex {
       }
     }
     this.index = index
+    return index
+  }
+
+  /** The held values by the canonical field whose native field they are, in comparable form, in a stable order. */
+  private builtHeld(): Held {
+    if (this.heldIndex !== undefined) return this.heldIndex
+    const index: Held = new Map()
+    const sorted = this.held.slice().sort((a, b) => compareIds(a.id, b.id) || compareIds(a.holder, b.holder))
+    for (const info of this.fields) {
+      const native = info.writable[this.side]
+      const byValue = new Map<FieldValue, Array<Holder & { readonly id: RecordId }>>()
+      index.set(info.name, byValue)
+      for (const held of sorted) {
+        if (held.field !== native) continue
+        // a value the field's normalize cannot read is left to the side's own unique constraint, as for records
+        let value: FieldValue
+        try {
+          value = canonicalValue(info.mapping, held.value)
+        } catch {
+          continue
+        }
+        if (value === null) continue
+        const holders = byValue.get(value)
+        const holder = { id: held.id, description: held.holder }
+        if (holders === undefined) byValue.set(value, [holder])
+        else holders.push(holder)
+      }
+    }
+    this.heldIndex = index
     return index
   }
 }

@@ -1,10 +1,10 @@
-import type { Fields, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
-import { otherSide } from "../../Domain.js"
+import type { Fields, LinkState, RecordId, Side } from "../../Domain.js"
+import { otherSide, SideRecord } from "../../Domain.js"
 import type { Reason } from "../../Plan.js"
 import { Action, Create, Link } from "../../Plan.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
-import { attempt, guard, PolicyFailure } from "./guard.js"
+import { attempt, guard, PolicyFailure, readGuarded } from "./guard.js"
 import { compareIds } from "./order.js"
 import { linkState, reconcilePair } from "./pair.js"
 import { Pair } from "./pairPlan.js"
@@ -131,6 +131,14 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
       ctx.unique[target].claim(info.name, value, {
         description: `the record planned for creation on ${target} from ${side} record ${record.id}`
       })
+    }
+  }
+  // A field the target only reads (an ERP value the source mirrors) holds what the payload gives it: the baseline
+  // records that, so the value the create set is not taken for a change of the target next run.
+  const created = new SideRecord({ id: key as string as RecordId, fields })
+  for (const info of ctx.mappings) {
+    if (info.writable[target] === null && !info.mapping.createOnly && !(info.name in targetCanonical)) {
+      targetCanonical[info.name] = readGuarded(info, target, created)
     }
   }
   ctx.emit(

@@ -1,0 +1,61 @@
+import { Effect, Stream } from "effect"
+import type { HeldValue, SyncAdapter } from "../Adapter.js"
+import type { Side } from "../Domain.js"
+import { isEmptyValue } from "../Domain.js"
+import { writableField } from "../Mapping.js"
+import type { Plan, PlanInput } from "../Plan.js"
+import { plan as makePlan } from "../Planner.js"
+import type { SyncPolicy } from "../Policy.js"
+import type { SideUnavailable } from "./snapshot.js"
+import { retryTransient } from "./snapshot.js"
+
+/** The native unique fields of `side` that the plan's creates and updates there give a value. */
+export const uniqueWrites = (plan: Plan, policy: SyncPolicy, side: Side): ReadonlyArray<string> => {
+  const unique = new Set<string>()
+  for (const mapping of policy.mappings) {
+    const native = writableField(mapping, side)
+    if (native !== null && policy.uniqueKeys[side].includes(mapping.name)) unique.add(native)
+  }
+  const written = new Set<string>()
+  for (const op of plan.operations) {
+    if ((op._tag !== "Create" && op._tag !== "Update") || op.side !== side) continue
+    const fields = op._tag === "Create" ? op.fields : op.changes
+    for (const [field, value] of Object.entries(fields))
+      if (unique.has(field) && !isEmptyValue(value)) written.add(field)
+  }
+  return [...written].sort()
+}
+
+/**
+ * Plans the run, then, when it would give a unique value to a side that also holds such values outside its records
+ * (`SyncAdapter.heldValues`), asks that side for them and plans again with them: a run writing no unique value (the
+ * steady state) asks nothing. A write the new plan drops may free a value another record then takes: should that
+ * write a field not asked about yet, the side is asked again for it (at most once per field).
+ */
+export const planWithHeld = (
+  input: PlanInput,
+  sides: Record<Side, SyncAdapter>
+): Effect.Effect<Plan, SideUnavailable> =>
+  Effect.gen(function* () {
+    const asked = { left: new Set<string>(), right: new Set<string>() }
+    const held: Record<Side, Array<HeldValue>> = { left: [], right: [] }
+    let plan = makePlan(input)
+    for (;;) {
+      let more = false
+      for (const side of ["left", "right"] as const) {
+        const adapter = sides[side]
+        const fields = uniqueWrites(plan, input.policy, side).filter((field) => !asked[side].has(field))
+        if (adapter.heldValues === undefined || fields.length === 0) continue
+        for (const field of fields) asked[side].add(field)
+        const answer = yield* retryTransient(Stream.runCollect(adapter.heldValues({ fields })), side, adapter.name)
+        held[side].push(...answer)
+        more = true
+      }
+      if (!more) return plan
+      plan = makePlan({
+        ...input,
+        left: { ...input.left, held: held.left },
+        right: { ...input.right, held: held.right }
+      })
+    }
+  })
