@@ -116,6 +116,16 @@ describe("acknowledge", () => {
     })
   )
 
+  it.scoped("invents no customer code for a row pulled from an ERP customer that has none", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      // Row 2 as the sync inserts it from ERP customer 7002: its ord from the insert, the ERP's (empty) khid.
+      hub.prepare("UPDATE customers_unified SET erp_customer_id = 7002, erp_customer_code = NULL WHERE id = 2").run()
+      yield* adapter.acknowledge([outcome(2, "synced", "create", undefined, 7002)])
+      expect(row(hub, 2)).toMatchObject({ erp_sync_status: "synced", erp_customer_id: 7002, erp_customer_code: null })
+    })
+  )
+
   it.scoped("returns what it wrote into the link columns, which update takes back exactly (a rolled-back link)", () =>
     Effect.gen(function* () {
       const { summary, adapter, hub } = yield* setup

