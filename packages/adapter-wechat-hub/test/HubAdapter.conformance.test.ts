@@ -18,7 +18,12 @@ const subject = Effect.gen(function* () {
       erp_customer_type: 1,
       erp_region: "重庆"
     }),
-    update: { field: CUSTOMER_NAME, values: ["成都新名甲有限公司", "成都新名乙有限公司"] as const },
+    // a name a person typed with spaces around it: kept so in the row, read trimmed
+    update: {
+      field: CUSTOMER_NAME,
+      values: ["成都新名甲有限公司", "成都新名乙有限公司"] as const,
+      stored: "  成都新名乙有限公司 "
+    },
     editOutOfBand: (id: string, fields: Record<string, unknown>) =>
       Effect.sync(() => {
         for (const [field, value] of Object.entries(fields)) {

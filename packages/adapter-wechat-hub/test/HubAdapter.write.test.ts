@@ -112,6 +112,35 @@ describe("update", () => {
     })
   )
 
+  it.scoped("reports what it overwrote as the row held it, and puts exactly that back when asked asStored", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      hub.prepare("UPDATE customers_unified SET phone = '176 1990 8020', has_order = 'true' WHERE id = 1").run()
+      const read = yield* readOrDie(adapter, 1)
+      expect([read.fields.phone, read.fields.has_order]).toEqual(["17619908020", true])
+      const changes = { phone: "13900003333", has_order: false, erp_region: "重庆" }
+      const updated = yield* update(adapter, 1, changes, { phone: "17619908020", has_order: true, erp_region: null })
+      expect(updated.overwritten).toEqual({ phone: "176 1990 8020", has_order: "true", erp_region: null })
+      expect(row(hub, 1)).toMatchObject({ phone: "13900003333", has_order: 0, erp_region: "重庆" })
+      const restore = {
+        key: key("rollback:u:1"),
+        id: rid(1),
+        changes: updated.overwritten,
+        expected: { phone: "13900003333", has_order: false, erp_region: "重庆" },
+        asStored: true
+      }
+      const restored = yield* adapter.update(restore)
+      expect(restored.overwritten).toEqual({ phone: "13900003333", has_order: 0, erp_region: "重庆" })
+      expect(row(hub, 1)).toMatchObject({ phone: "176 1990 8020", has_order: "true", erp_region: null })
+      expect((yield* adapter.update(restore)).overwritten, "repeated, it finds it done").toEqual({})
+      expect((yield* readOrDie(adapter, 1)).fields).toMatchObject(read.fields)
+      // Without asStored the same value is normalized, as any write of the sync is.
+      yield* update(adapter, 1, { phone: "13900003333" }, { phone: "17619908020" })
+      yield* update(adapter, 1, { phone: "176 1990 8020" }, { phone: "13900003333" })
+      expect(row(hub, 1)).toMatchObject({ phone: "17619908020" })
+    })
+  )
+
   it.scoped("rejects fields it may not write and values of the wrong kind, naming the field", () =>
     Effect.gen(function* () {
       const { adapter } = yield* setup

@@ -24,7 +24,7 @@ const noop = (name: string): SyncAdapter => {
     read: () => Effect.succeed(Option.none()),
     create: () => Effect.sync(() => RecordId.make(`n${++next}`)),
     findCreated: () => Effect.succeed(Option.none()),
-    update: () => Effect.void,
+    update: () => Effect.succeed({ overwritten: {} }),
     compensateCreate: () => Effect.succeed({ _tag: "Deleted" }),
     perform: () => Effect.void,
     events: () => Stream.empty,

@@ -53,6 +53,22 @@ export interface UpdateRequest {
   readonly changes: Fields
   /** What the sync read for those fields: if the target now holds something else, fail with `StaleError`. */
   readonly expected: Fields
+  /**
+   * Write `changes` exactly as given, without the normalizing the side applies to what it writes: they are values an
+   * earlier update replaced (`Updated.overwritten`), which a rollback puts back as the side stored them. `expected`
+   * is compared as usual, and the target already holds `changes` only when it stores exactly them.
+   */
+  readonly asStored?: boolean
+}
+
+/** What an update did to the record. */
+export interface Updated {
+  /**
+   * For each field the update wrote, the value it replaced, exactly as the side stored it: before the normalizing a
+   * side's reads apply (the hub's phone "138 0000 8000", which it reads as "13800008000"). A field that already held
+   * its change is absent, as nothing was replaced. A rollback writes these back with `asStored`.
+   */
+  readonly overwritten: Fields
 }
 
 export interface ActionRequest {
@@ -133,8 +149,8 @@ export interface SyncAdapter {
   readonly create: (request: CreateRequest) => Effect.Effect<RecordId, AdapterError>
   /** Did an earlier attempt of this create land? Called before repeating a create after a crash or an ambiguous error. */
   readonly findCreated: (request: FindCreatedRequest) => Effect.Effect<Option.Option<RecordId>, AdapterError>
-  /** Idempotent: succeeds when the target already holds `changes`. */
-  readonly update: (request: UpdateRequest) => Effect.Effect<void, AdapterError>
+  /** Idempotent: succeeds when the target already holds `changes`. Reports what it overwrote, as stored. */
+  readonly update: (request: UpdateRequest) => Effect.Effect<Updated, AdapterError>
   /** Safe to repeat; never deletes a record someone changed since the sync created it (`Kept`, or `Withdrawn`). */
   readonly compensateCreate: (id: RecordId, key: IdempotencyKey) => Effect.Effect<Compensation, AdapterError>
   readonly perform: (request: ActionRequest) => Effect.Effect<void, AdapterError>

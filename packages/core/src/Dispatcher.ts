@@ -171,7 +171,7 @@ export const dispatch = (
       const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
       return Effect.matchEffect(attempt(stored, call), {
         onFailure: (error) => (error._tag === "StoreError" ? Effect.fail(error) : failed(stored, error)),
-        onSuccess: () =>
+        onSuccess: ({ overwritten }) =>
           record(
             () => {
               const linkBefore = pairs.linkBefore(leftId, rightId)
@@ -179,7 +179,7 @@ export const dispatch = (
                 {
                   _tag: "Completed",
                   key: op.key,
-                  result: { written: op.changes, links: [pairs.settle(op, true)], linkBefore }
+                  result: { written: op.changes, overwritten, links: [pairs.settle(op, true)], linkBefore }
                 }
               ]
             },

@@ -1,6 +1,6 @@
 import { Chunk, Clock, Effect, HashMap, Option, Ref } from "effect"
 import type { Capabilities, RecordOutcome, SideEvent, SyncAdapter } from "./Adapter.js"
-import type { Fields, RecordId, SideRecord } from "./Domain.js"
+import type { Fields, FieldValue, RecordId, SideRecord } from "./Domain.js"
 import type { AdapterCall, InMemoryFault } from "./internal/inMemory/faults.js"
 import { FaultGate } from "./internal/inMemory/faults.js"
 import { makePort } from "./internal/inMemory/port.js"
@@ -23,6 +23,12 @@ export interface InMemoryAdapterOptions {
   readonly unique?: ReadonlyArray<string>
   /** A native field where `acknowledge` shows a synced record's partner id, as the hub shows the ERP id. */
   readonly linkField?: string
+  /**
+   * A side that normalizes values, as the hub does mobiles: `list` and `read` give stored values through it, and
+   * what the sync writes is stored normalized (unless `asStored`); a person's `edit` or `insert` is stored as given,
+   * and `records` / `get` show what is stored.
+   */
+  readonly normalize?: (field: string, value: FieldValue) => FieldValue
 }
 
 /** A `SyncAdapter` over records kept in memory, plus the handle tests drive and inspect it with. */
@@ -69,7 +75,8 @@ export const makeInMemoryAdapter = (options: InMemoryAdapterOptions): Effect.Eff
     const state = yield* Ref.make<State>(Store.initialState(options.records ?? []))
     const gate = yield* FaultGate.make(name)
     const linkField = Option.fromNullable(options.linkField)
-    const adapter = makePort({ name, capabilities, prefix, pageSize, unique, linkField }, state, gate)
+    const normalize = Option.fromNullable(options.normalize)
+    const adapter = makePort({ name, capabilities, prefix, pageSize, unique, linkField, normalize }, state, gate)
 
     /** A write that is not the sync's: a person's (`touched`), or the side taking a record in on its own (`intake`). */
     type Origin = { readonly touched: true } | { readonly intake: true }

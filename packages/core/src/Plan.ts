@@ -27,7 +27,13 @@ export class Update extends Schema.TaggedClass<Update>()("Update", {
   /** The before-image: what the sync read in those native fields. Compare-and-set on write, restored on rollback. */
   before: Fields,
   /** Canonical names of the fields written. */
-  canonicalFields: Schema.Array(Schema.String)
+  canonicalFields: Schema.Array(Schema.String),
+  /**
+   * The target's canonical values of those fields before the write (by canonical name): once a rollback restores
+   * `before`, the link's baseline on this side is these, so the next run sees the side unchanged. Absent in
+   * operations journaled before it was recorded.
+   */
+  canonicalBefore: Schema.optional(Fields)
 }) {}
 
 /** Two unlinked records found to be the same entity by natural key: link them (no write to either side). */

@@ -6,6 +6,7 @@ import type { Scope } from "effect"
 import { Clock, Config, Effect, Layer, Option } from "effect"
 import * as q from "./internal/sqliteQueries.js"
 import * as shown from "./internal/sqliteShown.js"
+import * as untold from "./internal/sqliteUntold.js"
 import type { SyncStoreService } from "./SyncStore.js"
 import { StoreError, SyncStore } from "./SyncStore.js"
 
@@ -99,6 +100,10 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       acknowledged: (side, ids) => read(`read what ${side} was told`, () => q.acknowledged(db, side, ids)),
       saveAcknowledged: (side, digests) =>
         write(`record what ${side} was told`, () => q.saveAcknowledged(db, side, digests)),
+      untold: read("read which runs the sides were not told", () => untold.pending(db)),
+      markUntold: (side, runIds) =>
+        write(`record the runs ${side} was not told`, () => untold.markUntold(db, side, runIds)),
+      markTold: (side, runIds) => write(`record the runs ${side} was told`, () => untold.markTold(db, side, runIds)),
       shownLinks: (side, ids) => read(`read what ${side} shows of its links`, () => shown.shown(db, side, ids)),
       saveShown: (side, links) =>
         write(`record what ${side} shows of its links`, () => shown.saveShown(db, side, links)),

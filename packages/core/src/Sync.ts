@@ -50,36 +50,57 @@ export interface RunReport {
 
 const dryRunId = RunIdSchema.make("dry-run")
 
-/** Tells each side what changed about its records; a side that cannot be told now is told by a later run. */
+/**
+ * Tells each side what changed about its records: this run's outcomes, then those of earlier runs the side was not
+ * told (its `acknowledge` failed, or the run stopped before it), the newest word on each record winning. The side's
+ * runs are marked told once it accepted; a side that cannot be told now keeps them and this run untold, so the next
+ * run that reaches it tells them. An earlier outcome that would show a link no longer standing is left out: a
+ * rollback removed the link and told the side why.
+ */
 const acknowledge = (
   store: SyncStoreService,
   sides: Record<Side, SyncAdapter>,
   listed: Record<Side, Listed>,
-  items: ReadonlyArray<Outcome>
+  runId: RunId,
+  items: ReadonlyArray<Outcome>,
+  links: ReadonlyArray<LinkState>
 ) =>
-  Effect.forEach(
-    ["left", "right"] as const,
-    (side) =>
-      Effect.gen(function* () {
-        const ids = new Set<RecordId>()
-        for (const item of items) {
-          if (item.side === side) ids.add(item.id)
-          else if (item.otherId !== undefined) ids.add(item.otherId)
-        }
-        const told = Report.acknowledgements(side, items, listed[side].read, yield* store.acknowledged(side, [...ids]))
-        if (told.outcomes.length === 0) return
-        yield* sides[side].acknowledge(told.outcomes).pipe(
-          Effect.flatMap((shown) => store.saveShown(side, shown)),
-          Effect.zipRight(store.saveAcknowledged(side, told.digests)),
-          Effect.catchTag("TransientError", "RejectedError", "CollisionError", "StaleError", "FatalError", (error) =>
-            Effect.logWarning(
-              `could not show this run's outcomes on ${side} (${error.adapter}): ${maskMobiles(error.message)}`
+  Effect.gen(function* () {
+    const untold = yield* store.untold
+    yield* Effect.forEach(
+      ["left", "right"] as const,
+      (side) =>
+        Effect.gen(function* () {
+          const pending = untold.filter((u) => u.side === side && u.runId !== runId).map((u) => u.runId)
+          const earlier = yield* Effect.forEach(pending, (id) => store.outcomes(id))
+          const merged = Report.withEarlier(items, Report.linksStanding(earlier, links))
+          const ids = new Set<RecordId>()
+          for (const item of merged) {
+            if (item.side === side) ids.add(item.id)
+            else if (item.otherId !== undefined) ids.add(item.otherId)
+          }
+          const told = Report.acknowledgements(
+            side,
+            merged,
+            listed[side].read,
+            yield* store.acknowledged(side, [...ids])
+          )
+          const done = store.markTold(side, [runId, ...pending])
+          if (told.outcomes.length === 0) return yield* done
+          yield* sides[side].acknowledge(told.outcomes).pipe(
+            Effect.flatMap((shown) => store.saveShown(side, shown)),
+            Effect.zipRight(store.saveAcknowledged(side, told.digests)),
+            Effect.zipRight(done),
+            Effect.catchTag("TransientError", "RejectedError", "CollisionError", "StaleError", "FatalError", (error) =>
+              Effect.logWarning(
+                `could not show outcomes on ${side} (${error.adapter}); a later run tells them: ${maskMobiles(error.message)}`
+              )
             )
           )
-        )
-      }),
-    { discard: true }
-  )
+        }),
+      { discard: true }
+    )
+  })
 
 /** The link states of pairs no dispatched operation touched (a version seen, a baseline moved); placeholders left out. */
 const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyArray<LinkState> => {
@@ -113,9 +134,7 @@ export const run = (
     const sides: Record<Side, SyncAdapter> = { left: yield* LeftAdapter, right: yield* RightAdapter }
     const dispatchOptions = { maxAttempts: options.maxAttempts, retryBase: options.retryBase }
     const start = { kind: "sync", direction: options.direction, dryRun: options.dryRun, full: options.full } as const
-    const resumed = options.dryRun
-      ? { outcomes: [], earlier: [], fatal: Option.none<string>() }
-      : yield* resume(dispatchOptions)
+    const resumed = options.dryRun ? { outcomes: [], fatal: Option.none<string>() } : yield* resume(dispatchOptions)
     if (Option.isSome(resumed.fatal)) {
       const { runId } = yield* store.startRun(start, [])
       const counts = Report.countOutcomes(resumed.outcomes, 0)
@@ -171,7 +190,10 @@ export const run = (
       ...left.intake.map((id) => Intake.of("left", id)),
       ...right.intake.map((id) => Intake.of("right", id))
     ]
-    const { runId, operations: stored } = yield* store.startRun(start, [...intake, ...dispatchable])
+    const { runId, operations: stored } = yield* store.startRun({ ...start, untold: ["left", "right"] }, [
+      ...intake,
+      ...dispatchable
+    ])
     const finishInterrupted = Effect.flatMap(store.outcomes(runId), (items) =>
       store.finishRun(
         runId,
@@ -197,7 +219,7 @@ export const run = (
           ...(Either.isRight(outcome) ? outcome.right.outcomes : yield* store.outcomes(runId)),
           ...own
         ]
-        yield* acknowledge(store, sides, { left, right }, Report.withEarlier(items, resumed.earlier))
+        yield* acknowledge(store, sides, { left, right }, runId, items, links)
         const counts = Report.countOutcomes(items, plan.unchanged)
         if (Either.isLeft(outcome)) {
           const error = `${outcome.left.adapter}: ${outcome.left.message}`

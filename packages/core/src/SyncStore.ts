@@ -62,6 +62,8 @@ export class StoredOperation extends Schema.Class<StoredOperation>("@tongbu/Stor
   resultId: Schema.optional(RecordId),
   /** The native values the operation wrote, for rollback's "does the field still hold what the sync wrote?". */
   written: Schema.optional(Fields),
+  /** What an update replaced, as the side stored it (`Updated.overwritten`): what its rollback writes back. */
+  overwritten: Schema.optional(Fields),
   /** The link state of the pair before this operation, restored by rollback. */
   linkBefore: Schema.optional(LinkState),
   lastError: Schema.optional(Schema.String),
@@ -107,6 +109,7 @@ export class StoredConflict extends Schema.Class<StoredConflict>("@tongbu/Stored
 export interface Completion {
   readonly resultId?: RecordId
   readonly written?: Fields
+  readonly overwritten?: Fields
   readonly links: ReadonlyArray<LinkState>
   readonly linkBefore?: LinkState
 }
@@ -140,6 +143,14 @@ export interface StartRun {
   readonly dryRun: boolean
   readonly full: boolean
   readonly target?: RunId
+  /** The sides to be told the run's outcomes: the run stays `untold` to each until `markTold`. */
+  readonly untold?: ReadonlyArray<Side>
+}
+
+/** A sync run whose outcomes `side` has not been told yet (its `acknowledge` failed, or the run stopped before it). */
+export interface Untold {
+  readonly runId: RunId
+  readonly side: Side
 }
 
 /**
@@ -201,6 +212,10 @@ export interface SyncStoreService {
     ids: ReadonlyArray<RecordId>
   ) => Effect.Effect<ReadonlyMap<RecordId, string>, StoreError>
   readonly saveAcknowledged: (side: Side, digests: ReadonlyMap<RecordId, string>) => Effect.Effect<void, StoreError>
+  /** Every run some side has not been told yet, newest run first; only pending runs are kept, so this stays small. */
+  readonly untold: Effect.Effect<ReadonlyArray<Untold>, StoreError>
+  readonly markUntold: (side: Side, runIds: ReadonlyArray<RunId>) => Effect.Effect<void, StoreError>
+  readonly markTold: (side: Side, runIds: ReadonlyArray<RunId>) => Effect.Effect<void, StoreError>
   /** What `side` wrote into these records to show their links (`SyncAdapter.acknowledge`), while the links stand. */
   readonly shownLinks: (
     side: Side,

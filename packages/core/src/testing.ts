@@ -12,8 +12,17 @@ export interface ConformanceSubject {
   readonly adapter: SyncAdapter
   /** Valid native fields for a new record; different `i` never collide on a unique field. */
   readonly sampleFields: (i: number) => Fields
-  /** A native field the adapter can update, and two values for it, different from each other and from the samples'. */
-  readonly update: { readonly field: string; readonly values: readonly [FieldValue, FieldValue] }
+  /**
+   * A native field the adapter can update, and two values for it, different from each other and from the samples'.
+   * `stored`: a value of it a person may enter that the side keeps as entered but reads in another form (text with
+   * spaces around it, read trimmed), for the check that an update reports what it overwrote as stored; default
+   * `values[1]`.
+   */
+  readonly update: {
+    readonly field: string
+    readonly values: readonly [FieldValue, FieldValue]
+    readonly stored?: FieldValue
+  }
   /** A person changes a record outside the sync (in the system's own screens). */
   readonly editOutOfBand: (id: RecordId, fields: Fields) => Effect.Effect<void, unknown>
   /** The comparable form of a record's fields, as the adapter stores them; default: the sample's own fields. */

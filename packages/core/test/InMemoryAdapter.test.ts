@@ -18,7 +18,7 @@ const subject = (options: Partial<InMemoryAdapterOptions>) =>
   Effect.map(makeInMemoryAdapter({ name: "memory", unique: ["mobile"], ...options }), (adapter) => ({
     adapter,
     sampleFields: (i: number) => ({ name: `Customer ${i}`, mobile: `1380000${String(i).padStart(4, "0")}`, level: 1 }),
-    update: { field: "name", values: ["Renamed A", "Renamed B"] as const },
+    update: { field: "name", values: ["Renamed A", "Renamed B"] as const, stored: " Renamed B " },
     editOutOfBand: (id: RecordId, fields: Record<string, string | number | boolean | null>) => adapter.edit(id, fields)
   }))
 
@@ -27,10 +27,17 @@ conformance("in-memory (deletes, pages of 5, shows links)", subject({ pageSize: 
   exactSince: true,
   testClock: true
 })
-conformance("in-memory (cannot delete, one page)", subject({ capabilities: { canDelete: false } }), {
-  exactSince: true,
-  testClock: true
-})
+conformance(
+  "in-memory (cannot delete, one page, reads text trimmed)",
+  subject({
+    capabilities: { canDelete: false },
+    normalize: (_, value) => (typeof value === "string" ? value.trim() : value)
+  }),
+  {
+    exactSince: true,
+    testClock: true
+  }
+)
 
 const seeded = (options: Partial<InMemoryAdapterOptions> = {}) =>
   makeInMemoryAdapter({

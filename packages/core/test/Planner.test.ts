@@ -162,7 +162,8 @@ describe("plan: linked pairs", () => {
       otherId: "1",
       changes: { name: "Li Lei Ltd" },
       before: { name: "Li Lei Trading" },
-      canonicalFields: ["name"]
+      canonicalFields: ["name"],
+      canonicalBefore: { name: "Li Lei Trading" }
     })
     expect(update?.key).toMatch(/^update:right:101:/)
     expect(p.links[0]).toMatchObject({

@@ -60,6 +60,55 @@ describe("Rollback.run", () => {
     })
   )
 
+  it.scoped("after undoing a conflict's winner, both sides keep their own edit and the next sync writes nothing", () =>
+    Effect.gen(function* () {
+      const w = yield* seeded()
+      yield* sync(w)
+      yield* sync(w)
+      const rightId = (yield* w.store.links).find((link) => link.leftId === "1")!.rightId
+      // Both sides change the name; the right wins ("ERP wins") and the left takes its value.
+      yield* w.left.edit(id("1"), { name: "张三 (hub)" })
+      yield* w.right.edit(rightId, { name: "张三 (ERP)" })
+      const before = yield* snapshot(w)
+      const run = yield* sync(w)
+      expect(run.counts.updated).toBe(1)
+      const report = yield* rollback(w, Option.getOrThrow(run.runId))
+      expect(report.counts.rolledBack).toBe(1)
+      expect(yield* snapshot(w)).toEqual(before)
+      // The baseline holds what each side holds now: the rollback left them apart until a person changes one.
+      const link = (yield* w.store.links).find((l) => l.leftId === "1")!
+      expect([link.left.name, link.right.name]).toEqual(["张三 (hub)", "张三 (ERP)"])
+      const next = yield* sync(w)
+      expect(isEmptyPlan(next.plan)).toBe(true)
+      expect(yield* snapshot(w)).toEqual(before)
+    })
+  )
+
+  it.scoped("restores a value exactly as a side that normalizes on read stored it", () =>
+    Effect.gen(function* () {
+      const w = yield* world({
+        left: {
+          records: [record("1", { name: "张三", mobile: "138 0000 0001", wechat: null, note: null })],
+          normalize: (field, value) =>
+            field === "mobile" && typeof value === "string" ? value.replace(/ /g, "") : value
+        },
+        right: { unique: ["mobile"] }
+      })
+      yield* sync(w)
+      const rightId = (yield* w.store.links).find((link) => link.leftId === "1")!.rightId
+      yield* w.right.edit(rightId, { mobile: "13800000002" })
+      const before = yield* snapshot(w)
+      // The left record is not read again (unchanged): the before-image the plan has is the baseline's, normalized.
+      const run = yield* sync(w)
+      expect(Option.getOrThrow(yield* w.left.get(id("1"))).fields.mobile).toBe("13800000002")
+      const report = yield* rollback(w, Option.getOrThrow(run.runId))
+      expect(report.counts.rolledBack).toBe(1)
+      expect(yield* snapshot(w)).toEqual(before)
+      const next = yield* sync(w)
+      expect(isEmptyPlan(next.plan)).toBe(true)
+    })
+  )
+
   it.scoped("keeps a field a person changed since the sync wrote it, and says so", () =>
     Effect.gen(function* () {
       const w = yield* seeded()

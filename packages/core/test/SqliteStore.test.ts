@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import Database from "better-sqlite3"
+import { drizzle } from "drizzle-orm/better-sqlite3"
+import { migrate } from "drizzle-orm/better-sqlite3/migrator"
 import { Effect, Exit, Layer, Option, Schema, TestClock } from "effect"
 import { IdempotencyKey, LinkState, RecordId, RunId } from "../src/Domain.js"
 import { Action, Create, Link, Operation, Reason, Update } from "../src/Plan.js"
@@ -246,6 +249,65 @@ describe("SqliteStore", () => {
       ])
       expect((yield* store.acknowledged("right", [id("1")])).size).toBe(0)
     }).pipe(Effect.provide(memory))
+  )
+
+  it.effect("remembers which side of which run was not told, newest run first, until it is told", () =>
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const first = (yield* store.startRun({ ...sync, untold: ["left", "right"] }, [])).runId
+      const second = (yield* store.startRun(sync, [])).runId
+      const third = (yield* store.startRun({ ...sync, untold: ["left"] }, [])).runId
+      expect(yield* store.untold).toEqual([
+        { runId: third, side: "left" },
+        { runId: first, side: "left" },
+        { runId: first, side: "right" }
+      ])
+      yield* store.markUntold("right", [second, first])
+      yield* store.markUntold("right", [second])
+      yield* store.markTold("left", [first, third, second])
+      expect(yield* store.untold).toEqual([
+        { runId: second, side: "right" },
+        { runId: first, side: "right" }
+      ])
+      yield* store.markTold("right", [])
+      yield* store.markTold("right", [first, second])
+      expect(yield* store.untold).toEqual([])
+      const unknown = yield* Effect.flip(store.markUntold("left", [RunId.make("99")]))
+      expect(unknown.message).toContain("cannot record the runs left was not told: FOREIGN KEY constraint failed")
+      const malformed = yield* Effect.flip(store.markTold("left", [RunId.make("dry-run")]))
+      expect(malformed.message).toContain("there is no run dry-run")
+    }).pipe(Effect.provide(memory))
+  )
+
+  it.effect("migrates a store written before it remembered untold runs: its runs count as told", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const filename = join(dir, "state.db")
+      // The migrations as they were: the first two.
+      const old = join(dir, "drizzle")
+      cpSync(fileURLToPath(new URL("../drizzle", import.meta.url)), old, { recursive: true })
+      const journal = JSON.parse(readFileSync(join(old, "meta/_journal.json"), "utf8"))
+      writeFileSync(
+        join(old, "meta/_journal.json"),
+        JSON.stringify({ ...journal, entries: journal.entries.slice(0, 2) })
+      )
+      const raw = new Database(filename)
+      migrate(drizzle(raw), { migrationsFolder: old })
+      raw
+        .prepare(
+          "insert into runs (kind, status, direction, dry_run, full, started_at, counts) values ('sync', 'interrupted', 'both', 0, 0, 0, '{}')"
+        )
+        .run()
+      raw.close()
+      const file = SqliteStore.layer({ filename })
+      const [untold, next] = yield* Effect.flatMap(SyncStore, (store) =>
+        Effect.zip(store.untold, store.startRun({ ...sync, untold: ["right"] }, []))
+      ).pipe(Effect.provide(file))
+      const after = yield* Effect.flatMap(SyncStore, (store) => store.untold).pipe(Effect.provide(file))
+      rmSync(dir, { recursive: true })
+      expect(untold).toEqual([])
+      expect(after).toEqual([{ runId: next.runId, side: "right" }])
+    })
   )
 
   it.effect("keeps what a side wrote to show a link: the first before-image of the same link, until forgotten", () =>

@@ -2,9 +2,17 @@
  * Writes to `customers_unified`, each one short `BEGIN IMMEDIATE` transaction: read the row, compare-and-set against
  * what the sync read, write only the columns that differ. Nothing here waits on the network inside a transaction.
  */
-import type { Compensation, CreateRequest, FieldValue, FindCreatedRequest, RecordId, UpdateRequest } from "@tongbu/core"
+import type {
+  Compensation,
+  CreateRequest,
+  FieldValue,
+  FindCreatedRequest,
+  RecordId,
+  Updated,
+  UpdateRequest
+} from "@tongbu/core"
 import { CollisionError, RecordId as RecordIdSchema, RejectedError, StaleError } from "@tongbu/core"
-import { eq } from "drizzle-orm"
+import { eq, sql } from "drizzle-orm"
 import { Effect, Option } from "effect"
 import { CUSTOMER_NAME, customerNameColumn, displayNameOf, fieldKind, toSideRecord } from "../HubRecord.js"
 import { customersUnified, provenanceColumns } from "../HubSchema.js"
@@ -23,8 +31,8 @@ type Insert = typeof customersUnified.$inferInsert
 export const hubId = (id: string): Option.Option<number> =>
   /^[1-9]\d{0,15}$/.test(id) ? Option.some(Number(id)) : Option.none()
 
-const withProvenance = (sets: Record<string, StoredValue>): Record<string, StoredValue> => {
-  for (const column of provenanceColumns) if (column in sets) sets[`${column}_source`] = "erp"
+const withProvenance = <A extends Record<string, unknown>>(sets: A): A => {
+  for (const column of provenanceColumns) if (column in sets) Object.assign(sets, { [`${column}_source`]: "erp" })
   return sets
 }
 
@@ -59,10 +67,13 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
         })
       }
     }
+    // A rollback's values go back exactly as the hub stored them: compared and written raw, never normalized.
+    const given = (field: string, value: StoredValue): StoredValue =>
+      request.asStored ? asBound(request.changes[field] ?? null) : value
     const stamp = yield* conn.stamp
-    yield* conn.attempt(what, () =>
+    return yield* conn.attempt(what, () =>
       conn.db.transaction(
-        (tx) => {
+        (tx): Updated => {
           const row = queries.one.get(id)
           if (row === undefined) throw new StaleError({ adapter, message: `${what}: the customer no longer exists` })
           const current = toSideRecord(row, conn.time).fields
@@ -81,30 +92,48 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
             ? (changed.get("erp_customer_type") ?? null)
             : (current.erp_customer_type ?? null)
           const sets: Record<string, StoredValue> = {}
+          const overwritten: Record<string, FieldValue> = {}
           for (const [field, , value] of changes) {
-            if (field === CUSTOMER_NAME) {
-              const column = customerNameColumn(typeAfter)
+            const column = field === CUSTOMER_NAME ? customerNameColumn(typeAfter) : field
+            const stored = asBound(row[column])
+            let differs: boolean
+            if (request.asStored) differs = stored !== given(field, value)
+            else if (field === CUSTOMER_NAME) {
               const wanted = changed.get(field)
-              const shown = displayNameOf({ ...current, erp_customer_type: typeAfter })
-              if (shown !== wanted && current[column] !== wanted) sets[column] = value
-            } else if (current[field] !== changed.get(field)) {
-              sets[field] = value
-            }
+              differs =
+                displayNameOf({ ...current, erp_customer_type: typeAfter }) !== wanted && current[column] !== wanted
+            } else differs = current[field] !== changed.get(field)
+            if (!differs) continue
+            sets[column] = given(field, value)
+            overwritten[field] = stored
           }
-          if (Object.keys(sets).length === 0) return
+          if (Object.keys(sets).length === 0) return { overwritten }
           const taken = collision(conn, sets, id)
           if (taken !== undefined) throw taken
-          withProvenance(sets)
-          Object.assign(sets, { erp_last_pulled: stamp, updated_at: stamp, updated_by: SYNC_USER })
+          // Raw values bypass the columns' own conversions (a flag's "0" text would become 1).
+          const values: Record<string, unknown> = request.asStored
+            ? Object.fromEntries(Object.entries(sets).map(([column, value]) => [column, sql`${value}`]))
+            : { ...sets }
+          withProvenance(values)
+          Object.assign(values, { erp_last_pulled: stamp, updated_at: stamp, updated_by: SYNC_USER })
           tx.update(customersUnified)
-            .set(sets as Insert)
+            .set(values as Insert)
             .where(eq(customersUnified.id, id))
             .run()
+          return { overwritten }
         },
         { behavior: "immediate" }
       )
     )
   })
+
+/** A column's value as SQLite gives it back and takes it: booleans as 0/1, big integers as numbers. */
+const asBound = (value: unknown): StoredValue => {
+  if (typeof value === "boolean") return value ? 1 : 0
+  if (typeof value === "bigint") return Number(value)
+  if (typeof value === "string" || typeof value === "number") return value
+  return null
+}
 
 const UNIQUE_COLUMNS = ["erp_customer_id", "wechat_id"] as const
 

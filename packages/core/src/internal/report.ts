@@ -1,6 +1,6 @@
 import { Option } from "effect"
 import type { RecordOutcome } from "../Adapter.js"
-import type { RecordId, RunId, Side } from "../Domain.js"
+import type { LinkState, RecordId, RunId, Side } from "../Domain.js"
 import { otherSide } from "../Domain.js"
 import type { Conflict, Operation, Plan } from "../Plan.js"
 import type { Counts } from "../SyncStore.js"
@@ -110,7 +110,8 @@ const isAction = (outcome: Outcome): boolean => outcome.operation.startsWith("ac
 
 /**
  * `items` followed by the outcomes of `earlier` runs (newest first) about records that no later run mentions: what
- * a run that died before `acknowledge` never told the sides, with the latest word on each record winning.
+ * runs never told a side (its `acknowledge` failed, or the run died before it), with the latest word on each record
+ * winning.
  */
 export const withEarlier = (
   items: ReadonlyArray<Outcome>,
@@ -135,6 +136,25 @@ export const withEarlier = (
     all.push(...untold)
   }
   return all
+}
+
+/**
+ * The outcomes of `earlier` runs without those that would show a link no longer among `links`: a rollback removed it
+ * and told the sides why, which is newer than anything those runs have to say.
+ */
+export const linksStanding = (
+  earlier: ReadonlyArray<ReadonlyArray<Outcome>>,
+  links: ReadonlyArray<LinkState>
+): ReadonlyArray<ReadonlyArray<Outcome>> => {
+  if (earlier.length === 0) return earlier
+  const pairs = new Set(links.map((link) => `${link.leftId}\u0000${link.rightId}`))
+  const stands = (outcome: Outcome) =>
+    outcome.otherId === undefined ||
+    status(outcome.outcome) !== "synced" ||
+    pairs.has(
+      outcome.side === "left" ? `${outcome.id}\u0000${outcome.otherId}` : `${outcome.otherId}\u0000${outcome.id}`
+    )
+  return earlier.map((run) => run.filter(stands))
 }
 
 /** What the store keeps of what a side was told about a record: equal digests, nothing new to show. */

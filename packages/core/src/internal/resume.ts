@@ -8,23 +8,17 @@ import { countOutcomes } from "./report.js"
 
 export interface Resumed {
   readonly outcomes: ReadonlyArray<Outcome>
-  /**
-   * Outcomes of the sync runs since the last completed one, newest run first: a run that died before `acknowledge`
-   * never told the sides (a record created on one side would stay unaware of its link), so the next run tells them.
-   */
-  readonly earlier: ReadonlyArray<ReadonlyArray<Outcome>>
   /** A fatal error met while finishing them: the new run stops before planning. */
   readonly fatal: Option.Option<string>
 }
-
-/** How many recent runs are searched for outcomes never told to the sides; far beyond any run of crashes. */
-const RECENT_RUNS = 100
 
 const interrupted = "stopped before it finished; its remaining operations were finished by a later run"
 
 /**
  * Finishes what earlier runs left in the outbox (a crash, an interruption, a fatal error), oldest run first, then
- * closes the books on those runs. An operation still `pending` afterwards went stale again: the fresh plan that
+ * closes the books on those runs. Their outcomes are recorded under the runs that planned them, which are marked
+ * untold to both sides first: a run that already told the sides what it did still has these to tell, and whoever
+ * finishes them may die before telling. An operation still `pending` afterwards went stale again: the fresh plan that
  * follows supersedes it, so it is closed as rejected rather than retried forever.
  */
 export const resume = (
@@ -35,13 +29,24 @@ export const resume = (
     const unfinished = yield* store.unfinished
     const byRun = new Map<RunId, Array<StoredOperation>>()
     for (const op of unfinished) byRun.set(op.runId, [...(byRun.get(op.runId) ?? []), op])
+    // A rollback's leftovers are its markers, which tell no side anything.
+    const syncRuns = yield* Effect.filter([...byRun.keys()], (runId) =>
+      Effect.map(
+        store.run(runId),
+        Option.exists((run) => run.kind === "sync")
+      )
+    )
+    if (syncRuns.length > 0) {
+      yield* store.markUntold("left", syncRuns)
+      yield* store.markUntold("right", syncRuns)
+    }
     const outcomes: Array<Outcome> = []
     for (const [runId, ops] of byRun) {
       yield* Effect.logInfo(`finishing ${ops.length} operations left unfinished by run ${runId}`)
       const result = yield* Dispatcher.stopsOnFatal(Dispatcher.dispatch(runId, ops, options))
       // What it finished before stopping is in that run's outcomes.
       if (Either.isLeft(result))
-        return { outcomes, earlier: [], fatal: Option.some(`${result.left.adapter}: ${result.left.message}`) }
+        return { outcomes, fatal: Option.some(`${result.left.adapter}: ${result.left.message}`) }
       outcomes.push(...result.right.outcomes)
     }
     for (const op of yield* store.unfinished) {
@@ -54,11 +59,5 @@ export const resume = (
       const counts = countOutcomes(yield* store.outcomes(run.id), run.counts.unchanged)
       yield* store.finishRun(run.id, "interrupted", counts, interrupted)
     }
-    const earlier: Array<ReadonlyArray<Outcome>> = []
-    for (const run of yield* store.runs(RECENT_RUNS)) {
-      if (run.kind !== "sync") continue
-      if (run.status === "completed") break
-      earlier.push(yield* store.outcomes(run.id))
-    }
-    return { outcomes, earlier, fatal: Option.none() }
+    return { outcomes, fatal: Option.none() }
   })

@@ -44,6 +44,7 @@ export const operations = sqliteTable(
     resultId: text("result_id"),
     written: text("written"),
     linkBefore: text("link_before"),
+    overwritten: text("overwritten"),
     lastError: text("last_error"),
     updatedAt: integer("updated_at").notNull()
   },
@@ -113,4 +114,20 @@ export const shownLinks = sqliteTable(
     written: text("written").notNull()
   },
   (t) => [primaryKey({ columns: [t.side, t.recordId] })]
+)
+
+/**
+ * The sync runs whose outcomes a side has not been told yet: written with the run (and again for a run whose
+ * operations a later run finishes), removed once the side accepted them. Only pending rows live here, so the query
+ * every run makes stays small however many runs the store holds.
+ */
+export const untold = sqliteTable(
+  "untold",
+  {
+    runId: integer("run_id")
+      .notNull()
+      .references(() => runs.id),
+    side: text("side").notNull()
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.side] })]
 )

@@ -49,9 +49,9 @@ const make = (db: Db) => {
   const provisional = client.prepare<[string, number, string]>(
     "update operations set provisional_id = ?, updated_at = ? where key = ?"
   )
-  const completed = client.prepare<[string | null, string | null, string | null, number, string]>(
-    `update operations set state = 'done', result_id = ?, written = ?, link_before = ?, last_error = null,
-       updated_at = ?
+  const completed = client.prepare<[string | null, string | null, string | null, string | null, number, string]>(
+    `update operations set state = 'done', result_id = ?, written = ?, link_before = ?, overwritten = ?,
+       last_error = null, updated_at = ?
      where key = ?`
   )
   const failed = client.prepare<[string, string, number, string]>(
@@ -93,7 +93,8 @@ const make = (db: Db) => {
       resultId: string | null
       written: string | null
       linkBefore: string | null
-    }) => completed.run(row.resultId, row.written, row.linkBefore, row.now, row.key),
+      overwritten: string | null
+    }) => completed.run(row.resultId, row.written, row.linkBefore, row.overwritten, row.now, row.key),
     failed: (key: string, now: number, state: string, error: string) => failed.run(state, error, now, key),
     rolledBack: (key: string, now: number) => rolledBack.run(now, key),
     insertOutcome: (row: {

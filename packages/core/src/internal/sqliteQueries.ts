@@ -16,6 +16,7 @@ import type {
 import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
 import type { Db } from "./sqlitePrepared.js"
 import { prepared } from "./sqlitePrepared.js"
+import { markUntold } from "./sqliteUntold.js"
 import * as rows from "./storeRows.js"
 import { RowError } from "./storeRows.js"
 
@@ -87,6 +88,7 @@ export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<
     const row = enqueue({ key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now })
     if (row !== undefined) stored.push(rows.enqueuedOperation(runId, seq, operation, row, now))
   })
+  for (const side of run.untold ?? []) markUntold(db, side, [runId])
   return { runId, operations: stored }
 }
 
@@ -160,7 +162,8 @@ export const complete = (db: Db, now: number, key: IdempotencyKey, result: Compl
       now,
       resultId: result.resultId ?? null,
       written: result.written === undefined ? null : rows.encodeFields(result.written),
-      linkBefore: result.linkBefore === undefined ? null : rows.encodeLink(result.linkBefore)
+      linkBefore: result.linkBefore === undefined ? null : rows.encodeLink(result.linkBefore),
+      overwritten: result.overwritten === undefined ? null : rows.encodeFields(result.overwritten)
     }),
     key
   )

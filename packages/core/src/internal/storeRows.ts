@@ -115,6 +115,7 @@ export const operationFromRow = (row: typeof tables.operations.$inferSelect): St
       resultId: optionalId(row.resultId),
       written: row.written === null ? undefined : decodeFields(row.written, name),
       linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
+      overwritten: row.overwritten === null ? undefined : decodeFields(row.overwritten, name),
       lastError: orUndefined(row.lastError),
       updatedAt: row.updatedAt
     },

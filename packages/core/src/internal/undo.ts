@@ -82,11 +82,14 @@ export const undoUpdate = (ctx: UndoContext, stored: StoredOperation, op: Update
     const expected: Record<string, FieldValue> = {}
     const restored = new Set<string>()
     const kept: Array<string> = []
+    // What the update replaced, as the side stored it, goes back exactly; `before` (as read) is the fallback for a
+    // field it found already written (a retry after a lost acknowledgement) and for journals older than this.
+    const overwritten = stored.overwritten
     native.forEach((field, i) => {
       const now = current.value.fields[field]
       const before = op.before[field] ?? null
       if (same(now, written[field])) {
-        restore[field] = before
+        restore[field] = overwritten !== undefined && field in overwritten ? (overwritten[field] ?? null) : before
         expected[field] = written[field] ?? null
       } else if (!same(now, before)) {
         kept.push(field)
@@ -96,7 +99,8 @@ export const undoUpdate = (ctx: UndoContext, stored: StoredOperation, op: Update
     })
     if (!ctx.dryRun && Object.keys(restore).length > 0) {
       const key = IdempotencyKey.make(`rollback:${op.key}`)
-      const write = yield* Effect.either(retryTransient(adapter.update({ key, id: op.id, changes: restore, expected })))
+      const request = { key, id: op.id, changes: restore, expected, asStored: overwritten !== undefined }
+      const write = yield* Effect.either(retryTransient(adapter.update(request)))
       if (write._tag === "Left") {
         if (write.left._tag !== "StaleError") return yield* failed(ctx, base)(write.left)
         // Edited between the read and the write: those fields are someone else's now.
@@ -128,8 +132,11 @@ const restoreBaseline = (
     const link = yield* store.linkOf(op.side, op.id)
     if (Option.isNone(link)) return
     const target: Record<string, FieldValue> = { ...link.value[op.side] }
+    // What the side holds again: its values when planned, not the older baseline (it may have changed since, as when
+    // both sides changed a field and the other side's value won). Journals older than `canonicalBefore` have only that.
+    const restored = op.canonicalBefore ?? before?.[op.side]
     for (const field of fields) {
-      const value: Fields[string] | undefined = before?.[op.side][field]
+      const value: Fields[string] | undefined = restored?.[field]
       if (value === undefined) delete target[field]
       else target[field] = value
     }

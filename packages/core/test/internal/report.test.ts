@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { RunId } from "../../src/Domain.js"
-import { withEarlier } from "../../src/internal/report.js"
+import { LinkState, RunId } from "../../src/Domain.js"
+import { linksStanding, withEarlier } from "../../src/internal/report.js"
 import { Outcome } from "../../src/SyncStore.js"
 import { id } from "../harness.js"
 
@@ -43,5 +43,21 @@ describe("withEarlier", () => {
   it("adds nothing when there is nothing earlier", () => {
     const current = [outcome("1", "left", "1", "R1", "create", "created")]
     expect(withEarlier(current, [])).toEqual(current)
+  })
+})
+
+describe("linksStanding", () => {
+  it("leaves out what would show a link no longer standing, whichever side the outcome is about", () => {
+    const links = [new LinkState({ leftId: id("1"), rightId: id("R1"), left: {}, right: {} })]
+    const run = [
+      outcome("1", "left", "1", "R1", "update", "updated"), // stands
+      outcome("1", "right", "R1", "1", "create", "created"), // stands, told from the other side
+      outcome("1", "left", "2", "R2", "link", "linked"), // the link was rolled back
+      outcome("1", "right", "R3", "3", "create", "created"), // so was this create's
+      outcome("1", "left", "4", "R4", "update", "failed"), // shows no link: told as it is
+      outcome("1", "left", "5", undefined, "skip", "skipped")
+    ]
+    expect(linksStanding([run], links)).toEqual([[run[0], run[1], run[4], run[5]]])
+    expect(linksStanding([], links)).toEqual([])
   })
 })

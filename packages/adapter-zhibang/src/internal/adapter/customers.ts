@@ -7,7 +7,7 @@ import type { CustomerDetail } from "../customer.js"
 import { toAdapterError } from "./errors.js"
 import type { OrdRow } from "./listing.js"
 import { findExact } from "./listing.js"
-import { comparable, ordOf, requiredOf, sameValue, toWire } from "./records.js"
+import { comparable, ordOf, requiredOf, sameStored, sameValue, toWire } from "./records.js"
 
 export interface WritesContext {
   readonly name: string
@@ -100,15 +100,17 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
       return Option.map(found, RecordId.make)
     }).pipe(Effect.mapError(fail))
 
-  const update: SyncAdapter["update"] = ({ id, changes, expected }) =>
+  const update: SyncAdapter["update"] = ({ id, changes, expected, asStored }) =>
     Effect.gen(function* () {
       const detail = yield* detailOf(id).pipe(Effect.mapError(fail))
       if (Option.isNone(detail)) return yield* rejected(`ERP customer ${id} no longer exists (deleted in the ERP)`)
       const current = detail.value.fields
       const toWrite: Record<string, Fields[string]> = {}
+      const overwritten: Record<string, Fields[string]> = {}
       for (const [field, value] of Object.entries(changes)) {
         if (!(field in current)) return yield* rejected(`'${field}' is not a field of the ERP's customer page`, field)
-        if (sameValue(current[field], value)) continue
+        // A value put back as stored counts as held only when the ERP holds exactly it, not a trimmed likeness.
+        if (asStored ? sameStored(current[field], value) : sameValue(current[field], value)) continue
         if (field in expected && !sameValue(current[field], expected[field])) {
           return yield* new StaleError({
             adapter: name,
@@ -117,8 +119,9 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
           })
         }
         toWrite[field] = value
+        overwritten[field] = current[field] ?? null
       }
-      if (Object.keys(toWrite).length === 0) return
+      if (Object.keys(toWrite).length === 0) return { overwritten }
       yield* forget(id)
       yield* client
         .saveCustomer(
@@ -126,6 +129,7 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
           detail.value.intsort
         )
         .pipe(Effect.catchAll(failWith(changes)))
+      return { overwritten }
     })
 
   const compensateCreate = (id: RecordId): Effect.Effect<Compensation, AdapterError> =>

@@ -20,6 +20,10 @@ export const comparable = (value: FieldValue | undefined): string => {
 export const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined): boolean =>
   comparable(a) === comparable(b)
 
+/** Whether the ERP holds exactly `b` (untrimmed); empty and null alike, as the ERP stores no null. */
+export const sameStored = (a: FieldValue | undefined, b: FieldValue | undefined): boolean =>
+  (typeof a === "string" ? a : comparable(a)) === (typeof b === "string" ? b : comparable(b))
+
 /**
  * Native fields → the save's parameters. Nulls clear a field on an update (`""`) and are left out of a create; fields
  * the configuration names as truncatable are cut to the ERP's limit, every other one is sent whole (and checked).

@@ -71,6 +71,40 @@ export const writeTests = (register: Register, options: ConformanceOptions): voi
     })
   )
 
+  register("update reports what it overwrote as stored, and an update asStored puts exactly that back", (subject) =>
+    Effect.gen(function* () {
+      const { field, values } = subject.update
+      const entered = subject.update.stored ?? values[1]
+      const id = yield* createSample(subject, 16)
+      yield* subject.editOutOfBand(id, { [field]: entered })
+      const edited = yield* readOrFail(subject.adapter, id)
+      const request = {
+        key: key("update:16"),
+        id,
+        changes: { [field]: values[0] },
+        expected: { [field]: edited.fields[field] ?? null }
+      }
+      const first = yield* subject.adapter.update(request)
+      expect(first.overwritten, "the value replaced, as the person entered it").toEqual({ [field]: entered })
+      expect((yield* subject.adapter.update(request)).overwritten, "nothing replaced by a repeat").toEqual({})
+      const back = {
+        key: key("rollback:update:16"),
+        id,
+        changes: first.overwritten,
+        expected: { [field]: values[0] },
+        asStored: true
+      }
+      yield* subject.adapter.update(back)
+      const restored = yield* readOrFail(subject.adapter, id)
+      expect(restored.fields[field] ?? null).toEqual(edited.fields[field] ?? null)
+      expect((yield* subject.adapter.update(back)).overwritten, "nothing replaced by a repeat").toEqual({})
+      expect((yield* readOrFail(subject.adapter, id)).version).toBe(restored.version)
+      // Written again, it replaces exactly what the person had entered: the value went back as stored.
+      const again = yield* subject.adapter.update({ ...request, key: key("update:16:again") })
+      expect(again.overwritten).toEqual({ [field]: entered })
+    })
+  )
+
   if (options.incremental ?? true) {
     register("a since listing returns the records changed after the checkpoint", (subject) =>
       Effect.gen(function* () {

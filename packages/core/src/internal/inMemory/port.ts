@@ -2,8 +2,8 @@ import { Chunk, Clock, Effect, Either, HashMap, HashSet, Option, Ref, Stream } f
 import type { Capabilities, Compensation, SyncAdapter } from "../../Adapter.js"
 import type { AdapterError } from "../../AdapterError.js"
 import { CollisionError, FatalError, RejectedError, StaleError } from "../../AdapterError.js"
-import type { Fields, RecordId } from "../../Domain.js"
-import { ListEntry } from "../../Domain.js"
+import type { Fields, FieldValue, RecordId } from "../../Domain.js"
+import { ListEntry, SideRecord } from "../../Domain.js"
 import type { FaultGate } from "./faults.js"
 import type { State } from "./store.js"
 import * as Store from "./store.js"
@@ -15,6 +15,7 @@ export interface PortConfig {
   readonly pageSize: number
   readonly unique: ReadonlyArray<string>
   readonly linkField: Option.Option<string>
+  readonly normalize: Option.Option<(field: string, value: FieldValue) => FieldValue>
 }
 
 type Outcome<A> = readonly [Either.Either<A, AdapterError>, State]
@@ -51,6 +52,15 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
   const run = <A>(modify: (s: State) => Outcome<A>): Effect.Effect<A, AdapterError> =>
     Effect.flatten(Ref.modify(state, (s) => modify(s)))
 
+  const normalized = (fields: Fields): Fields =>
+    Option.match(config.normalize, {
+      onNone: () => fields,
+      onSome: (normalize) => Object.fromEntries(Object.entries(fields).map(([f, v]) => [f, normalize(f, v)]))
+    })
+  /** A record as the side reads it: through `normalize`, when it has one. */
+  const view = (record: SideRecord): SideRecord =>
+    Option.isNone(config.normalize) ? record : new SideRecord({ ...record, fields: normalized(record.fields) })
+
   return {
     name,
     capabilities,
@@ -64,7 +74,7 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
               new ListEntry({
                 id: stored.record.id,
                 version: stored.record.version,
-                record: stored.record,
+                record: view(stored.record),
                 checkpoint: Store.checkpointOf(stored.seq),
                 ...(stored.intake ? { intake: true } : {})
               })
@@ -80,7 +90,7 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
     read: (id) =>
       Effect.zipRight(
         gate.enter({ op: "read", id }),
-        Effect.map(Ref.get(state), (s) => Option.map(HashMap.get(s.records, id), (stored) => stored.record))
+        Effect.map(Ref.get(state), (s) => Option.map(HashMap.get(s.records, id), (stored) => view(stored.record)))
       ),
     create: (request) =>
       Effect.gen(function* () {
@@ -92,7 +102,7 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
         yield* run((s): Outcome<void> => {
           const collided = collision(s, request.fields, Option.none())
           if (Option.isSome(collided)) return [Either.left(collided.value), s]
-          const [, next] = Store.putRecord(s, id, request.fields, now, {
+          const [, next] = Store.putRecord(s, id, normalized(request.fields), now, {
             key: Option.some(request.key),
             provisionalId: Option.some(id)
           })
@@ -121,24 +131,31 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
       Effect.gen(function* () {
         const fault = yield* gate.enter({ op: "update", key: request.key, id: request.id })
         const now = yield* Clock.currentTimeMillis
-        const wrote = yield* run((s): Outcome<boolean> => {
+        const overwritten = yield* run((s): Outcome<Fields> => {
           const stored = HashMap.get(s.records, request.id)
           if (Option.isNone(stored)) return [Either.left(missing(request.id, "update")), s]
-          const current = stored.value.record.fields
-          const pending = Object.keys(request.changes).filter((f) => !Store.sameValue(current[f], request.changes[f]))
-          if (pending.length === 0) return [Either.right(false), s]
-          const moved = pending.find((f) => !Store.sameValue(current[f], request.expected[f]))
+          const raw = stored.value.record.fields
+          const read = normalized(raw)
+          const changes = request.asStored ? request.changes : normalized(request.changes)
+          const current = request.asStored ? raw : read
+          const pending = Object.keys(changes).filter((f) => !Store.sameValue(current[f], changes[f]))
+          if (pending.length === 0) return [Either.right({}), s]
+          const moved = pending.find((f) => !Store.sameValue(read[f], request.expected[f]))
           if (moved !== undefined) {
             const message = `${moved} of record ${request.id} on ${name} changed since it was read`
             return [Either.left(new StaleError({ adapter: name, field: moved, message })), s]
           }
-          const collided = collision(s, request.changes, Option.some(request.id))
+          const collided = collision(s, changes, Option.some(request.id))
           if (Option.isSome(collided)) return [Either.left(collided.value), s]
-          const [, next] = Store.putRecord(s, request.id, { ...current, ...request.changes }, now)
-          const write = { _tag: "Update", key: request.key, id: request.id, changes: request.changes } as const
-          return [Either.right(true), Store.logWrite(next, write)]
+          const [, next] = Store.putRecord(s, request.id, { ...raw, ...changes }, now)
+          const write = { _tag: "Update", key: request.key, id: request.id, changes } as const
+          return [
+            Either.right(Object.fromEntries(pending.map((f) => [f, raw[f] ?? null]))),
+            Store.logWrite(next, write)
+          ]
         })
-        if (wrote) yield* gate.ackLost(fault, `update ${request.key}`)
+        if (Object.keys(overwritten).length > 0) yield* gate.ackLost(fault, `update ${request.key}`)
+        return { overwritten }
       }),
     compensateCreate: (id, key) =>
       Effect.gen(function* () {

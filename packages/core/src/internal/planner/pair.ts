@@ -126,7 +126,8 @@ const finish = (ctx: PlanContext, pair: Pair, done: PairPlan): LinkState => {
         otherId: pair.id(otherSide(target)),
         changes: writes.changes,
         before: writes.before,
-        canonicalFields: writes.fields
+        canonicalFields: writes.fields,
+        canonicalBefore: writes.canonicalBefore
       },
       true
     )

@@ -35,6 +35,7 @@ interface Writes {
   readonly changes: Record<string, FieldValue>
   readonly before: Record<string, FieldValue>
   readonly fields: Array<string>
+  readonly canonicalBefore: Record<string, FieldValue>
 }
 
 export const sides = ["left", "right"] as const
@@ -103,13 +104,15 @@ export class PairPlan {
     }
     const native = info.writable[target]!
     const record = pair.record(target)
-    const writes = this.writes[target] ?? { changes: {}, before: {}, fields: [] }
+    const writes = this.writes[target] ?? { changes: {}, before: {}, fields: [], canonicalBefore: {} }
     this.writes[target] = writes
     writes.changes[native] = value
     writes.before[native] =
       record !== undefined ? (record.fields[native] ?? null) : (pair.baseline?.[target][info.name] ?? null)
     writes.fields.push(info.name)
-    this.nextOf(target)[info.name] = value
+    const next = this.nextOf(target)
+    writes.canonicalBefore[info.name] = next[info.name] ?? null
+    next[info.name] = value
   }
 
   private leaveAlone(side: Side, reason: Reason): void {

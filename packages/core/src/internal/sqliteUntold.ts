@@ -1,0 +1,41 @@
+import { and, desc, eq, inArray } from "drizzle-orm"
+import type { RunId } from "../Domain.js"
+import { Side } from "../Domain.js"
+import type { Untold } from "../SyncStore.js"
+import { untold } from "./schema.js"
+import type { Db } from "./sqlitePrepared.js"
+import { decoder, RowError, runRowId, toRunId } from "./storeRows.js"
+
+// Which side of which run has not been told the run's outcomes yet (see `SyncStore.untold`).
+
+const decodeSide = decoder(Side)
+
+/** SQLite allows a bounded number of parameters per statement. */
+const CHUNK = 500
+
+const rowIds = (runIds: ReadonlyArray<RunId>): Array<number> =>
+  runIds.map((id) => {
+    const row = runRowId(id)
+    if (row === null) throw new RowError(`there is no run ${id}`)
+    return row
+  })
+
+export const pending = (db: Db): Array<Untold> =>
+  db
+    .select()
+    .from(untold)
+    .orderBy(desc(untold.runId), untold.side)
+    .all()
+    .map((row) => ({ runId: toRunId(row.runId), side: decodeSide(row.side, `untold row ${row.runId}/${row.side}`) }))
+
+export const markUntold = (db: Db, side: Side, runIds: ReadonlyArray<RunId>): void => {
+  for (const runId of rowIds(runIds)) db.insert(untold).values({ runId, side }).onConflictDoNothing().run()
+}
+
+export const markTold = (db: Db, side: Side, runIds: ReadonlyArray<RunId>): void => {
+  const rows = rowIds(runIds)
+  for (let i = 0; i < rows.length; i += CHUNK)
+    db.delete(untold)
+      .where(and(eq(untold.side, side), inArray(untold.runId, rows.slice(i, i + CHUNK))))
+      .run()
+}
