@@ -16,10 +16,11 @@ import { toSideRecord } from "./HubRecord.js"
 import { makeHubTimeZone } from "./HubTime.js"
 import { acknowledge } from "./internal/acknowledge.js"
 import { makeConnection } from "./internal/connection.js"
+import { compensateCreate, create, findCreated } from "./internal/creates.js"
 import { events } from "./internal/events.js"
 import { list } from "./internal/listing.js"
 import { prepareQueries } from "./internal/queries.js"
-import { compensateCreate, create, findCreated, hubId, update } from "./internal/writes.js"
+import { hubId, update } from "./internal/writes.js"
 
 /** SQLite has one writer: operations run one at a time; creates need no extra serialization; rows can be deleted. */
 export const capabilities: Capabilities = {

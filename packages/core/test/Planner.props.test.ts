@@ -16,9 +16,9 @@ import type {
 import { canonicalize, goneFrom, isWrite, LinkState, plan, SideRecord, toNative } from "../src/index.js"
 
 const numRuns = Number(process.env.TONGBU_PROP_RUNS ?? 150)
-// A soak raises the run count (the time allowed grows with it) and draws each round's seed.
+// A soak raises the run count (the time allowed grows with it) and draws each round's seed; CI's is fixed.
 const timeout = Math.max(5_000, numRuns * 20)
-const seed = process.env.TONGBU_PROP_SEED === undefined ? {} : { seed: Number(process.env.TONGBU_PROP_SEED) }
+const seed = { seed: Number(process.env.TONGBU_PROP_SEED ?? 101) }
 const rid = (id: string) => id as RecordId
 const sides = ["left", "right"] as const
 

@@ -82,10 +82,17 @@ const apply = (w: World, step: Step) =>
   Effect.gen(function* () {
     if (step._tag === "sync") return void (yield* sync(w))
     const adapter = step.side === "left" ? w.left : w.right
-    if (step._tag === "insert") return void (yield* adapter.insert(step.fields))
     const records = yield* adapter.records
+    // A person cannot give a right record a mobile another one holds: the ERP refuses it, as `build` starts.
+    const taken = (mobile: FieldValue | undefined, self?: RecordId) =>
+      step.side === "right" && mobile != null && records.some((r) => r.id !== self && r.fields.mobile === mobile)
+    if (step._tag === "insert") {
+      const fields = taken(step.fields.mobile) ? { ...step.fields, mobile: null } : step.fields
+      return void (yield* adapter.insert(fields))
+    }
     const target = records[step.index % Math.max(1, records.length)]
-    if (target !== undefined) yield* adapter.edit(target.id, { [step.field]: step.value })
+    if (target === undefined || (step.field === "mobile" && taken(step.value, target.id))) return
+    yield* adapter.edit(target.id, { [step.field]: step.value })
   })
 
 /** Canonical values of every record of both sides, empty fields as null: what "equal" means across systems. */
@@ -276,6 +283,12 @@ describe("Sync properties", () => {
           expect({ left: after.left, right: after.right }).toEqual({ left: before.left, right: before.right })
           return
         }
+        const synced = new Map<string, FieldValue>()
+        for (const side of ["left", "right"] as const) {
+          for (const r of yield* (side === "left" ? w.left : w.right).records) {
+            for (const field of fieldNames) synced.set(`${side}:${r.id}:${field}`, r.fields[field] ?? null)
+          }
+        }
         const edited: Array<{ side: Side; id: RecordId; field: FieldName; value: FieldValue }> = []
         for (const edit of edits) {
           const adapter = edit.side === "left" ? w.left : w.right
@@ -289,6 +302,8 @@ describe("Sync properties", () => {
         yield* withTime(w.provide(Rollback.run(runId, { dryRun: false })))
         const last = new Map(edited.map((e) => [`${e.side}:${e.id}:${e.field}`, e]))
         for (const e of last.values()) {
+          // Edited back to exactly what the sync left there, the field "still holds what the sync wrote" (§8).
+          if (synced.get(`${e.side}:${e.id}:${e.field}`) === e.value) continue
           const current = yield* (e.side === "left" ? w.left : w.right).get(e.id)
           if (Option.isSome(current))
             expect(current.value.fields[e.field] ?? null, `${e.side} ${e.id} ${e.field}`).toBe(e.value)

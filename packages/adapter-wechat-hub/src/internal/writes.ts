@@ -1,16 +1,9 @@
 /**
- * Writes to `customers_unified`, each one short `BEGIN IMMEDIATE` transaction: read the row, compare-and-set against
+ * Updates of `customers_unified`, each one short `BEGIN IMMEDIATE` transaction: read the row, compare-and-set against
  * what the sync read, write only the columns that differ. Nothing here waits on the network inside a transaction.
+ * (Inserts are in `creates.ts`.)
  */
-import type {
-  Compensation,
-  CreateRequest,
-  FieldValue,
-  FindCreatedRequest,
-  RecordId,
-  Updated,
-  UpdateRequest
-} from "@tongbu/core"
+import type { FieldValue, Updated, UpdateRequest } from "@tongbu/core"
 import { CollisionError, RecordId as RecordIdSchema, RejectedError, StaleError } from "@tongbu/core"
 import { eq, sql } from "drizzle-orm"
 import { Effect, Option } from "effect"
@@ -25,13 +18,14 @@ import type { HubQueries } from "./queries.js"
 /** Marks the rows the sync wrote, in the hub's own `created_by` / `updated_by` columns. */
 export const SYNC_USER = "tongbu"
 
-type Insert = typeof customersUnified.$inferInsert
+export type Insert = typeof customersUnified.$inferInsert
 
 /** A hub id (or an ERP ord) from a record id: a positive integer, else none (no such customer). */
 export const hubId = (id: string): Option.Option<number> =>
   /^[1-9]\d{0,15}$/.test(id) ? Option.some(Number(id)) : Option.none()
 
-const withProvenance = <A extends Record<string, unknown>>(sets: A): A => {
+/** Marks the provenance columns of what the sync writes as the ERP's. */
+export const withProvenance = <A extends Record<string, unknown>>(sets: A): A => {
   for (const column of provenanceColumns) if (column in sets) Object.assign(sets, { [`${column}_source`]: "erp" })
   return sets
 }
@@ -138,7 +132,11 @@ const asBound = (value: unknown): StoredValue => {
 const UNIQUE_COLUMNS = ["erp_customer_id", "wechat_id"] as const
 
 /** The first unique value in `row` another hub customer (not `self`) already holds, as a `CollisionError`. */
-const collision = (conn: HubConnection, row: Record<string, StoredValue>, self: number): CollisionError | undefined => {
+export const collision = (
+  conn: HubConnection,
+  row: Record<string, StoredValue>,
+  self: number
+): CollisionError | undefined => {
   for (const column of UNIQUE_COLUMNS) {
     const value = row[column]
     if (value === null || value === undefined) continue
@@ -156,119 +154,4 @@ const collision = (conn: HubConnection, row: Record<string, StoredValue>, self: 
     }
   }
   return undefined
-}
-
-/**
- * Inserts an ERP-born customer: business columns marked `*_source = 'erp'`, sync state `synced` / `create`, and the
- * ERP customer it copies (`sourceId`, an ERP ord) in `erp_customer_id`: the link is made at insertion (sync-rules §1),
- * and `findCreated` finds the row by it after a crash.
- */
-export const create = (conn: HubConnection, request: CreateRequest) =>
-  Effect.gen(function* () {
-    const adapter = conn.options.name
-    const what = `insert of ERP customer ${request.sourceId} into the hub`
-    const ord = yield* Option.match(hubId(request.sourceId), {
-      onNone: () =>
-        Effect.fail(
-          new RejectedError({ adapter, message: `${what}: ${request.sourceId} is not an ERP customer number (ord)` })
-        ),
-      onSome: Effect.succeed
-    })
-    const values = yield* writableValues(adapter, request.fields)
-    const type = values.find(([field]) => field === "erp_customer_type")?.[2] ?? null
-    const row: Record<string, StoredValue> = {}
-    for (const [field, , value] of values) {
-      if (value !== null) row[field === CUSTOMER_NAME ? customerNameColumn(type) : field] = value
-    }
-    if (row.erp_customer_id !== undefined && row.erp_customer_id !== ord) {
-      return yield* new RejectedError({
-        adapter,
-        field: "erp_customer_id",
-        message: `${what}: the fields give it ERP id ${row.erp_customer_id}`
-      })
-    }
-    row.erp_customer_id = ord
-    const stamp = yield* conn.stamp
-    Object.assign(withProvenance(row), {
-      erp_sync_status: "synced",
-      erp_sync_action: "create",
-      erp_last_pulled: stamp,
-      created_at: stamp,
-      updated_at: stamp,
-      created_by: SYNC_USER,
-      updated_by: SYNC_USER
-    })
-    const id = yield* conn.attempt(what, () =>
-      conn.db.transaction(
-        (tx) => {
-          const taken = collision(conn, row, 0)
-          if (taken !== undefined) throw taken
-          return tx
-            .insert(customersUnified)
-            .values(row as Insert)
-            .returning({ id: customersUnified.id })
-            .get().id
-        },
-        { behavior: "immediate" }
-      )
-    )
-    return RecordIdSchema.make(String(id))
-  })
-
-/** The row an earlier `create` from this ERP customer inserted, found by the `erp_customer_id` it was given. */
-export const findCreated = (conn: HubConnection, request: FindCreatedRequest) =>
-  Option.match(hubId(request.sourceId), {
-    onNone: () => Effect.succeed(Option.none<RecordId>()),
-    onSome: (ord) =>
-      conn
-        .attempt("lookup of a created hub customer", () =>
-          conn.sqlite
-            .prepare<[number, string], number>(
-              "SELECT id FROM customers_unified WHERE erp_customer_id = ? AND created_by = ?"
-            )
-            .pluck()
-            .get(ord, SYNC_USER)
-        )
-        .pipe(Effect.map((id) => Option.map(Option.fromNullable(id), (found) => RecordIdSchema.make(String(found)))))
-  })
-
-/**
- * Deletes a row the sync created (an ERP customer it pulled, a WeChat contact its intake took in) while nobody else
- * changed it since (`updated_by` is still the sync's): a row someone changed is kept, and a row the sync did not
- * create is never deleted.
- */
-export const compensateCreate = (conn: HubConnection, id: RecordId) => {
-  const adapter = conn.options.name
-  const what = `deletion of created hub customer ${id}`
-  return Option.match(hubId(id), {
-    onNone: () => Effect.succeed<Compensation>({ _tag: "Deleted" }),
-    onSome: (rowId) =>
-      conn.attempt(
-        what,
-        (): Compensation =>
-          conn.db.transaction(
-            (tx) => {
-              const found = tx
-                .select({ created_by: customersUnified.created_by, updated_by: customersUnified.updated_by })
-                .from(customersUnified)
-                .where(eq(customersUnified.id, rowId))
-                .get()
-              if (found === undefined) return { _tag: "Deleted" }
-              if (found.created_by !== SYNC_USER) {
-                throw new RejectedError({
-                  adapter,
-                  message: `${what}: the sync did not create this customer; it is kept`
-                })
-              }
-              if (found.updated_by !== SYNC_USER) {
-                const who = found.updated_by === null ? "" : ` (last by ${found.updated_by})`
-                return { _tag: "Kept", note: `hub customer ${id} was changed since the sync created it${who}; kept` }
-              }
-              tx.delete(customersUnified).where(eq(customersUnified.id, rowId)).run()
-              return { _tag: "Deleted" }
-            },
-            { behavior: "immediate" }
-          )
-      )
-  })
 }
