@@ -59,24 +59,17 @@ export const dispatch = (
     const created = new Map<string, RecordId>()
     let stopped: FatalError | undefined
 
-    const commit = (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
-      journal
-        .commit(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }]))
-        .pipe(
+    /** Writes a step's entries (and its outcome) through `write`, and keeps the outcome for the run's report. */
+    const journaled =
+      (write: Journal.Journal["commit"]) => (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
+        write(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }])).pipe(
           Effect.tap(() => {
             if (outcome !== undefined) outcomes.push(outcome)
           })
         )
-
+    const commit = journaled(journal.commit)
     /** Records a finished step without waiting: the worker's next step, or the phase's end, commits it first. */
-    const record = (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
-      journal
-        .append(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }]))
-        .pipe(
-          Effect.tap(() => {
-            if (outcome !== undefined) outcomes.push(outcome)
-          })
-        )
+    const record = journaled(journal.append)
 
     /** Records how an operation failed, in the words its outcome gives, and stops the dispatch on a fatal error. */
     const failed = (stored: StoredOperation, error: AdapterError, resolvedId?: RecordId) => {
