@@ -7,7 +7,7 @@ import type { InMemoryAdapter } from "../src/InMemoryAdapter.js"
 import * as Rollback from "../src/Rollback.js"
 import * as Sync from "../src/Sync.js"
 import type { World } from "./harness.js"
-import { id, policy, record, withTime, world } from "./harness.js"
+import { id, linkShowingWorld, policy, record, withTime, world } from "./harness.js"
 
 // What a rollback tells the sides: the links it removed (each side takes back what it wrote to show them, and shows
 // why the record is no longer linked), and the records a side took in while listing, which it removes.
@@ -23,25 +23,8 @@ const lastTold = (side: InMemoryAdapter, recordId: string) =>
 const itemOf = (report: Rollback.RollbackReport, operation: string) =>
   report.items.find((o) => o.operation === operation)
 
-/**
- * The left side shows each record's ERP id in `erpId`, as the hub does. Left 1 shows a stale id and is created on the
- * right (ERP) by the run; left 2 already shows the id of right 900, whose code matches it, so the run links them.
- */
-const shows = (options: { readonly canDelete?: boolean } = {}) =>
-  world({
-    left: {
-      linkField: "erpId",
-      records: [
-        record("1", { name: "张三", mobile: "13800000001", wechat: null, note: null, erpId: "stale-7" }),
-        record("2", { name: "李四", mobile: "13800000002", wechat: null, note: null, erpId: "900" })
-      ]
-    },
-    right: {
-      unique: ["mobile"],
-      capabilities: { canDelete: options.canDelete ?? false },
-      records: [record("900", { code: "WX2", name: "李四", mobile: "13800000002", wechat: null, note: null })]
-    }
-  })
+/** Left 1 shows a stale ERP id and is created on the right by the run; left 2 already shows right 900's id. */
+const shows = (options: { readonly canDelete?: boolean } = {}) => linkShowingWorld(["stale-7", "900"], options)
 
 const firstRun = (w: World) =>
   Effect.gen(function* () {

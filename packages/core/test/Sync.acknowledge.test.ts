@@ -5,7 +5,7 @@ import type { RunId } from "../src/Domain.js"
 import * as Rollback from "../src/Rollback.js"
 import * as Sync from "../src/Sync.js"
 import type { World } from "./harness.js"
-import { id, policy, record, withTime, world } from "./harness.js"
+import { id, linkShowingWorld, policy, withTime } from "./harness.js"
 
 // A side that cannot be told a run's outcomes (the hub file locked) is told them by a later run, even one with
 // nothing of its own to say about those records: otherwise a customer created then would never show its ERP id.
@@ -22,25 +22,8 @@ const told = (w: World) =>
       .sort((a, b) => a[0].localeCompare(b[0]))
   )
 
-/**
- * The left side shows each record's partner id in `erpId`, as the hub does. Left 1 is created on the right; left 2
- * matches right 900 by its code and is linked to it.
- */
-const seeded = (options: { readonly canDelete?: boolean } = {}) =>
-  world({
-    left: {
-      linkField: "erpId",
-      records: [
-        record("1", { name: "张三", mobile: "13800000001", wechat: null, note: null, erpId: null }),
-        record("2", { name: "李四", mobile: "13800000002", wechat: null, note: null, erpId: null })
-      ]
-    },
-    right: {
-      unique: ["mobile"],
-      capabilities: { canDelete: options.canDelete ?? false },
-      records: [record("900", { code: "WX2", name: "李四", mobile: "13800000002", wechat: null, note: null })]
-    }
-  })
+/** Neither left record shows a partner before the first run. */
+const seeded = (options: { readonly canDelete?: boolean } = {}) => linkShowingWorld([null, null], options)
 
 /** The first run, with the left side's `acknowledge` failing: the pairs are made, the left side shows none of it. */
 const untoldRun = (w: World) =>

@@ -65,6 +65,30 @@ export const world = (options: {
     }
   })
 
+/**
+ * Two left records and one right record, the left side showing each record's partner id in `erpId` as the hub does:
+ * left 1 has no partner and is created on the right; left 2 matches right 900 by its code (`WX2`) and is linked to
+ * it. `erpIds` is what each left record shows before the first run.
+ */
+export const linkShowingWorld = (
+  erpIds: readonly [string | null, string | null],
+  options: { readonly canDelete?: boolean } = {}
+) =>
+  world({
+    left: {
+      linkField: "erpId",
+      records: [
+        record("1", { name: "张三", mobile: "13800000001", wechat: null, note: null, erpId: erpIds[0] }),
+        record("2", { name: "李四", mobile: "13800000002", wechat: null, note: null, erpId: erpIds[1] })
+      ]
+    },
+    right: {
+      unique: ["mobile"],
+      capabilities: { canDelete: options.canDelete ?? false },
+      records: [record("900", { code: "WX2", name: "李四", mobile: "13800000002", wechat: null, note: null })]
+    }
+  })
+
 /** Runs `effect` while moving the test clock far enough for every retry backoff to elapse. */
 export const withTime = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {

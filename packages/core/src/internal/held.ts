@@ -7,7 +7,7 @@ import type { Plan, PlanInput } from "../Plan.js"
 import { plan as makePlan } from "../Planner.js"
 import type { SyncPolicy } from "../Policy.js"
 import type { SideUnavailable } from "./snapshot.js"
-import { retryTransient } from "./snapshot.js"
+import { readRetried } from "./snapshot.js"
 
 /** The native unique fields of `side` that the plan's creates and updates there give a value. */
 export const uniqueWrites = (plan: Plan, policy: SyncPolicy, side: Side): ReadonlyArray<string> => {
@@ -47,7 +47,7 @@ export const planWithHeld = (
         const fields = uniqueWrites(plan, input.policy, side).filter((field) => !asked[side].has(field))
         if (adapter.heldValues === undefined || fields.length === 0) continue
         for (const field of fields) asked[side].add(field)
-        const answer = yield* retryTransient(Stream.runCollect(adapter.heldValues({ fields })), side, adapter.name)
+        const answer = yield* readRetried(Stream.runCollect(adapter.heldValues({ fields })), side, adapter.name)
         held[side].push(...answer)
         more = true
       }

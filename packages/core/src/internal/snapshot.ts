@@ -1,4 +1,4 @@
-import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
+import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { SideEvent, SyncAdapter } from "../Adapter.js"
 import type { AdapterError } from "../AdapterError.js"
 import type { LinkState, RecordId, Side } from "../Domain.js"
@@ -6,6 +6,7 @@ import { SideRecord } from "../Domain.js"
 import type { SideSnapshot } from "../Plan.js"
 import { goneFrom } from "../Plan.js"
 import type { StoreError, SyncStoreService } from "../SyncStore.js"
+import { retryTransient } from "./retry.js"
 
 /** A side could not be listed or read: the run stops before planning, nothing was written. */
 export class SideUnavailable extends Schema.TaggedError<SideUnavailable>()("SideUnavailable", {
@@ -26,13 +27,8 @@ export interface Listed extends SideSnapshot {
 export const checkpointName = (side: Side, what: "list" | "events") => `${side}:${what}`
 
 /** Reads of a side: transient failures retried with backoff, then the side is unavailable for this run. */
-export const retryTransient = <A, R>(effect: Effect.Effect<A, AdapterError, R>, side: Side, adapter: string) =>
-  effect.pipe(
-    Effect.retry({
-      schedule: Schedule.jittered(Schedule.exponential(Duration.millis(200))),
-      times: 4,
-      while: (error) => error._tag === "TransientError"
-    }),
+export const readRetried = <A, R>(effect: Effect.Effect<A, AdapterError, R>, side: Side, adapter: string) =>
+  retryTransient(effect).pipe(
     Effect.mapError(
       (error) => new SideUnavailable({ side, adapter, message: `cannot read ${side} (${adapter}): ${error.message}` })
     )
@@ -56,10 +52,10 @@ export const listSide = (
     const since = full ? Option.none<string>() : yield* store.checkpoint(checkpointName(side, "list"))
     const eventsSince = yield* store.checkpoint(checkpointName(side, "events"))
     const entries = Chunk.toReadonlyArray(
-      yield* retryTransient(Stream.runCollect(adapter.list({ since })), side, adapter.name)
+      yield* readRetried(Stream.runCollect(adapter.list({ since })), side, adapter.name)
     )
     const events = Chunk.toReadonlyArray(
-      yield* retryTransient(Stream.runCollect(adapter.events({ since: eventsSince })), side, adapter.name)
+      yield* readRetried(Stream.runCollect(adapter.events({ since: eventsSince })), side, adapter.name)
     )
     const versionOf = new Map<RecordId, string | undefined>(
       links.map((link) => [
@@ -90,7 +86,7 @@ export const listSide = (
       toRead,
       ({ id, version }) =>
         Effect.map(
-          retryTransient(adapter.read(id), side, adapter.name),
+          readRetried(adapter.read(id), side, adapter.name),
           Option.map((record) => (version === undefined ? record : new SideRecord({ ...record, version }, true)))
         ),
       { concurrency: adapter.capabilities.concurrency }

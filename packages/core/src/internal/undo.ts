@@ -1,4 +1,4 @@
-import { Duration, Effect, Either, Option, Schedule } from "effect"
+import { Effect, Either, Option } from "effect"
 import type { SyncAdapter } from "../Adapter.js"
 import type { AdapterError, FatalError } from "../AdapterError.js"
 import type { Fields, FieldValue, RunId, Side } from "../Domain.js"
@@ -7,6 +7,7 @@ import type { Action, Update } from "../Plan.js"
 import { Reason } from "../Plan.js"
 import type { StoredOperation, SyncStoreService } from "../SyncStore.js"
 import { Outcome } from "../SyncStore.js"
+import { retryTransient } from "./retry.js"
 
 // Undoing one operation of the journal. Each step is safe to repeat: a field already back at its before-image
 // counts as restored, a compensation is idempotent by the create's key, removing a link twice removes nothing,
@@ -31,13 +32,6 @@ export interface Undone {
 
 export const same = (a: FieldValue | undefined, b: FieldValue | undefined) => (a ?? null) === (b ?? null)
 export const reason = (rule: string, message: string) => new Reason({ rule, message })
-
-export const retryTransient = <A>(effect: Effect.Effect<A, AdapterError>) =>
-  Effect.retry(effect, {
-    schedule: Schedule.jittered(Schedule.exponential(Duration.millis(200))),
-    times: 4,
-    while: (error) => error._tag === "TransientError"
-  })
 
 /** A failure of the side while undoing: the operation stays done (a later rollback tries again); fatal stops all. */
 export const failed =

@@ -6,8 +6,9 @@ import { otherSide } from "../Domain.js"
 import type { Create, Intake, Link, Reason } from "../Plan.js"
 import type { StoredOperation, StoreError } from "../SyncStore.js"
 import { Outcome } from "../SyncStore.js"
+import { retryTransient } from "./retry.js"
 import type { UndoContext, Undone } from "./undo.js"
-import { failed, reason, retryTransient } from "./undo.js"
+import { failed, reason } from "./undo.js"
 import { unlink } from "./unlink.js"
 
 // Undoing what made records and links: a create is compensated as its side declares and its link removed, a link is

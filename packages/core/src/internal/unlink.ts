@@ -6,8 +6,9 @@ import { IdempotencyKey, otherSide } from "../Domain.js"
 import type { Reason } from "../Plan.js"
 import type { StoreError } from "../SyncStore.js"
 import { digestOf } from "./report.js"
+import { retryTransient } from "./retry.js"
 import type { UndoContext } from "./undo.js"
-import { reason, retryTransient, same } from "./undo.js"
+import { reason, same } from "./undo.js"
 
 // Telling the sides that a link an undo removed is gone: each takes back what its `acknowledge` wrote to show the
 // link, and shows why the record is no longer linked.
