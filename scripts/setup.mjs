@@ -1,5 +1,6 @@
-// Makes a fresh clone ready with nothing but Node.js and npm: the pinned pnpm, then the dependencies from the lockfile.
-// Cheap when everything is in place already, so every entry command runs it first.
+// Makes a fresh clone ready with nothing but Node.js and npm: the pinned pnpm, the dependencies from the lockfile, then
+// the runner's bundle (rebuilt when older than its sources). Cheap when everything is in place already, so every entry
+// command runs it first.
 import { execSync } from "node:child_process"
 
 const PNPM = "10.34.9"
@@ -20,3 +21,4 @@ if (found !== PNPM) {
   execSync(`npm install --global pnpm@${PNPM}`, { stdio: "inherit" })
 }
 execSync("pnpm install --frozen-lockfile --prefer-offline", { stdio: "inherit" })
+execSync("node apps/runner/scripts/build.mjs --if-stale", { stdio: "inherit" })

@@ -1,0 +1,64 @@
+import { execFileSync, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { finish, json } from "./harness.js"
+
+const runnerDir = resolve(import.meta.dirname, "../..")
+const { version } = JSON.parse(readFileSync(join(runnerDir, "package.json"), "utf8"))
+
+// an empty directory with an empty npm cache and --offline: nothing can come from a registry or a compiler
+const install = (tarball: string) => {
+  const dir = mkdtempSync(join(tmpdir(), "tongbu-packed-"))
+  execFileSync(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--cache", join(dir, ".npm-cache"), tarball],
+    { cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir }, stdio: "pipe" }
+  )
+  return dir
+}
+
+const installed = (dir: string, args: ReadonlyArray<string>) =>
+  finish(
+    spawn(join(dir, "node_modules/.bin/tongbu"), args, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", HOME: dir },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+  )
+
+describe("the packed runner", { timeout: 120_000 }, () => {
+  let dir = ""
+  beforeAll(() => {
+    const tarball = execFileSync(process.execPath, [join(runnerDir, "scripts/pack.mjs")], { cwd: runnerDir })
+      .toString()
+      .trim()
+    expect(tarball).toBe(join(runnerDir, "dist", `tongbu-${version}.tgz`))
+    dir = install(tarball)
+  }, 120_000)
+
+  it("installs offline into an empty directory with its native module and runs as `tongbu`", async () => {
+    expect(
+      existsSync(join(dir, "node_modules/tongbu/node_modules/better-sqlite3/build/Release/better_sqlite3.node"))
+    ).toBe(true)
+    const result = await installed(dir, ["--version"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout.trim()).toBe(version)
+  })
+
+  it("syncs a generated hub with the mock ERP both ways, then reads its history from the store", async () => {
+    const demo = join(dir, "demo")
+    const result = await installed(dir, ["demo", "--json", "--dir", demo, "--customers", "60", "--erp-customers", "10"])
+    expect(result.code, result.stderr).toBe(0)
+    const out = json(result)
+    expect(out.first.status).toBe("completed")
+    expect(out.first.counts.created).toBeGreaterThan(10)
+    expect(out.erp.customers).toBeGreaterThan(10)
+    expect(out.secondRun).toEqual({ erpWrites: 0, hubRowsWritten: 0 })
+
+    const runs = await installed(dir, ["runs", "--json", "--config", join(demo, "tongbu.yaml")])
+    expect(runs.code, runs.stderr).toBe(0)
+    expect(json(runs).runs.map((r: { status: string }) => r.status)).toEqual(["completed", "completed", "completed"])
+  })
+})
