@@ -1,6 +1,7 @@
 import type { Run } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import { Clock, Effect } from "effect"
+import type { Lang } from "./Lang.js"
 
 /** The monitoring rules of sync-rules §9, as configured. */
 export interface Thresholds {
@@ -16,6 +17,8 @@ export interface Alert {
   readonly severity: Severity
   readonly firing: boolean
   readonly message: string
+  /** The numbers `message` is made of (percentages as percent), for a wording in another language. */
+  readonly values: Readonly<Record<string, number>>
 }
 
 const HOUR = 3_600_000
@@ -38,7 +41,9 @@ export const evaluate = (runs: ReadonlyArray<Run>, now: number, thresholds: Thre
     ...real.filter((run) => run.status === "completed").map((run) => run.finishedAt ?? run.startedAt)
   )
   const quietHours = (now - lastSuccess) / HOUR
-  const percent = (x: number) => `${Math.round(x * 1000) / 10}%`
+  const percentOf = (x: number) => Math.round(x * 1000) / 10
+  const percent = (x: number) => `${percentOf(x)}%`
+  const minutes = Math.floor(quietHours * 60)
   return [
     {
       rule: "successRate",
@@ -47,23 +52,46 @@ export const evaluate = (runs: ReadonlyArray<Run>, now: number, thresholds: Thre
       message:
         attempted === 0
           ? "no record was written or failed in the last hour"
-          : `success rate over the last hour: ${percent(rate)} of ${attempted} operations (alert below ${percent(thresholds.minSuccessRate)})`
+          : `success rate over the last hour: ${percent(rate)} of ${attempted} operations (alert below ${percent(thresholds.minSuccessRate)})`,
+      values: { attempted, rate: percentOf(rate), min: percentOf(thresholds.minSuccessRate) }
     },
     {
       rule: "failures",
       severity: "warning",
       firing: failures > thresholds.maxFailuresPerHour,
-      message: `${failures} failures in the last hour (alert above ${thresholds.maxFailuresPerHour})`
+      message: `${failures} failures in the last hour (alert above ${thresholds.maxFailuresPerHour})`,
+      values: { failures, max: thresholds.maxFailuresPerHour }
     },
     {
       rule: "noSuccess",
       severity: "info",
       firing: quietHours > thresholds.maxHoursWithoutSuccess,
       message: Number.isFinite(lastSuccess)
-        ? `last successful run ${Math.floor(quietHours * 60)} minutes ago (alert after ${thresholds.maxHoursWithoutSuccess} hours)`
-        : "no successful run yet"
+        ? `last successful run ${minutes} minutes ago (alert after ${thresholds.maxHoursWithoutSuccess} hours)`
+        : "no successful run yet",
+      values: Number.isFinite(lastSuccess)
+        ? { minutes, hours: thresholds.maxHoursWithoutSuccess }
+        : { hours: thresholds.maxHoursWithoutSuccess }
     }
   ]
+}
+
+/** An alert's detail in words of `lang`. */
+export const detail = (alert: Alert, lang: Lang): string => {
+  if (lang === "en") return alert.message
+  const v = alert.values
+  switch (alert.rule) {
+    case "successRate":
+      return v.attempted === 0
+        ? "最近一小时没有写入或失败的记录"
+        : `最近一小时成功率：${v.rate}%，共 ${v.attempted} 项操作（低于 ${v.min}% 告警）`
+    case "failures":
+      return `最近一小时失败 ${v.failures} 次（超过 ${v.max} 次告警）`
+    case "noSuccess":
+      return v.minutes === undefined
+        ? "还没有成功的运行"
+        : `上次成功运行在 ${v.minutes} 分钟前（超过 ${v.hours} 小时告警）`
+  }
 }
 
 /** The rules evaluated now, from the store's run history. */

@@ -3,10 +3,12 @@ import { Cause, Console, Data, Effect, Option } from "effect"
 import type { Settings } from "./Config.js"
 import * as Config from "./Config.js"
 import { CommandFailed, ExitCode } from "./Exit.js"
+import * as Lang from "./Lang.js"
 import * as Logging from "./Logging.js"
 
-/** `--config` and `--json`, which every command takes. */
+/** `--config`, `--json` and `--lang`, which every command takes. */
 export const common = {
+  lang: Lang.option,
   config: Options.file("config").pipe(
     Options.withDescription("the configuration file (default: $TONGBU_CONFIG, else ./tongbu.yaml when it exists)"),
     Options.optional
@@ -17,6 +19,7 @@ export const common = {
 export interface Common {
   readonly config: Option.Option<string>
   readonly json: boolean
+  readonly lang: Option.Option<Lang.Lang>
 }
 
 /** The run, conflict or record a command was asked about does not exist. */
@@ -95,13 +98,20 @@ export const guard = <A, E, R>(options: { readonly json: boolean }, effect: Effe
 export const logging = (settings: Settings) =>
   Logging.layer({ format: settings.log.format, level: settings.log.level, isTTY: process.stderr.isTTY === true })
 
-/** Runs a command's body with its settings loaded and its logger installed, failures shown (see `guard`). */
-export const handle = <E, R>(options: Common, body: (settings: Settings) => Effect.Effect<void, E, R>) =>
+/**
+ * Runs a command's body with its settings loaded, its logger installed and the language of its text output chosen,
+ * failures shown (see `guard`).
+ */
+export const handle = <E, R>(
+  options: Common,
+  body: (settings: Settings, lang: Lang.Lang) => Effect.Effect<void, E, R>
+) =>
   guard(
     options,
     Effect.gen(function* () {
       const settings = yield* Config.load(options.config)
-      return yield* Effect.provide(body(settings), logging(settings))
+      const lang = yield* Lang.resolve(options.lang)
+      return yield* Effect.provide(body(settings, lang), logging(settings))
     })
   )
 

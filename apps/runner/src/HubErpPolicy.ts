@@ -132,9 +132,10 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
     check: (record) => {
       if (settings.pullSources.length === 0) return null
       const ly = Number(record.fields.ly)
+      const source = text(record.fields.ly) ?? "none"
       return settings.pullSources.includes(ly)
         ? null
-        : `source (ly) ${text(record.fields.ly) ?? "none"} is not pulled (policy.pull.sources)`
+        : { message: `source (ly) ${source} is not pulled (policy.pull.sources)`, params: { source } }
     }
   }
 

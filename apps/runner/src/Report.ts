@@ -1,7 +1,10 @@
 import type { Counts, Outcome, Reason, Run, RunId } from "@tongbu/core"
 import { Option } from "effect"
 import { formatTime, table, truncate } from "./internal/text.js"
+import type { Lang } from "./Lang.js"
 import { maskMobiles } from "./Logging.js"
+import * as Reasons from "./Reasons.js"
+import { textsOf, word } from "./Texts.js"
 
 /** What the report of one run needs (a sync's `RunReport`, or a stored run with its outcomes). */
 export interface RunView {
@@ -55,14 +58,22 @@ export const runJson = (view: RunView) => ({
 })
 
 /** Reasons differing only in ids and numbers count as one. */
-const reasonKey = (reason: Reason) => `${reason.rule}: ${maskMobiles(reason.message).replace(/[0-9]{3,}/g, "…")}`
+const reasonKey = (reason: Reason, lang: Lang) =>
+  `${reason.rule}: ${maskMobiles(Reasons.render(reason, lang)).replace(/[0-9]{3,}/g, "…")}`
 
 /** The most frequent reasons among skipped, conflicting and failed records, with a count each. */
-export const topReasons = (items: ReadonlyArray<Outcome>, limit: number): ReadonlyArray<readonly [string, number]> => {
+export const topReasons = (
+  items: ReadonlyArray<Outcome>,
+  limit: number,
+  lang: Lang = "en"
+): ReadonlyArray<readonly [string, number]> => {
   const counts = new Map<string, number>()
   for (const item of items) {
     if (item.outcome !== "skipped" && item.outcome !== "failed" && item.outcome !== "conflict") continue
-    for (const reason of item.reasons) counts.set(reasonKey(reason), (counts.get(reasonKey(reason)) ?? 0) + 1)
+    for (const reason of item.reasons) {
+      const key = reasonKey(reason, lang)
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit)
 }
@@ -78,70 +89,74 @@ export const skippedByRule = (items: ReadonlyArray<Outcome>): ReadonlyArray<read
 }
 
 /** The human summary of a run: a counts table (skips broken down by rule) and the top reasons. */
-export const summary = (view: RunView): string => {
-  const id = Option.match(view.runId, { onNone: () => "(not recorded)", onSome: (id) => id })
-  const title = `${view.dryRun ? "Dry run" : "Run"} ${id}: ${view.status}${view.dryRun ? " — nothing was written" : ""}`
+export const summary = (view: RunView, lang: Lang = "en"): string => {
+  const t = textsOf(lang)
+  const id = Option.match(view.runId, { onNone: () => t.notRecorded, onSome: (id) => id })
+  const title = `${view.dryRun ? t.dryRun : t.run} ${id}: ${word(t, view.status)}${view.dryRun ? t.nothingWritten : ""}`
   const c = view.counts
+  const count = (name: keyof Counts) => [word(t, name), String(c[name])]
   const rows: Array<Array<string>> = [
-    ["created", String(c.created)],
-    ["updated", String(c.updated)],
-    ["linked", String(c.linked)],
-    ["unchanged", String(c.unchanged)],
-    ["skipped", String(c.skipped)],
-    ...skippedByRule(view.items).map(([rule, n]) => [`  ${rule}`, String(n)]),
-    ["conflicts", String(c.conflicts)],
-    ["actions", String(c.actions)],
-    ["failed", String(c.failed)]
+    count("created"),
+    count("updated"),
+    count("linked"),
+    count("unchanged"),
+    count("skipped"),
+    ...skippedByRule(view.items).map(([rule, n]) => [`  ${Reasons.ruleLabel(rule, lang)}`, String(n)]),
+    count("conflicts"),
+    count("actions"),
+    count("failed")
   ]
-  const reasons = topReasons(view.items, 5)
+  const reasons = topReasons(view.items, 5, lang)
   const reasonLines =
-    reasons.length === 0 ? [] : ["", "Top reasons:", table(reasons.map(([r, n]) => [`${n}×`, truncate(r, 100)]))]
+    reasons.length === 0 ? [] : ["", t.topReasons, table(reasons.map(([r, n]) => [`${n}×`, truncate(r, 100)]))]
   const error = Option.match(view.error ?? Option.none(), {
     onNone: () => [],
-    onSome: (e) => ["", `Stopped: ${maskMobiles(e)}`]
+    onSome: (e) => ["", `${t.stopped}: ${maskMobiles(e)}`]
   })
   return [title, "", table(rows), ...reasonLines, ...error].join("\n")
 }
 
+const reasonText = (item: Outcome, lang: Lang) =>
+  maskMobiles(item.reasons.map((reason) => Reasons.render(reason, lang)).join(lang === "zh" ? "；" : "; "))
+
 /** The per-record outcomes of a run, one line each. */
-export const itemsTable = (items: ReadonlyArray<Outcome>): string =>
-  items.length === 0
-    ? "(no per-record outcomes)"
+export const itemsTable = (items: ReadonlyArray<Outcome>, lang: Lang = "en"): string => {
+  const t = textsOf(lang)
+  return items.length === 0
+    ? t.noOutcomes
     : table(
         [
-          ["hub", "erp", "operation", "outcome", "reason"],
-          ...items
-            .map(itemJson)
-            .map((i) => [i.hubId ?? "-", i.erpId ?? "-", i.operation, i.outcome, truncate(i.reason ?? "", 80)])
+          t.itemHeader,
+          ...items.map((item) => {
+            const i = itemJson(item)
+            const reason = truncate(reasonText(item, lang), 80)
+            return [i.hubId ?? "-", i.erpId ?? "-", word(t, i.operation), word(t, i.outcome), reason]
+          })
         ],
         { header: true }
       )
+}
 
-export const runRow = (run: Run): ReadonlyArray<string> => [
-  run.id,
-  run.kind + (run.dryRun ? " (dry)" : ""),
-  run.direction + (run.full ? " full" : ""),
-  run.status,
-  formatTime(run.startedAt),
-  String(run.counts.created),
-  String(run.counts.updated),
-  String(run.counts.skipped),
-  String(run.counts.conflicts),
-  String(run.counts.failed)
-]
+export const runRow = (run: Run, lang: Lang = "en"): ReadonlyArray<string> => {
+  const t = textsOf(lang)
+  return [
+    run.id,
+    word(t, run.kind) + (run.dryRun ? ` (${t.dry})` : ""),
+    word(t, run.direction) + (run.full ? ` ${t.full}` : ""),
+    word(t, run.status),
+    formatTime(run.startedAt),
+    String(run.counts.created),
+    String(run.counts.updated),
+    String(run.counts.skipped),
+    String(run.counts.conflicts),
+    String(run.counts.failed)
+  ]
+}
 
-export const runsTable = (runs: ReadonlyArray<Run>): string =>
-  runs.length === 0
-    ? "No runs yet."
-    : table(
-        [
-          ["run", "kind", "direction", "status", "started", "created", "updated", "skipped", "conflicts", "failed"],
-          ...runs.map(runRow)
-        ],
-        {
-          header: true
-        }
-      )
+export const runsTable = (runs: ReadonlyArray<Run>, lang: Lang = "en"): string => {
+  const t = textsOf(lang)
+  return runs.length === 0 ? t.noRuns : table([t.runHeader, ...runs.map((run) => runRow(run, lang))], { header: true })
+}
 
 export const runJsonOf = (run: Run) => ({
   runId: run.id,

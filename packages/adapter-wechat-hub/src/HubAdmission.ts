@@ -2,7 +2,7 @@
  * Which hub customers may be pushed to the ERP (sync-rules §2), as the core's named admission rules over the hub's
  * native fields. Every threshold is configurable; each failing rule gives its reason in words a person reads.
  */
-import type { Admission, FieldValue, SideRecord } from "@tongbu/core"
+import type { Admission, FieldValue, Refusal, SideRecord } from "@tongbu/core"
 import { Option } from "effect"
 import { CUSTOMER_NAME } from "./HubRecord.js"
 import { maskMobile, normalizeMobile } from "./Normalize.js"
@@ -59,7 +59,10 @@ const text = (value: FieldValue | undefined): string | null =>
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
-const rule = (name: string, check: (record: SideRecord) => string | null): Admission => ({ name, check })
+const rule = (name: string, check: (record: SideRecord) => Refusal | null): Admission => ({ name, check })
+
+// `problem` names which of a rule's reasons it is, for a report that words them in another language
+const refuse = (message: string, params: Refusal["params"]): Refusal => ({ message, params })
 
 /** The admission rules, defaults of sync-rules §2 overridden by `options`; a rule switched off is left out. */
 export const hubAdmission = (options: Partial<HubAdmissionOptions> = {}): ReadonlyArray<Admission> => {
@@ -70,8 +73,13 @@ export const hubAdmission = (options: Partial<HubAdmissionOptions> = {}): Readon
     rules.push(
       rule("mobile", ({ fields }) => {
         const phone = text(fields.phone)
-        if (phone === null) return "no verified mobile"
-        return Option.isSome(normalizeMobile(phone)) ? null : `not a valid mainland mobile: ${maskMobile(phone)}`
+        if (phone === null) return refuse("no verified mobile", { problem: "missing" })
+        return Option.isSome(normalizeMobile(phone))
+          ? null
+          : refuse(`not a valid mainland mobile: ${maskMobile(phone)}`, {
+              problem: "invalid",
+              mobile: maskMobile(phone)
+            })
       })
     )
   }
@@ -79,16 +87,20 @@ export const hubAdmission = (options: Partial<HubAdmissionOptions> = {}): Readon
     rules.push(
       rule("phoneVerified", ({ fields }) => {
         const phone = text(fields.phone)
-        return phone === null || fields.phone_verified === true ? null : `mobile ${maskMobile(phone)} is not verified`
+        return phone === null || fields.phone_verified === true
+          ? null
+          : refuse(`mobile ${maskMobile(phone)} is not verified`, { mobile: maskMobile(phone) })
       })
     )
   }
   rules.push(
     rule("name", ({ fields }) => {
       const name = text(fields[CUSTOMER_NAME])
-      if (name === null) return "no customer name"
-      if (Array.from(name).length < o.minNameLength) return `name too short: ${name}`
-      if (o.rejectFormsOfAddress && addressForm.test(name)) return `name is a form of address, not a full name: ${name}`
+      if (name === null) return refuse("no customer name", { problem: "missing" })
+      if (Array.from(name).length < o.minNameLength)
+        return refuse(`name too short: ${name}`, { problem: "short", name, min: o.minNameLength })
+      if (o.rejectFormsOfAddress && addressForm.test(name))
+        return refuse(`name is a form of address, not a full name: ${name}`, { problem: "formOfAddress", name })
       return null
     })
   )
@@ -96,7 +108,7 @@ export const hubAdmission = (options: Partial<HubAdmissionOptions> = {}): Readon
     rules.push(
       rule("companyName", ({ fields }) =>
         fields.erp_customer_type !== 2 && text(fields.company_name) === null
-          ? "company customer without a company name"
+          ? refuse("company customer without a company name", {})
           : null
       )
     )
@@ -104,12 +116,14 @@ export const hubAdmission = (options: Partial<HubAdmissionOptions> = {}): Readon
   rules.push(
     rule("score", ({ fields }) => {
       const score = typeof fields.score === "number" ? fields.score : 0
-      return score >= o.minScore ? null : `score ${score} below ${o.minScore}`
+      return score >= o.minScore ? null : refuse(`score ${score} below ${o.minScore}`, { score, min: o.minScore })
     })
   )
   if (o.rejectMarkedInvalid) {
     rules.push(
-      rule("notInvalid", ({ fields }) => (fields.marked_as_invalid === true ? "marked as invalid in the hub" : null))
+      rule("notInvalid", ({ fields }) =>
+        fields.marked_as_invalid === true ? refuse("marked as invalid in the hub", {}) : null
+      )
     )
   }
   return rules

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { IdempotencyKey, ListEntry, RecordId, SyncAdapter } from "@tongbu/core"
+import { refusalMessage } from "@tongbu/core"
 import { Chunk, Effect, Option, Stream, TestClock } from "effect"
 import { formatHubTimestamp, hubAdmission, makeHubTimeZone } from "../src/index.js"
 import { hubProcess, hubWith, listAll, readOrDie, rid } from "./helpers.js"
@@ -142,7 +143,8 @@ describe("intake of promoted WeChat contacts", () => {
           erp_customer_id: null
         })
         expect(fields.score).toBe(fields.signal_score)
-        expect(rules.find((r) => r.name === "mobile")?.check(entry.record!, {})).toBe("no verified mobile")
+        const refusal = rules.find((r) => r.name === "mobile")?.check(entry.record!, {}) ?? null
+        expect(refusal === null ? null : refusalMessage(refusal)).toBe("no verified mobile")
       }
       const hub = yield* hubProcess(summary.path)
       expect(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Fields } from "@tongbu/core"
-import { SideRecord } from "@tongbu/core"
+import { refusalMessage, SideRecord } from "@tongbu/core"
 import type { HubAdmissionOptions } from "../src/index.js"
 import { defaultHubAdmissionOptions, displayNameOf, hubAdmission } from "../src/index.js"
 import { rid } from "./helpers.js"
@@ -23,7 +23,7 @@ const reasons = (record: SideRecord, options: Partial<HubAdmissionOptions> = {})
   Object.fromEntries(
     hubAdmission(options).flatMap((rule) => {
       const reason = rule.check(record, {})
-      return reason === null ? [] : [[rule.name, reason]]
+      return reason === null ? [] : [[rule.name, refusalMessage(reason)]]
     })
   )
 

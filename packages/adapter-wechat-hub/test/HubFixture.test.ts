@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { refusalMessage } from "@tongbu/core"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
 import type { CustomerCase } from "../src/index.js"
@@ -73,7 +74,7 @@ describe("every messy case is read, normalized, and admitted or rejected with it
         expect(record.updatedAt, `${label}, ${customer.stampStyle} stamp`).toBe(customer.updatedAt)
         const failed = rules.flatMap((rule) => {
           const reason = rule.check(record, {})
-          if (reason !== null) expect(reason.trim().length, label).toBeGreaterThan(0)
+          if (reason !== null) expect(refusalMessage(reason).trim().length, label).toBeGreaterThan(0)
           return reason === null ? [] : [rule.name]
         })
         expect(failed, label).toEqual(customerCases[customer.case].failing)

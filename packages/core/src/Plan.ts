@@ -43,12 +43,18 @@ export class Link extends Schema.TaggedClass<Link>()("Link", {
   rightId: RecordId
 }) {}
 
+/** The values a reason's message is made of, by name, so that a report can word it in another language. */
+export const ReasonParams = Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number) })
+export type ReasonParams = typeof ReasonParams.Type
+
 /** A reason a record is left alone this run, by the name of the rule that decided it. */
 export class Reason extends Schema.Class<Reason>("@tongbu/Reason")({
   rule: Schema.String,
+  /** In English; stored, and shown where a report has no wording of its own for the rule. */
   message: Schema.String,
   /** The record on the target side the rule points at (the colliding customer of a unique-key collision). */
-  collidingId: Schema.optional(RecordId)
+  collidingId: Schema.optional(RecordId),
+  params: Schema.optional(ReasonParams)
 }) {}
 
 export class Skip extends Schema.TaggedClass<Skip>()("Skip", {

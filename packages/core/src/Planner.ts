@@ -75,10 +75,25 @@ export const plan = (input: PlanInput): Plan => {
 const skipVanished = (ctx: PlanContext, link: LinkState, leftGone: boolean, rightGone: boolean): void => {
   const reasons = [
     ...(leftGone
-      ? [ctx.reason("linkedRecordMissing", `linked left record ${link.leftId} no longer exists on left`)]
+      ? [
+          ctx.reason("linkedRecordMissing", `linked left record ${link.leftId} no longer exists on left`, undefined, {
+            side: "left",
+            id: link.leftId
+          })
+        ]
       : []),
     ...(rightGone
-      ? [ctx.reason("linkedRecordMissing", `linked right record ${link.rightId} no longer exists on right`)]
+      ? [
+          ctx.reason(
+            "linkedRecordMissing",
+            `linked right record ${link.rightId} no longer exists on right`,
+            undefined,
+            {
+              side: "right",
+              id: link.rightId
+            }
+          )
+        ]
       : [])
   ]
   const survivor: Side = leftGone && !rightGone ? "right" : "left"

@@ -1,10 +1,21 @@
 import type { Fields, SideRecord } from "./Domain.js"
 import type { FieldMapping } from "./Mapping.js"
+import type { ReasonParams } from "./Plan.js"
 
-/** A named admission rule: `null` admits the record, a string is the reason (in words a person reads) it is not. */
+/** Why an admission rule refuses a record: the reason in English words and the values it is made of. */
+export interface Refusal {
+  readonly message: string
+  readonly params: ReasonParams
+}
+
+/** The English words of a refusal. */
+export const refusalMessage = (refusal: string | Refusal): string =>
+  typeof refusal === "string" ? refusal : refusal.message
+
+/** A named admission rule: `null` admits the record, a string or a `Refusal` is the reason it is not. */
 export interface Admission {
   readonly name: string
-  readonly check: (record: SideRecord, canonical: Fields) => string | null
+  readonly check: (record: SideRecord, canonical: Fields) => string | Refusal | null
 }
 
 /** An action to perform on the target side right after a record was created there (e.g. assign to a salesperson). */

@@ -4,9 +4,13 @@ import { SyncStore } from "@tongbu/core"
 import { Effect, Option } from "effect"
 import { common, handle, NotFound, output } from "../Handler.js"
 import { formatTime, table, truncate } from "../internal/text.js"
+import type { Lang } from "../Lang.js"
 import * as Layers from "../Layers.js"
+import { fieldName } from "../Reasons.js"
+import { textsOf } from "../Texts.js"
 
-const shown = (value: FieldValue) => (value === null ? "(empty)" : truncate(String(value), 40))
+const shown = (value: FieldValue, lang: Lang = "en") =>
+  value === null ? textsOf(lang).empty : truncate(String(value), 40)
 
 /** A parked conflict as machines read it: hub = left, ERP = right. */
 export const conflictJson = (c: StoredConflict) => ({
@@ -22,25 +26,27 @@ export const conflictJson = (c: StoredConflict) => ({
   createdAt: new Date(c.createdAt).toISOString()
 })
 
-const conflictsTable = (list: ReadonlyArray<StoredConflict>) =>
-  list.length === 0
-    ? "No open conflicts."
+const conflictsTable = (list: ReadonlyArray<StoredConflict>, lang: Lang) => {
+  const t = textsOf(lang)
+  return list.length === 0
+    ? t.noConflicts
     : table(
         [
-          ["id", "hub", "erp", "field", "hub value", "erp value", "baseline (hub / erp)", "since"],
+          t.conflictHeader,
           ...list.map((c) => [
             c.id,
             c.leftId,
             c.rightId,
-            c.field,
-            shown(c.left),
-            shown(c.right),
-            `${shown(c.baseline.left)} / ${shown(c.baseline.right)}`,
+            lang === "zh" ? fieldName(c.field) : c.field,
+            shown(c.left, lang),
+            shown(c.right, lang),
+            `${shown(c.baseline.left, lang)} / ${shown(c.baseline.right, lang)}`,
             formatTime(c.createdAt)
           ])
         ],
         { header: true }
       )
+}
 
 const take = Options.choice("take", ["erp", "hub"]).pipe(Options.withDescription("whose value the pair keeps"))
 const conflictId = Args.text({ name: "id" }).pipe(
@@ -69,14 +75,14 @@ const resolve = Command.make("resolve", { ...common, conflictId, take }, (option
 
 /** `tongbu conflicts` and `tongbu conflicts resolve <id> --take erp|hub`. */
 export const conflicts = Command.make("conflicts", common, (options) =>
-  handle(options, (settings) =>
+  handle(options, (settings, lang) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const open = yield* store.openConflicts
       yield* output(
         options,
         () => ({ conflicts: open.map(conflictJson) }),
-        () => conflictsTable(open)
+        () => conflictsTable(open, lang)
       )
     }).pipe(Effect.provide(Layers.store(settings)))
   )

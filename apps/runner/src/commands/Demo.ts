@@ -9,6 +9,7 @@ import * as Yaml from "yaml"
 import * as Config from "../Config.js"
 import * as Environment from "../Environment.js"
 import { guard, logging, output } from "../Handler.js"
+import * as Lang from "../Lang.js"
 import * as Progress from "../Progress.js"
 import { runJson, summary } from "../Report.js"
 import { runOnce } from "./Sync.js"
@@ -25,6 +26,7 @@ const hubDigests = (file: string) =>
 class DemoError extends Data.TaggedError("DemoError")<{ readonly message: string }> {}
 
 const options = {
+  lang: Lang.option,
   json: Options.boolean("json").pipe(
     Options.withDescription("print one JSON object (both runs' reports) instead of text")
   ),
@@ -98,6 +100,7 @@ export const demo = Command.make("demo", options, (o) =>
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
+      const lang = yield* Lang.resolve(o.lang)
       // the user's configuration is checked first, so its mistakes are reported against their file
       const base = yield* Option.match(o.config, {
         onNone: () => Effect.succeed(demoConfig),
@@ -180,16 +183,16 @@ export const demo = Command.make("demo", options, (o) =>
         () =>
           [
             "── The full bidirectional sync ──",
-            summary(first),
+            summary(first, lang),
             "",
             "── Its follow-ups: the conversations of the customers it linked ──",
-            summary(followUps),
+            summary(followUps, lang),
             "",
             `The sync wrote into the ERP: ${erpState.customers} customers in all now, ${erpState.assignments} assignments to salespeople or the pool, ${erpState.followUps} follow-up records (洽谈进展).`,
             ...(example === undefined ? [] : [`  e.g. follow-up on ERP customer ${example.ord}: ${example.text}`]),
             "",
             "── Another run: nothing changed on either side ──",
-            summary(second),
+            summary(second, lang),
             `Written by this run: ${unchanged.erpWrites} ERP writes, ${unchanged.hubRowsWritten} hub rows.`,
             "",
             realErpHint(dir)

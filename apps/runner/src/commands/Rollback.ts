@@ -5,8 +5,10 @@ import { Console, Data, Effect, Option } from "effect"
 import * as Environment from "../Environment.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
 import { common, handle, output, show } from "../Handler.js"
+import type { Lang } from "../Lang.js"
 import * as Metrics from "../Metrics.js"
 import { itemJson, itemsTable } from "../Report.js"
+import { textsOf, word } from "../Texts.js"
 import { leased } from "./Sync.js"
 
 /** The rollback stopped before it finished; what it did is in its report. */
@@ -24,17 +26,19 @@ const reportJson = (report: Rollback.RollbackReport) => ({
 
 const notRestored = (report: Rollback.RollbackReport) => report.items.filter((item) => item.outcome !== "rolledBack")
 
-const reportText = (report: Rollback.RollbackReport) => {
+const reportText = (report: Rollback.RollbackReport, lang: Lang) => {
+  const t = textsOf(lang)
   const undone = report.items.filter((item) => item.outcome === "rolledBack").length
-  const kept = notRestored(report)
+  const kept = notRestored(report).length
+  const id = Option.getOrElse(report.runId, () => "")
   const title = report.dryRun
-    ? `Rolling back run ${report.target} would undo ${undone} operation(s); ${kept.length} cannot be restored:`
-    : `Rollback ${Option.getOrElse(report.runId, () => "")} of run ${report.target}: ${report.status}; ${undone} undone, ${kept.length} not restored:`
+    ? t.rollbackPreview(report.target, undone, kept)
+    : t.rollbackDone(id, report.target, word(t, report.status), undone, kept)
   return [
     title,
     "",
-    itemsTable(report.items),
-    ...Option.match(report.error, { onNone: () => [], onSome: (e) => ["", `Stopped: ${e}`] })
+    itemsTable(report.items, lang),
+    ...Option.match(report.error, { onNone: () => [], onSome: (e) => ["", `${t.stopped}: ${e}`] })
   ].join("\n")
 }
 
@@ -47,7 +51,7 @@ const dryRun = Options.boolean("dry-run").pipe(
 
 /** `tongbu rollback <run-id> [--dry-run]`: shows the rollback, then (without --dry-run) performs it. */
 export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (o) =>
-  handle(o, (settings) =>
+  handle(o, (settings, lang) =>
     Effect.gen(function* () {
       const target = o.runId as RunId
       const preview = yield* Rollback.run(target, { dryRun: true })
@@ -55,13 +59,13 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
         return yield* output(
           o,
           () => reportJson(preview),
-          () => reportText(preview)
+          () => reportText(preview, lang)
         )
       if (!o.json)
         yield* output(
           o,
           () => null,
-          () => `${reportText(preview)}\n\nPerforming it now…\n`
+          () => `${reportText(preview, lang)}\n\n${textsOf(lang).performing}\n`
         )
       const report = yield* leased(settings)(Rollback.run(target, { dryRun: false }))
       yield* Metrics.recordRun("rollback", report.status, report.items)
@@ -72,7 +76,7 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
             })
           : undefined
       if (!o.json) {
-        yield* Console.log(reportText(report))
+        yield* Console.log(reportText(report, lang))
         if (failed !== undefined) return yield* failed
         return
       }

@@ -5,6 +5,7 @@ import { Effect, Option } from "effect"
 import { common, handle, NotFound, output } from "../Handler.js"
 import * as Layers from "../Layers.js"
 import { itemJson, itemsTable, runJsonOf, runsTable, summary } from "../Report.js"
+import { textsOf } from "../Texts.js"
 
 const limit = Options.integer("limit").pipe(
   Options.withDescription("how many runs to list, newest first"),
@@ -14,7 +15,7 @@ const limit = Options.integer("limit").pipe(
 const runId = Args.text({ name: "run-id" }).pipe(Args.withDescription("the run's id, as `tongbu runs` lists it"))
 
 const show = Command.make("show", { ...common, runId }, (options) =>
-  handle(options, (settings) =>
+  handle(options, (settings, lang) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const id = options.runId as RunId
@@ -26,16 +27,19 @@ const show = Command.make("show", { ...common, runId }, (options) =>
         () => ({ ...runJsonOf(run.value), items: items.map(itemJson) }),
         () =>
           [
-            summary({
-              runId: Option.some(id),
-              status: run.value.status,
-              dryRun: run.value.dryRun,
-              counts: run.value.counts,
-              items
-            }),
-            ...(run.value.error === undefined ? [] : ["", `error: ${run.value.error}`]),
+            summary(
+              {
+                runId: Option.some(id),
+                status: run.value.status,
+                dryRun: run.value.dryRun,
+                counts: run.value.counts,
+                items
+              },
+              lang
+            ),
+            ...(run.value.error === undefined ? [] : ["", `${textsOf(lang).error}: ${run.value.error}`]),
             "",
-            itemsTable(items)
+            itemsTable(items, lang)
           ].join("\n")
       )
     }).pipe(Effect.provide(Layers.store(settings)))
@@ -44,14 +48,14 @@ const show = Command.make("show", { ...common, runId }, (options) =>
 
 /** `tongbu runs [--limit N]` and `tongbu runs show <id>`. */
 export const runs = Command.make("runs", { ...common, limit }, (options) =>
-  handle(options, (settings) =>
+  handle(options, (settings, lang) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const list = yield* store.runs(options.limit)
       yield* output(
         options,
         () => ({ runs: list.map(runJsonOf) }),
-        () => runsTable(list)
+        () => runsTable(list, lang)
       )
     }).pipe(Effect.provide(Layers.store(settings)))
   )

@@ -59,7 +59,7 @@ const options = {
 
 /** `tongbu sync [--dry-run] [--direction push|pull|both] [--full]`. */
 export const sync = Command.make("sync", options, (o) =>
-  handle(o, (settings) =>
+  handle(o, (settings, lang) =>
     Effect.gen(function* () {
       const progress = o.json
         ? Progress.silent
@@ -80,7 +80,7 @@ export const sync = Command.make("sync", options, (o) =>
               })
             : undefined
       if (!o.json) {
-        yield* Console.log(summary(report))
+        yield* Console.log(summary(report, lang))
         if (verdict === undefined) return
         yield* Console.error("")
         return yield* verdict

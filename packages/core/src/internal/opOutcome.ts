@@ -1,6 +1,6 @@
 import type { RecordId, RunId, Side } from "../Domain.js"
 import { otherSide } from "../Domain.js"
-import type { Operation } from "../Plan.js"
+import type { Operation, ReasonParams } from "../Plan.js"
 import { Reason } from "../Plan.js"
 import { Outcome } from "../SyncStore.js"
 
@@ -54,5 +54,5 @@ export const notDone = (
   resolvedId?: RecordId
 ): Outcome => new Outcome({ runId, ...subject(op, resolvedId), outcome, reasons: [reason] }, true)
 
-export const reason = (rule: string, message: string, collidingId?: RecordId) =>
-  new Reason({ rule, message, collidingId })
+export const reason = (rule: string, message: string, collidingId?: RecordId, params?: ReasonParams) =>
+  new Reason({ rule, message, collidingId, ...(params === undefined ? {} : { params }) })

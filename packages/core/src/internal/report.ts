@@ -30,7 +30,9 @@ export const planOutcomes = (runId: RunId, plan: Plan, dispatched: ReadonlySet<s
             runId,
             op,
             "conflict",
-            O.reason("manual", `${op.field} changed on both sides; parked for a person to choose`)
+            O.reason("manual", `${op.field} changed on both sides; parked for a person to choose`, undefined, {
+              field: op.field
+            })
           )
         ]
       default:

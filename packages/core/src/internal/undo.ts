@@ -3,7 +3,7 @@ import type { SyncAdapter } from "../Adapter.js"
 import type { AdapterError, FatalError } from "../AdapterError.js"
 import type { Fields, FieldValue, RunId, Side } from "../Domain.js"
 import { IdempotencyKey, LinkState, otherSide } from "../Domain.js"
-import type { Action, Update } from "../Plan.js"
+import type { Action, ReasonParams, Update } from "../Plan.js"
 import { Reason } from "../Plan.js"
 import type { StoredOperation, SyncStoreService } from "../SyncStore.js"
 import { Outcome } from "../SyncStore.js"
@@ -31,7 +31,8 @@ export interface Undone {
 }
 
 export const same = (a: FieldValue | undefined, b: FieldValue | undefined) => (a ?? null) === (b ?? null)
-export const reason = (rule: string, message: string) => new Reason({ rule, message })
+export const reason = (rule: string, message: string, params?: ReasonParams) =>
+  new Reason({ rule, message, ...(params === undefined ? {} : { params }) })
 
 /** A failure of the side while undoing: the operation stays done (a later rollback tries again); fatal stops all. */
 export const failed =
@@ -67,7 +68,9 @@ export const undoUpdate = (ctx: UndoContext, stored: StoredOperation, op: Update
         runId: ctx.runId,
         ...base,
         outcome: "kept",
-        reasons: [reason("recordGone", `record ${op.id} no longer exists on ${adapter.name}`)]
+        reasons: [
+          reason("recordGone", `record ${op.id} no longer exists on ${adapter.name}`, { id: op.id, side: op.side })
+        ]
       })
       return { outcome, undone: true } satisfies Undone
     }
@@ -106,7 +109,13 @@ export const undoUpdate = (ctx: UndoContext, stored: StoredOperation, op: Update
     }
     if (!ctx.dryRun && restored.size > 0) yield* restoreBaseline(ctx.store, op, stored.linkBefore, restored)
     const reasons =
-      kept.length === 0 ? [] : [reason("changedSince", `${kept.join(", ")} changed since by someone else; kept`)]
+      kept.length === 0
+        ? []
+        : [
+            reason("changedSince", `${kept.join(", ")} changed since by someone else; kept`, {
+              fields: kept.join(", ")
+            })
+          ]
     const outcome = new Outcome({
       runId: ctx.runId,
       ...base,
@@ -153,7 +162,10 @@ export const undoAction = (ctx: UndoContext, op: Action): Undone => ({
     operation: `rollback:action:${op.kind}`,
     outcome: "kept",
     reasons: [
-      reason("irreversible", `a ${op.kind} action cannot be undone; undo it on ${ctx.sides[op.side].name} if needed`)
+      reason("irreversible", `a ${op.kind} action cannot be undone; undo it on ${ctx.sides[op.side].name} if needed`, {
+        kind: op.kind,
+        side: op.side
+      })
     ]
   }),
   undone: false

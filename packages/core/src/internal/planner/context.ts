@@ -1,7 +1,7 @@
 import type { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
 import type { FieldMapping } from "../../Mapping.js"
 import { writableField } from "../../Mapping.js"
-import type { Operation, PlanInput } from "../../Plan.js"
+import type { Operation, PlanInput, ReasonParams } from "../../Plan.js"
 import { Reason, Skip } from "../../Plan.js"
 import { readGuarded } from "./guard.js"
 import { stableHash } from "./hash.js"
@@ -133,8 +133,16 @@ export class PlanContext {
     return this.emit(side, id, new Skip({ key: keys.skip(side, id, reasons), side, id, reasons }, true))
   }
 
-  reason(rule: string, message: string, collidingId?: RecordId): Reason {
-    return new Reason(collidingId === undefined ? { rule, message } : { rule, message, collidingId }, true)
+  reason(rule: string, message: string, collidingId?: RecordId, params?: ReasonParams): Reason {
+    return new Reason(
+      {
+        rule,
+        message,
+        ...(collidingId === undefined ? {} : { collidingId }),
+        ...(params === undefined ? {} : { params })
+      },
+      true
+    )
   }
 
   /** Operations grouped by the record they are about, left side first, then by id; in emission order within. */

@@ -29,7 +29,8 @@ export const planEvents = (ctx: PlanContext): void => {
       const found = targetOf(ctx, side, event.id)
       if (found === undefined) {
         const message = `event ${event.key} (${event.kind}) is about a record not linked to ${target} yet; it waits for a later run`
-        ctx.skip(side, event.id, [ctx.reason("eventWithoutLink", message)])
+        const params = { kind: event.kind, side: target }
+        ctx.skip(side, event.id, [ctx.reason("eventWithoutLink", message, undefined, params)])
         continue
       }
       const key = keys.action(target, event.key)

@@ -93,7 +93,8 @@ export class PairPlan {
       const holder = ctx.unique[target].holderOf(info.name, value, pair.id(target))
       if (holder !== undefined) {
         const message = `${info.name} "${value}" already belongs to ${holder.description}; not written to ${target} record ${pair.id(target)}`
-        this.leaveAlone(source, ctx.reason("uniqueKey", message, holder.id))
+        const params = { field: info.name, value: String(value), side: target, id: pair.id(target) }
+        this.leaveAlone(source, ctx.reason("uniqueKey", message, holder.id, params))
         this.keepPending(info.name)
         return
       }
@@ -125,7 +126,8 @@ export class PairPlan {
   keptApart(name: string, left: FieldValue, right: FieldValue): void {
     const { leftId, rightId } = this.pair
     const message = `${name} differs: left ${leftId} holds "${left}", right ${rightId} holds "${right}"; fill-in copies only into an empty field, so both are kept`
-    this.leaveAlone("left", this.ctx.reason("fillIn", message, rightId))
+    const params = { field: name, left: String(left), right: String(right) }
+    this.leaveAlone("left", this.ctx.reason("fillIn", message, rightId, params))
   }
 
   conflict(name: string, left: FieldValue, right: FieldValue): void {

@@ -50,13 +50,16 @@ const matchOf = (
   const [otherId] = theirs
   if (ours.length > 1 || theirs.length > 1 || otherId === undefined) {
     const message = `natural key "${key}" belongs to several records: ${side} ${list(ours)}; ${other} ${list(theirs)}`
-    return { _tag: "Skip", reason: ctx.reason("naturalKey", message) }
+    return { _tag: "Skip", reason: ctx.reason("naturalKey", message, undefined, { key, problem: "several" }) }
   }
   const linked = ctx.linkOf[other].get(otherId)
   if (linked !== undefined) {
     const partner = side === "left" ? linked.leftId : linked.rightId
     const message = `natural key "${key}" belongs to ${other} record ${otherId}, already linked to ${side} record ${partner}`
-    return { _tag: "Skip", reason: ctx.reason("naturalKey", message, otherId) }
+    return {
+      _tag: "Skip",
+      reason: ctx.reason("naturalKey", message, otherId, { key, problem: "linked", side: other, partner })
+    }
   }
   return { _tag: "Match", otherId }
 }
@@ -87,14 +90,19 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
   const key = keys.create(target, record.id)
   if (ctx.settled(key)) {
     const message = `an earlier create of this record on ${target} is recorded (it may have been rolled back); it is not created again`
-    ctx.skip(side, record.id, [ctx.reason("alreadyCreated", message)])
+    ctx.skip(side, record.id, [ctx.reason("alreadyCreated", message, undefined, { side: target })])
     return undefined
   }
   const canonical = ctx.canonical(side, record)
   const admission = ctx.input.policy.admission[target === "right" ? "toRight" : "toLeft"]
   const refused = admission.flatMap((rule) => {
     const failure = guard(`admission rule "${rule.name}"`, side, record.id, () => rule.check(record, canonical))
-    return failure === null ? [] : [ctx.reason(rule.name, failure)]
+    if (failure === null) return []
+    return [
+      typeof failure === "string"
+        ? ctx.reason(rule.name, failure)
+        : ctx.reason(rule.name, failure.message, undefined, failure.params)
+    ]
   })
   if (refused.length > 0) {
     ctx.skip(side, record.id, refused)
@@ -108,7 +116,13 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     const holder = ctx.unique[target].holderOf(info.name, value, undefined)
     return holder === undefined
       ? []
-      : [ctx.reason("uniqueKey", `${info.name} "${value}" already belongs to ${holder.description}`, holder.id)]
+      : [
+          ctx.reason("uniqueKey", `${info.name} "${value}" already belongs to ${holder.description}`, holder.id, {
+            field: info.name,
+            value: String(value),
+            side: target
+          })
+        ]
   })
   if (collisions.length > 0) {
     ctx.skip(side, record.id, collisions)

@@ -1,0 +1,136 @@
+/**
+ * Skip, failure and rollback reasons worded per language from the rule's name and the reason's `params`. The English
+ * words are the reason's own `message`; a Chinese wording that lacks a value it needs (a reason stored before it had
+ * params) falls back to that message. Where the detail is another system's own error text, it is quoted as it came.
+ */
+import type { Reason } from "@tongbu/core"
+import type { Lang } from "./Lang.js"
+
+/** How one rule reads in Chinese: a short label (in tables) and the sentence (`undefined`: a value is missing). */
+export interface Wording {
+  readonly label: string
+  readonly text: (reason: Reason) => string | undefined
+}
+
+const param = (reason: Reason, name: string): string | undefined => {
+  const value = reason.params?.[name]
+  return value === undefined ? undefined : String(value)
+}
+
+/** Fills `{name}` from the reason's params; undefined when one is missing. */
+const template =
+  (text: string) =>
+  (reason: Reason): string | undefined => {
+    let missing = false
+    const filled = text.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = name === "collidingId" ? reason.collidingId : param(reason, name)
+      if (value === undefined) missing = true
+      return value === undefined ? "" : name === "side" ? sideName(value) : name === "field" ? fieldName(value) : value
+    })
+    return missing ? undefined : filled
+  }
+
+const quoting = (prefix: string) => (reason: Reason) => `${prefix}：${reason.message}`
+
+const fixed = (text: string) => () => text
+
+export const sideName = (side: string): string => (side === "left" ? "中台" : side === "right" ? "ERP" : side)
+
+const fields: Record<string, string> = {
+  code: "客户编号",
+  name: "名称",
+  mobile: "手机号",
+  wechat: "微信号",
+  email: "邮箱",
+  address: "地址",
+  erpCategory: "客户分类",
+  erpFollowLevel: "跟进级别",
+  erpSource: "客户来源",
+  erpValue: "价值评估"
+}
+export const fieldName = (field: string): string => fields[field] ?? field
+
+const byProblem =
+  (texts: Record<string, string>) =>
+  (reason: Reason): string | undefined => {
+    const problem = param(reason, "problem")
+    const text = problem === undefined ? undefined : texts[problem]
+    return text === undefined ? undefined : template(text)(reason)
+  }
+
+/** Every rule the planner, the dispatcher, rollback and the hub↔ERP policy give reasons under. */
+export const zh: Record<string, Wording> = {
+  // admission to the ERP (sync-rules §2) and from it
+  mobile: {
+    label: "手机号",
+    text: byProblem({ missing: "没有已验证的手机号", invalid: "不是有效的大陆手机号：{mobile}" })
+  },
+  phoneVerified: { label: "手机验证", text: template("手机号 {mobile} 未验证") },
+  name: {
+    label: "客户名称",
+    text: byProblem({
+      missing: "没有客户名称",
+      short: "名称太短（至少 {min} 个字）：{name}",
+      formOfAddress: "名称是称呼而不是全名：{name}"
+    })
+  },
+  companyName: { label: "公司名称", text: fixed("公司客户没有公司名称") },
+  score: { label: "意向分", text: template("意向分 {score} 低于 {min}") },
+  notInvalid: { label: "无效标记", text: fixed("在中台被标记为无效") },
+  pullSource: { label: "客户来源", text: template("来源（ly）{source} 不在拉取范围内（policy.pull.sources）") },
+  // the planner
+  uniqueKey: {
+    label: "唯一字段冲突",
+    // without a colliding id the holder is another record this same run creates there
+    text: (reason) =>
+      template(
+        reason.collidingId === undefined
+          ? "{field}“{value}”已被本次运行要在{side}新建的另一条记录占用"
+          : "{field}“{value}”已属于{side}客户 {collidingId}"
+      )(reason)
+  },
+  fillIn: {
+    label: "只填空字段",
+    text: template("{field}不一致：中台为“{left}”，ERP 为“{right}”；只填写空字段，两边都保留")
+  },
+  naturalKey: {
+    label: "客户编号",
+    text: byProblem({
+      several: "客户编号“{key}”对应多条记录",
+      linked: "客户编号“{key}”属于{side}记录 {collidingId}，它已关联到另一条记录 {partner}"
+    })
+  },
+  alreadyCreated: { label: "已创建过", text: template("此记录之前已在{side}创建过（可能已回滚），不再重复创建") },
+  linkUndone: { label: "关联已撤销", text: fixed("这两条记录之前的关联已被撤销，不再自动关联") },
+  linkedRecordMissing: { label: "关联记录已不存在", text: template("已关联的{side}记录 {id} 已不存在") },
+  eventWithoutLink: { label: "尚未关联", text: template("{kind} 事件所属的记录尚未关联到{side}，等待以后的运行") },
+  policyError: { label: "策略出错", text: quoting("策略出错") },
+  manual: { label: "人工处理", text: template("{field}两边都改了，已搁置待人工选择") },
+  settled: { label: "已处理过", text: fixed("之前的运行已完成、搁置或回滚，不再重复") },
+  // writing
+  retry: { label: "暂时失败", text: quoting("暂时失败，下次运行重试") },
+  rejected: { label: "被拒绝", text: quoting("对方拒绝了写入") },
+  stale: { label: "数据已变化", text: quoting("读取后记录已被修改，下次运行重新计划") },
+  afterCreate: { label: "创建后动作失败", text: quoting("创建后的动作被拒绝") },
+  uncertain: { label: "结果不确定", text: quoting("不确定是否已写入，等待核实") },
+  // rollback
+  rollbackFailed: { label: "回滚失败", text: quoting("回滚失败") },
+  changedSince: { label: "此后已修改", text: template("{fields} 此后已被他人修改，予以保留") },
+  withdrawn: { label: "已撤回", text: quoting("已撤回") },
+  linkedSince: { label: "此后已关联", text: quoting("此后已关联，予以保留") },
+  recordGone: { label: "记录已不存在", text: template("{side}记录 {id} 已不存在") },
+  irreversible: { label: "不可撤销", text: template("{kind} 动作无法撤销；如有需要请在{side}手动撤销") },
+  collision: { label: "冲突", text: quoting("冲突，予以保留") },
+  linkShownRestored: { label: "关联显示已恢复", text: quoting("已恢复关联前的内容") },
+  unlinked: { label: "已取消关联", text: quoting("已取消关联") }
+}
+
+/** A reason in words of `lang`. */
+export const render = (reason: Reason, lang: Lang): string =>
+  lang === "en" ? reason.message : (zh[reason.rule]?.text(reason) ?? reason.message)
+
+/** A rule's name as a table shows it. */
+export const ruleLabel = (rule: string, lang: Lang): string => {
+  const label = lang === "zh" ? zh[rule]?.label : undefined
+  return label === undefined ? rule : `${label}（${rule}）`
+}
