@@ -60,6 +60,42 @@ describe("Report", () => {
     expect(text).toMatch(/2× +phoneVerified: mobile …\*\*\*\*… is not verified/)
   })
 
+  it("--lang zh: the fixed texts and the reasons in Chinese (worded from their params), mobiles still masked", () => {
+    const withParams = [
+      ...items.slice(0, 2),
+      new Outcome({
+        runId,
+        side: "left",
+        id: RecordId.make("3"),
+        operation: "skip",
+        outcome: "skipped",
+        reasons: [
+          new Reason({
+            rule: "uniqueKey",
+            message: 'mobile "13900139000" already belongs to right record 77',
+            collidingId: RecordId.make("77"),
+            params: { field: "mobile", value: "13900139000", side: "right" }
+          })
+        ]
+      })
+    ]
+    const view = { runId: Option.some(runId), status: "completed", dryRun: true, counts, items: withParams }
+    const text = Report.summary(view, "zh")
+    expect(text).toContain("试运行 r1: 完成——未写入任何内容")
+    expect(text).toMatch(/新建 +2/)
+    expect(text).toMatch(/ {2}唯一字段冲突（uniqueKey） +1/)
+    expect(text).toContain("主要原因：")
+    expect(text).toContain("uniqueKey: 手机号“…****…”已属于ERP客户 77")
+    // a reason stored without params keeps its English words
+    expect(text).toContain("phoneVerified: mobile …****… is not verified")
+    const rows = Report.itemsTable(withParams, "zh")
+    expect(rows.split("\n")[0]).toMatch(/^中台 +ERP +操作 +结果 +原因$/)
+    expect(rows).toContain("手机号“139****9000”已属于ERP客户 77")
+    expect(rows).not.toContain("13900139000")
+    // JSON keeps the English message whatever the language
+    expect(Report.runJson(view).items[2]?.reason).toBe('mobile "139****9000" already belongs to right record 77')
+  })
+
   it("tables align CJK text by its display width", () => {
     const lines = table([
       ["客户", "1"],

@@ -19,11 +19,11 @@ const install = (tarball: string) => {
   return dir
 }
 
-const installed = (dir: string, args: ReadonlyArray<string>) =>
+const installed = (dir: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   finish(
     spawn(join(dir, "node_modules/.bin/tongbu"), args, {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? "", HOME: dir },
+      env: { PATH: process.env.PATH ?? "", HOME: dir, ...env },
       stdio: ["ignore", "pipe", "pipe"]
     })
   )
@@ -60,5 +60,18 @@ describe("the packed runner", { timeout: 120_000 }, () => {
     const runs = await installed(dir, ["runs", "--json", "--config", join(demo, "tongbu.yaml")])
     expect(runs.code, runs.stderr).toBe(0)
     expect(json(runs).runs.map((r: { status: string }) => r.status)).toEqual(["completed", "completed", "completed"])
+
+    // a Chinese locale gets Chinese text by default; --lang and TONGBU_LANG choose otherwise
+    const config = ["--config", join(demo, "tongbu.yaml")]
+    const zh = await installed(dir, ["runs", ...config], { LANG: "zh_CN.UTF-8" })
+    expect(zh.code, zh.stderr).toBe(0)
+    expect(zh.stdout.split("\n")[0]).toMatch(/^运行 +类型 +方向 +状态 +开始时间/)
+    expect(zh.stdout).toContain("同步")
+    const en = await installed(dir, ["runs", "--lang", "en", ...config], { LANG: "zh_CN.UTF-8" })
+    expect(en.stdout.split("\n")[0]).toMatch(/^run +kind +direction +status/)
+    const shown = await installed(dir, ["runs", "show", "1", ...config], { LC_ALL: "C", TONGBU_LANG: "zh" })
+    expect(shown.code, shown.stderr).toBe(0)
+    expect(shown.stdout).toContain("运行 1: 完成")
+    expect(shown.stdout).toContain("没有已验证的手机号")
   })
 })
