@@ -58,12 +58,15 @@ const isStale = () => {
   return sourceDirs.some((dir) => newestSource(dir) > built)
 }
 
-export const bundle = async () => {
-  rmSync(distDir, { recursive: true, force: true })
-  mkdirSync(distDir, { recursive: true })
+/** Bundles into `outDir` (emptied first): the two bundles and the migrations beside them. */
+export { distDir }
+
+export const bundle = async (outDir = distDir) => {
+  rmSync(outDir, { recursive: true, force: true })
+  mkdirSync(outDir, { recursive: true })
   await build({
     entryPoints: entries,
-    outdir: distDir,
+    outdir: outDir,
     outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
@@ -78,8 +81,8 @@ export const bundle = async () => {
     legalComments: "none",
     logLevel: "warning"
   })
-  for (const m of migrations) cpSync(join(repoDir, m.dir), join(distDir, "migrations", m.to), { recursive: true })
-  return distDir
+  for (const m of migrations) cpSync(join(repoDir, m.dir), join(outDir, "migrations", m.to), { recursive: true })
+  return outDir
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

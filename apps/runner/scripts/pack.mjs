@@ -5,18 +5,13 @@ import { execFileSync } from "node:child_process"
 import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
-import { bundle } from "./build.mjs"
+import { bundle, distDir } from "./build.mjs"
 
-const distDir = await bundle()
 const runnerDir = dirname(distDir)
 const { version } = JSON.parse(readFileSync(join(runnerDir, "package.json"), "utf8"))
 const major = Number(process.versions.node.split(".")[0])
-const stage = join(distDir, "package")
-rmSync(stage, { recursive: true, force: true })
-mkdirSync(stage, { recursive: true })
-
-for (const file of ["tongbu.mjs", "mock-erp.mjs"]) copyFileSync(join(distDir, file), join(stage, file))
-cpSync(join(distDir, "migrations"), join(stage, "migrations"), { recursive: true })
+// a bundle of its own, so that packing leaves dist/tongbu.mjs alone for whoever runs it meanwhile
+const stage = await bundle(join(distDir, "package"))
 
 const packageDir = (name, from) =>
   realpathSync(dirname(createRequire(join(from, "package.json")).resolve(`${name}/package.json`)))

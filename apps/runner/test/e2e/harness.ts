@@ -2,15 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { pathToFileURL } from "node:url"
 import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import type { Served, ServeOptions } from "@tongbu/mock-erp"
 import { serve } from "@tongbu/mock-erp"
 import { Effect, Exit, Scope } from "effect"
 
-const runnerDir = resolve(import.meta.dirname, "../..")
-const bin = join(runnerDir, "src/bin.ts")
-const tsx = pathToFileURL(join(runnerDir, "node_modules/tsx/dist/loader.mjs")).href
+// the bundle, as `pnpm tongbu` and the packed tarball run it (built by ./bundle.ts before the tests)
+const bin = join(resolve(import.meta.dirname, "../.."), "dist/tongbu.mjs")
 
 export interface Result {
   readonly code: number | null
@@ -21,7 +19,7 @@ export interface Result {
 
 /** `tongbu <args>` as a user runs it: its own Node process, in `cwd`, with `env` added to a clean environment. */
 export const start = (cwd: string, args: ReadonlyArray<string>, env: Record<string, string> = {}): ChildProcess =>
-  spawn(process.execPath, ["--import", tsx, bin, ...args], {
+  spawn(process.execPath, [bin, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"]
