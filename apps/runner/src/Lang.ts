@@ -26,19 +26,20 @@ export const fromLocale = (env: {
 
 const variable = (name: string) => Config.option(Config.string(name)).pipe(Config.map(Option.getOrUndefined))
 
-const fromEnvironment = Config.all({
-  lang: Config.option(Config.literal(...Lang)("TONGBU_LANG")),
-  LC_ALL: variable("LC_ALL"),
-  LC_MESSAGES: variable("LC_MESSAGES"),
-  LANG: variable("LANG")
-}).pipe(Config.map(({ lang, ...locale }) => Option.getOrElse(lang, () => fromLocale(locale))))
+const isLang = (value: string): value is Lang => (Lang as ReadonlyArray<string>).includes(value)
+
+const fromEnvironment = Effect.gen(function* () {
+  const { lang, ...locale } = yield* Config.all({
+    lang: variable("TONGBU_LANG"),
+    LC_ALL: variable("LC_ALL"),
+    LC_MESSAGES: variable("LC_MESSAGES"),
+    LANG: variable("LANG")
+  }).pipe(Effect.orDie) // an unset variable is undefined: reading a string cannot fail
+  if (lang === undefined || lang === "") return fromLocale(locale)
+  if (isLang(lang)) return lang
+  return yield* new ConfigError({ message: `TONGBU_LANG must be en or zh, got "${lang}"` })
+})
 
 /** `--lang` when given, else `TONGBU_LANG` (en or zh; anything else is an error naming it), else the locale. */
 export const resolve = (flag: Option.Option<Lang>): Effect.Effect<Lang, ConfigError> =>
-  Option.match(flag, {
-    onSome: Effect.succeed,
-    onNone: () =>
-      fromEnvironment.pipe(
-        Effect.mapError((error) => new ConfigError({ message: `TONGBU_LANG must be en or zh: ${error.toString()}` }))
-      )
-  })
+  Option.match(flag, { onSome: Effect.succeed, onNone: () => fromEnvironment })

@@ -35,7 +35,7 @@ describe("Lang", () => {
       if (Exit.isFailure(exit)) {
         const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
         expect(error?._tag).toBe("ConfigError")
-        expect(error?.message).toContain("TONGBU_LANG must be en or zh")
+        expect(error?.message).toBe(`TONGBU_LANG must be en or zh, got "fr"`)
       }
     })
   )
