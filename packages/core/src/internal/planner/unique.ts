@@ -1,5 +1,6 @@
 import type { HeldValue } from "../../Adapter.js"
 import type { FieldValue, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
+import { otherSide } from "../../Domain.js"
 import { canonicalValue, readField } from "../../Mapping.js"
 import type { MappingInfo } from "./context.js"
 import { compareIds } from "./order.js"
@@ -9,6 +10,10 @@ export interface Holder {
   readonly id?: RecordId
   readonly description: string
 }
+
+/** The record on `side` that belongs to (is linked to, or is being created from) `other` record `id`. */
+export const describePartner = (side: Side, other: Side, id: RecordId): string =>
+  `the ${side} record of ${other} record ${id}`
 
 /** Value → the id holding it, or the ids when several do (an array only then: most values have one holder). */
 type Holders = Map<FieldValue, RecordId | Array<RecordId>>
@@ -42,7 +47,7 @@ export class UniqueIndex {
     const others =
       records === undefined ? [] : (Array.isArray(records) ? records : [records]).filter((id) => id !== self)
     const existing = others.sort(compareIds)[0]
-    if (existing !== undefined) return { id: existing, description: `${this.side} record ${existing}` }
+    if (existing !== undefined) return this.existing(existing)
     const outside = this.builtHeld()
       .get(field)
       ?.get(value)
@@ -56,6 +61,17 @@ export class UniqueIndex {
     const byValue = this.claims.get(field) ?? new Map<FieldValue, Holder>()
     byValue.set(value, holder)
     this.claims.set(field, byValue)
+  }
+
+  /**
+   * A linked holder is named by its partner, as the plan names one it creates, so a reason reads the same
+   * in the run that creates the holder and in every run after.
+   */
+  private existing(id: RecordId): Holder {
+    const link = this.links.find((candidate) => (this.side === "left" ? candidate.leftId : candidate.rightId) === id)
+    if (link === undefined) return { id, description: `${this.side} record ${id}` }
+    const other = otherSide(this.side)
+    return { description: describePartner(this.side, other, other === "left" ? link.leftId : link.rightId) }
   }
 
   /** Built on first use: most runs write no unique field, and building it touches every link. */
