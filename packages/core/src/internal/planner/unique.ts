@@ -71,7 +71,7 @@ export class UniqueIndex {
     const link = this.links.find((candidate) => (this.side === "left" ? candidate.leftId : candidate.rightId) === id)
     if (link === undefined) return { id, description: `${this.side} record ${id}` }
     const other = otherSide(this.side)
-    return { description: describePartner(this.side, other, other === "left" ? link.leftId : link.rightId) }
+    return { id, description: describePartner(this.side, other, other === "left" ? link.leftId : link.rightId) }
   }
 
   /** Built on first use: most runs write no unique field, and building it touches every link. */
