@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { json, tongbu } from "./harness.js"
 
 describe("tongbu demo", { timeout: 120_000 }, () => {
-  it("with no configuration: a full sync both ways, its follow-ups, then a run that writes nothing; it says where its files are", async () => {
+  it("with no configuration: a full sync both ways with its follow-ups, then two runs that write nothing; it says where its files are", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "tongbu-demo-cwd-"))
     const dir = join(cwd, "demo")
     const result = await tongbu(cwd, ["demo", "--json", "--dir", dir, "--customers", "80", "--erp-customers", "15"])
