@@ -444,7 +444,7 @@ describe("plan: unlinked records", () => {
       ["9", "uniqueKey", undefined]
     ])
     expect(skips[1]?.reasons[0]?.message).toBe(
-      'mobile "13900000007" already belongs to the right record of left record 7'
+      'mobile "13900000007" already belongs to the right record created from left record 7'
     )
   })
 
@@ -452,11 +452,15 @@ describe("plan: unlinked records", () => {
     const waiting = hub("9", { ...newHub.fields, wechat_id: null })
     const first = only(run({ left: [newHub, waiting] }), "Skip")
     const created = { ...agreed, name: "Wang Trading", mobile: "13900000007", wechat: "wang" }
-    const next = only(run({ left: [waiting], links: [link("1", "101"), link("7", "107", created, created)] }), "Skip")
+    const links = [link("1", "101"), link("7", "107", created, created)]
+    const next = only(run({ left: [waiting], links, settled: ["create:right:7"] }), "Skip")
     expect(next.map((skip) => skip.reasons.map((reason) => reason.message))).toEqual(
       first.map((skip) => skip.reasons.map((reason) => reason.message))
     )
     expect(next[0]?.reasons[0]).toMatchObject({ rule: "uniqueKey", collidingId: "107" })
+    // a holder the sync did not create (found and linked, say) is named by its own id, as before it was linked
+    const found = only(run({ left: [waiting], links }), "Skip")
+    expect(found[0]?.reasons[0]?.message).toBe('mobile "13900000007" already belongs to right record 107')
   })
 
   it("never creates twice from one record, and never re-links a pair whose link was undone", () => {

@@ -11,9 +11,9 @@ export interface Holder {
   readonly description: string
 }
 
-/** The record on `side` that belongs to (is linked to, or is being created from) `other` record `id`. */
-export const describePartner = (side: Side, other: Side, id: RecordId): string =>
-  `the ${side} record of ${other} record ${id}`
+/** The record on `side` the sync creates (or created) from `other` record `id`. */
+export const describeCreated = (side: Side, other: Side, id: RecordId): string =>
+  `the ${side} record created from ${other} record ${id}`
 
 /** Value → the id holding it, or the ids when several do (an array only then: most values have one holder). */
 type Holders = Map<FieldValue, RecordId | Array<RecordId>>
@@ -38,7 +38,9 @@ export class UniqueIndex {
     private readonly links: ReadonlyArray<LinkState>,
     /** Linked records that no longer exist: they hold nothing. */
     private readonly gone: ReadonlySet<RecordId>,
-    private readonly held: ReadonlyArray<HeldValue>
+    private readonly held: ReadonlyArray<HeldValue>,
+    /** Whether the sync created a record on this side from the other side's record `sourceId` in an earlier run. */
+    private readonly createdFrom: (sourceId: RecordId) => boolean
   ) {}
 
   /** Who other than `self` (the record or something of it) holds `value` in `field`. */
@@ -64,14 +66,16 @@ export class UniqueIndex {
   }
 
   /**
-   * A linked holder is named by its partner, as the plan names one it creates, so a reason reads the same
-   * in the run that creates the holder and in every run after.
+   * A record the sync created is named by the record it was created from, as the plan names one it is creating, so a
+   * reason reads the same in the run that creates the holder and in every run after.
    */
   private existing(id: RecordId): Holder {
     const link = this.links.find((candidate) => (this.side === "left" ? candidate.leftId : candidate.rightId) === id)
-    if (link === undefined) return { id, description: `${this.side} record ${id}` }
     const other = otherSide(this.side)
-    return { id, description: describePartner(this.side, other, other === "left" ? link.leftId : link.rightId) }
+    const source = link === undefined ? undefined : other === "left" ? link.leftId : link.rightId
+    return source !== undefined && this.createdFrom(source)
+      ? { id, description: describeCreated(this.side, other, source) }
+      : { id, description: `${this.side} record ${id}` }
   }
 
   /** Built on first use: most runs write no unique field, and building it touches every link. */
