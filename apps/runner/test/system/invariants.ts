@@ -254,7 +254,7 @@ export const erpFieldsOwned = (before: Snapshot, after: Snapshot, writable: Read
   return violations
 }
 
-// ── 4. After a fault-free sync, both sides agree (but for recorded skips) and one more sync plans nothing ─────────
+// ── 4. After a fault-free sync, both sides agree (but for recorded skips); one more sync plans and writes nothing ─
 
 /** The newest outcome recorded about a record (as the record, or as the other side of an operation). */
 const latestOutcomes = (snapshot: Snapshot) => {

@@ -125,7 +125,7 @@ export class System {
 
   /**
    * After a sync command (one run, or a crashed run and its restart): what holds after every run, and, when the last
-   * run had no faults, convergence and a plan with nothing left to do.
+   * run had no faults, convergence, a plan with nothing left to do, and that one more sync run for real writes nothing.
    */
   afterSync(
     model: Model,
