@@ -28,7 +28,7 @@ class DemoError extends Data.TaggedError("DemoError")<{ readonly message: string
 const options = {
   lang: Lang.option,
   json: Options.boolean("json").pipe(
-    Options.withDescription("print one JSON object (both runs' reports) instead of text")
+    Options.withDescription("print one JSON object (the three runs' reports) instead of text")
   ),
   config: Options.file("config").pipe(
     Options.withDescription(
@@ -92,7 +92,7 @@ const realErpHint = (dir: string) =>
 
 /**
  * `tongbu demo`: with no configuration at all, a generated hub file and a mock ERP with seeded customers; a full
- * bidirectional sync, its report, then a second run that finds nothing to do.
+ * bidirectional sync with its follow-ups, its report, then two runs that find nothing to do.
  */
 export const demo = Command.make("demo", options, (o) =>
   guard(
@@ -149,24 +149,29 @@ export const demo = Command.make("demo", options, (o) =>
       const erpWrites = (kind?: string) =>
         control.writeLog().filter((w) => w.endpoint !== "ui" && (kind === undefined || w.kind === kind)).length
       const hubRows = hubDigests(path.join(dir, "hub.db"))
-      // The hub reports conversations only of customers linked to the ERP (sync-rules §6): the follow-ups of the
-      // customers the first run links go out with the run after it. Then a run that finds nothing to do.
-      const [first, followUps, before, writesBefore, second, after] = yield* Effect.all([
+      // What a run wrote: ERP write calls counted at the mock, hub rows whose content changed.
+      const measured = <A, E, R>(once: Effect.Effect<A, E, R>) =>
+        Effect.gen(function* () {
+          const before = yield* hubRows
+          const writesBefore = erpWrites()
+          const report = yield* once
+          const after = yield* hubRows
+          const written = {
+            erpWrites: erpWrites() - writesBefore,
+            hubRowsWritten: [...after].filter(([id, digest]) => before.get(id) !== digest).length
+          }
+          return [report, written] as const
+        })
+      // The first run writes the follow-ups of the customers it creates; the two after it find nothing to do.
+      const [first, [second, secondRun], [third, thirdRun]] = yield* Effect.all([
         run(true),
-        run(false),
-        hubRows,
-        Effect.sync(() => erpWrites()),
-        run(false),
-        hubRows
+        measured(run(false)),
+        measured(run(false))
       ]).pipe(Effect.provide(Environment.sync(settings)), Effect.provide(logging(settings)))
       const erpState = {
         customers: control.customers().length,
         assignments: erpWrites("assign"),
         followUps: erpWrites("followUp")
-      }
-      const unchanged = {
-        erpWrites: erpWrites() - writesBefore,
-        hubRowsWritten: [...after].filter(([id, digest]) => before.get(id) !== digest).length
       }
       const example = control.followUps().at(-1)
       yield* output(
@@ -175,25 +180,27 @@ export const demo = Command.make("demo", options, (o) =>
           dir,
           erpUrl: erp.url,
           first: runJson(first),
-          followUps: runJson(followUps),
           second: runJson(second),
+          third: runJson(third),
           erp: erpState,
-          secondRun: unchanged
+          secondRun,
+          thirdRun
         }),
         () =>
           [
-            "── The full bidirectional sync ──",
+            "── The full bidirectional sync, with the follow-ups of the customers it creates ──",
             summary(first, lang),
-            "",
-            "── Its follow-ups: the conversations of the customers it linked ──",
-            summary(followUps, lang),
             "",
             `The sync wrote into the ERP: ${erpState.customers} customers in all now, ${erpState.assignments} assignments to salespeople or the pool, ${erpState.followUps} follow-up records (洽谈进展).`,
             ...(example === undefined ? [] : [`  e.g. follow-up on ERP customer ${example.ord}: ${example.text}`]),
             "",
             "── Another run: nothing changed on either side ──",
             summary(second, lang),
-            `Written by this run: ${unchanged.erpWrites} ERP writes, ${unchanged.hubRowsWritten} hub rows.`,
+            `Written by this run: ${secondRun.erpWrites} ERP writes, ${secondRun.hubRowsWritten} hub rows.`,
+            "",
+            "── And one more ──",
+            summary(third, lang),
+            `Written by this run: ${thirdRun.erpWrites} ERP writes, ${thirdRun.hubRowsWritten} hub rows.`,
             "",
             realErpHint(dir)
           ].join("\n")
@@ -202,6 +209,6 @@ export const demo = Command.make("demo", options, (o) =>
   )
 ).pipe(
   Command.withDescription(
-    "Try tongbu with no configuration: a generated hub, a mock ERP, a full sync with its follow-ups, then a run that changes nothing"
+    "Try tongbu with no configuration: a generated hub, a mock ERP, a full sync with its follow-ups, then two runs that change nothing"
   )
 )

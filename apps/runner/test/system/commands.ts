@@ -200,15 +200,17 @@ export class Sync implements Command {
     system.step(this.toString(), text)
     const after = await system.snapshot()
     const faultFree = kind._tag !== "Faults"
-    const next = faultFree ? await world.sync({ full: false, dryRun: true }) : undefined
+    // after a fault-free sync, one more for real: what it plans must be nothing, and it must write nothing
+    const next = faultFree ? await world.sync({ full: false }) : undefined
+    const again = next === undefined ? undefined : await system.snapshot()
     system.afterSync(
       model,
       before,
       after,
       system.runIdsSince(before, after),
-      next === undefined || next._tag !== "Finished"
+      next === undefined || next._tag !== "Finished" || again === undefined
         ? undefined
-        : { status: report.status, error: report.error, next: next.report.plan },
+        : { status: report.status, error: report.error, next: next.report.plan, again },
       this.deviations
     )
     model.agreeWhereEqual(after)

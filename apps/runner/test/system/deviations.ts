@@ -29,13 +29,7 @@ export const choices = {
    * changes one of them (then the hub takes it, §4). So a pair may differ there while the ERP still holds exactly
    * what the link's baseline says it was given and the hub's column is empty.
    */
-  pushedErpValuesNotCopiedBack: "apps/runner src/HubErpPolicy.ts (mirror)",
-  /**
-   * The hub emits follow-up events for linked customers only (sync-rules §6, "content of a linked customer"); a
-   * customer pushed by a run is linked in the hub when that run ends, so its conversations reach the ERP in the next
-   * run: a fault-free sync that pushed customers is followed by one more that carries their follow-ups.
-   */
-  followUpsOneRunLate: "packages/adapter-wechat-hub src/internal/queries.ts (eventPage)"
+  pushedErpValuesNotCopiedBack: "apps/runner src/HubErpPolicy.ts (mirror)"
 } as const
 
 const mirrorColumns: Record<string, string> = {
@@ -57,12 +51,6 @@ const pushedValueKept = (field: string, link: LinkState, erp: FieldValue, row: R
 
 export const deviations: Deviations = {
   disagreement: (field, link, _hub, erp, row) => pushedValueKept(field, link, erp, row),
-  // choices.followUpsOneRunLate
-  nextPlan: (op, before) =>
-    op._tag === "Action" &&
-    op.kind === "followUp" &&
-    op.side === "right" &&
-    op.target._tag === "Id" &&
-    !before.store.links.some((link) => link.rightId === (op.target as { readonly id: string }).id),
+  nextPlan: () => false,
   rollbackLeftover: () => false
 }

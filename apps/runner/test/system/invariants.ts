@@ -254,7 +254,7 @@ export const erpFieldsOwned = (before: Snapshot, after: Snapshot, writable: Read
   return violations
 }
 
-// ── 4. After a fault-free sync, both sides agree (but for recorded skips) and one more sync plans nothing ─────────
+// ── 4. After a fault-free sync, both sides agree (but for recorded skips); one more sync plans and writes nothing ─
 
 /** The newest outcome recorded about a record (as the record, or as the other side of an operation). */
 const latestOutcomes = (snapshot: Snapshot) => {
@@ -346,6 +346,24 @@ export const nothingLeftToDo = (plan: Plan, exempt: (op: Operation) => boolean):
   plan.operations
     .filter((op) => isWrite(op) && !exempt(op))
     .map((op) => `one more sync after a fault-free sync still plans: ${describeOp(op)}`)
+
+/** What a sync wrote between two snapshots: ERP write calls (counted at the mock), hub rows whose content changed. */
+export const wroteNothing = (before: Snapshot, after: Snapshot): Array<string> => [
+  ...syncWrites(after)
+    .slice(syncWrites(before).length)
+    .map((entry) => `a second sync after a fault-free sync wrote to the ERP: ${entry.kind} of ${entry.ord}`),
+  ...[...after.hub.customers_unified].flatMap(([id, row]) => {
+    const was = before.hub.customers_unified.get(id) ?? {}
+    const changed = Object.keys(row).filter((column) => JSON.stringify(was[column]) !== JSON.stringify(row[column]))
+    return changed.length === 0
+      ? []
+      : [
+          `a second sync after a fault-free sync wrote hub row ${id}: ${changed
+            .map((column) => `${column} ${JSON.stringify(was[column])} → ${JSON.stringify(row[column])}`)
+            .join(", ")}`
+        ]
+  })
+]
 
 // ── 5. No operation lost or applied twice across crashes (the ERP's write log against the outbox) ────────────────
 

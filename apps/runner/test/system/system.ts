@@ -125,7 +125,7 @@ export class System {
 
   /**
    * After a sync command (one run, or a crashed run and its restart): what holds after every run, and, when the last
-   * run had no faults, convergence and a plan with nothing left to do.
+   * run had no faults, convergence, a plan with nothing left to do, and that one more sync run for real writes nothing.
    */
   afterSync(
     model: Model,
@@ -133,7 +133,12 @@ export class System {
     after: Snapshot,
     runs: ReadonlySet<string>,
     clean:
-      | { readonly status: "completed" | "failed"; readonly error: Option.Option<string>; readonly next: Plan }
+      | {
+          readonly status: "completed" | "failed"
+          readonly error: Option.Option<string>
+          readonly next: Plan
+          readonly again: Snapshot
+        }
       | undefined,
     deviations: Deviations
   ): void {
@@ -163,7 +168,8 @@ export class System {
                 clean.next,
                 (op) => deviations.nextPlan(op, before) || carriesUnseenErpEdit(model, op)
               )
-            ]
+            ],
+            ["4 a second sync writes nothing", inv.wroteNothing(after, clean.again)]
           ] as const))
     ])
   }

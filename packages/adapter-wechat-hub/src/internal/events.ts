@@ -1,7 +1,10 @@
 /**
- * The follow-up source: new conversation content of customers linked to the ERP (`erp_customer_id` set) — each thread's
- * summary (`threads.topic`) and the customer's last message — as `followUp` events. The key names the content itself,
- * so the same summary is one event however often it is seen, and a new summary is a new event.
+ * The follow-up source: conversation content of every customer — each thread's summary (`threads.topic`) and the
+ * customer's last message — as `followUp` events. The key names the content itself, so the same summary is one event
+ * however often it is seen, and a new summary is a new event. A customer linked to the ERP (`erp_customer_id` set)
+ * gives only content newer than the watermark; one not linked yet gives all its content every run, so a customer the
+ * run creates gets its follow-ups in that run, and content of one still waiting for its link is not passed by the
+ * checkpoint (the planner writes each key at most once, ever).
  */
 import { createHash } from "node:crypto"
 import type { ListRequest, SideEvent } from "@tongbu/core"
@@ -21,13 +24,18 @@ const digest = (text: string): string => createHash("sha1").update(text).digest(
 const isoOf = (stamp: unknown, time: HubTimeOptions): string | null =>
   Option.match(parseHubTimestamp(stamp, time), { onNone: () => null, onSome: (ms) => new Date(ms).toISOString() })
 
-/** The follow-up events of one page of rows; with a watermark, only content whose stamps may be at or after it. */
+/**
+ * The follow-up events of one page of rows; with a watermark, a linked customer's content only when its stamps may be
+ * at or after it.
+ */
 export const toEvents = (
   rows: ReadonlyArray<EventRow>,
   since: Option.Option<number>,
   time: HubTimeOptions
 ): ReadonlyArray<SideEvent> => {
-  const recent = (...stamps: ReadonlyArray<unknown>) =>
+  const recent = (row: EventRow, ...stamps: ReadonlyArray<unknown>) =>
+    row.erp_customer_id === null ||
+    row.erp_customer_id === undefined ||
     Option.match(since, {
       onNone: () => true,
       onSome: (watermark) =>
@@ -42,7 +50,7 @@ export const toEvents = (
   for (const row of rows) {
     const id = RecordId.make(String(row.id))
     const topic = cleanText(row.thread_topic)
-    if (row.thread_id !== null && topic !== null && recent(row.thread_updated_at, row.thread_last_msg_at)) {
+    if (row.thread_id !== null && topic !== null && recent(row, row.thread_updated_at, row.thread_last_msg_at)) {
       events.push({
         key: `thread:${row.thread_id}:${digest(topic)}`,
         id,
@@ -53,7 +61,7 @@ export const toEvents = (
     if (seen.has(row.id)) continue
     seen.add(row.id)
     const message = cleanText(row.last_message_content)
-    if (message !== null && recent(row.last_contact_time, row.updated_at)) {
+    if (message !== null && recent(row, row.last_contact_time, row.updated_at)) {
       const at = isoOf(row.last_contact_time, time)
       events.push({
         key: `message:${row.id}:${digest(`${at ?? ""}\n${message}`)}`,

@@ -24,6 +24,8 @@ const ENRICHED_CUSTOMERS = `
 
 export interface EventRow {
   readonly id: number
+  /** Set once the customer is linked; content of a customer not linked yet is emitted whatever the watermark. */
+  readonly erp_customer_id: unknown
   readonly last_message_content: unknown
   readonly last_contact_time: unknown
   readonly updated_at: unknown
@@ -53,9 +55,9 @@ export const prepareQueries = (sqlite: Database.Database) => ({
   /** Linked customers after `after` with every thread of their contact: the follow-up source. */
   eventPage: sqlite.prepare<[after: number, limit: number], EventRow>(`
     WITH page AS (
-      SELECT id, wechat_id, last_message_content, last_contact_time, updated_at FROM customers_unified
-      WHERE erp_customer_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?)
-    SELECT page.id AS id, page.last_message_content AS last_message_content,
+      SELECT id, wechat_id, erp_customer_id, last_message_content, last_contact_time, updated_at FROM customers_unified
+      WHERE id > ? ORDER BY id LIMIT ?)
+    SELECT page.id AS id, page.erp_customer_id AS erp_customer_id, page.last_message_content AS last_message_content,
       page.last_contact_time AS last_contact_time, page.updated_at AS updated_at,
       t.id AS thread_id, t.topic AS thread_topic, t.last_msg_at AS thread_last_msg_at, t.updated_at AS thread_updated_at
     FROM page

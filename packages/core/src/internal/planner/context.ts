@@ -70,7 +70,16 @@ export class PlanContext {
     this.records = bySide((side) => new Map(input[side].records.map((record) => [record.id, record])))
     this.unique = bySide((side) => {
       const fields = this.mappings.filter((info) => input.policy.uniqueKeys[side].includes(info.name))
-      return new UniqueIndex(side, fields, this.records[side], input.links, input[side].gone, input[side].held ?? [])
+      const createdFrom = (sourceId: RecordId) => input.settled.has(keys.create(side, sourceId))
+      return new UniqueIndex(
+        side,
+        fields,
+        this.records[side],
+        input.links,
+        input[side].gone,
+        input[side].held ?? [],
+        createdFrom
+      )
     })
   }
 

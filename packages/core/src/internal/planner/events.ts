@@ -20,19 +20,19 @@ const targetOf = (ctx: PlanContext, side: Side, id: RecordId): Action["target"] 
   return undefined
 }
 
-/** Turns each side's events into actions on the other side, at most once per event key, ever. */
+/**
+ * Turns each side's events into actions on the other side, at most once per event key, ever. An event about a record
+ * neither linked nor created this run plans nothing: its side emits it again until the record is linked, and the
+ * record's own skip (or its absence from the plan's creates) already says why it is not linked, so a reason here would
+ * only reword that record's status each time its content changes.
+ */
 export const planEvents = (ctx: PlanContext): void => {
   for (const side of ["left", "right"] as const) {
     const target = otherSide(side)
     if (!ctx.writes(target)) continue
     for (const event of ctx.input[side].events.slice().sort(byRecordThenKey)) {
       const found = targetOf(ctx, side, event.id)
-      if (found === undefined) {
-        const message = `event ${event.key} (${event.kind}) is about a record not linked to ${target} yet; it waits for a later run`
-        const params = { kind: event.kind, side: target }
-        ctx.skip(side, event.id, [ctx.reason("eventWithoutLink", message, undefined, params)])
-        continue
-      }
+      if (found === undefined) continue
       const key = keys.action(target, event.key)
       ctx.emit(
         side,

@@ -1,5 +1,6 @@
 import type { HeldValue } from "../../Adapter.js"
 import type { FieldValue, LinkState, RecordId, Side, SideRecord } from "../../Domain.js"
+import { otherSide } from "../../Domain.js"
 import { canonicalValue, readField } from "../../Mapping.js"
 import type { MappingInfo } from "./context.js"
 import { compareIds } from "./order.js"
@@ -9,6 +10,10 @@ export interface Holder {
   readonly id?: RecordId
   readonly description: string
 }
+
+/** The record on `side` the sync creates (or created) from `other` record `id`. */
+export const describeCreated = (side: Side, other: Side, id: RecordId): string =>
+  `the ${side} record created from ${other} record ${id}`
 
 /** Value → the id holding it, or the ids when several do (an array only then: most values have one holder). */
 type Holders = Map<FieldValue, RecordId | Array<RecordId>>
@@ -33,7 +38,9 @@ export class UniqueIndex {
     private readonly links: ReadonlyArray<LinkState>,
     /** Linked records that no longer exist: they hold nothing. */
     private readonly gone: ReadonlySet<RecordId>,
-    private readonly held: ReadonlyArray<HeldValue>
+    private readonly held: ReadonlyArray<HeldValue>,
+    /** Whether the sync created a record on this side from the other side's record `sourceId` in an earlier run. */
+    private readonly createdFrom: (sourceId: RecordId) => boolean
   ) {}
 
   /** Who other than `self` (the record or something of it) holds `value` in `field`. */
@@ -42,7 +49,7 @@ export class UniqueIndex {
     const others =
       records === undefined ? [] : (Array.isArray(records) ? records : [records]).filter((id) => id !== self)
     const existing = others.sort(compareIds)[0]
-    if (existing !== undefined) return { id: existing, description: `${this.side} record ${existing}` }
+    if (existing !== undefined) return this.existing(existing)
     const outside = this.builtHeld()
       .get(field)
       ?.get(value)
@@ -56,6 +63,19 @@ export class UniqueIndex {
     const byValue = this.claims.get(field) ?? new Map<FieldValue, Holder>()
     byValue.set(value, holder)
     this.claims.set(field, byValue)
+  }
+
+  /**
+   * A record the sync created is named by the record it was created from, as the plan names one it is creating, so a
+   * reason reads the same in the run that creates the holder and in every run after.
+   */
+  private existing(id: RecordId): Holder {
+    const link = this.links.find((candidate) => (this.side === "left" ? candidate.leftId : candidate.rightId) === id)
+    const other = otherSide(this.side)
+    const source = link === undefined ? undefined : other === "left" ? link.leftId : link.rightId
+    return source !== undefined && this.createdFrom(source)
+      ? { id, description: describeCreated(this.side, other, source) }
+      : { id, description: `${this.side} record ${id}` }
   }
 
   /** Built on first use: most runs write no unique field, and building it touches every link. */

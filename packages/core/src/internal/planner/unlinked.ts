@@ -8,6 +8,7 @@ import { attempt, guard, PolicyFailure, readGuarded } from "./guard.js"
 import { compareIds } from "./order.js"
 import { linkState, reconcilePair } from "./pair.js"
 import { Pair } from "./pairPlan.js"
+import { describeCreated } from "./unique.js"
 
 const byId = (a: SideRecord, b: SideRecord) => compareIds(a.id, b.id)
 
@@ -143,7 +144,7 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     if (value !== null) fields[info.writable[target]!] = value
     if (value !== null && unique.includes(info.name)) {
       ctx.unique[target].claim(info.name, value, {
-        description: `the record planned for creation on ${target} from ${side} record ${record.id}`
+        description: describeCreated(target, side, record.id)
       })
     }
   }
