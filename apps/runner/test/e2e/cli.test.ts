@@ -105,6 +105,13 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
     const followUps = s.erp.mock.control.followUps()
     expect(followUps.length).toBeGreaterThan(0)
     for (const followUp of followUps) expect(followUp.template, JSON.stringify(followUp)).not.toBeNull()
+    // customers the first sync created got theirs in that sync, each after its create
+    const log = s.erp.mock.control.writeLog()
+    const createdAt = new Map(log.filter((w) => w.kind === "customer.create").map((w) => [w.ord, w.seq]))
+    const onCreated = log.filter((w) => w.kind === "followUp" && createdAt.has(w.ord))
+    expect(onCreated.length).toBeGreaterThan(0)
+    for (const write of onCreated)
+      expect(write.seq).toBeGreaterThan(createdAt.get(write.ord) ?? Number.POSITIVE_INFINITY)
     // every hub row's whole content, so a rewritten row shows even when its values come out the same
     const hubRows = () =>
       new Map(
