@@ -81,11 +81,11 @@ export const zh: Record<string, Wording> = {
   // the planner
   uniqueKey: {
     label: "唯一字段冲突",
-    // without a colliding id the holder is another record this same run creates there
+    // a holder the sync creates (or created) is named by its source record, as the English reason does
     text: (reason) =>
       template(
-        reason.collidingId === undefined
-          ? "{field}“{value}”已被本次运行要在{side}新建的另一条记录占用"
+        reason.params?.createdFrom !== undefined
+          ? `{field}“{value}”已属于同步从${sideName(reason.params?.side === "left" ? "right" : "left")}记录 {createdFrom} 新建的{side}记录`
           : "{field}“{value}”已属于{side}客户 {collidingId}"
       )(reason)
   },
@@ -103,7 +103,6 @@ export const zh: Record<string, Wording> = {
   alreadyCreated: { label: "已创建过", text: template("此记录之前已在{side}创建过（可能已回滚），不再重复创建") },
   linkUndone: { label: "关联已撤销", text: fixed("这两条记录之前的关联已被撤销，不再自动关联") },
   linkedRecordMissing: { label: "关联记录已不存在", text: template("已关联的{side}记录 {id} 已不存在") },
-  eventWithoutLink: { label: "尚未关联", text: template("{kind} 事件所属的记录尚未关联到{side}，等待以后的运行") },
   policyError: { label: "策略出错", text: quoting("策略出错") },
   manual: { label: "人工处理", text: template("{field}两边都改了，已搁置待人工选择") },
   settled: { label: "已处理过", text: fixed("之前的运行已完成、搁置或回滚，不再重复") },

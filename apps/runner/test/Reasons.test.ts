@@ -111,6 +111,15 @@ describe("Reasons", () => {
     })
     expect(Reasons.render(unique, "zh")).toBe("手机号“13900139000”已属于ERP客户 77")
     expect(Reasons.render(unique, "en")).toBe(unique.message)
+    const created = new Reason({
+      rule: "uniqueKey",
+      message: 'mobile "13900139000" already belongs to the right record created from left record 12',
+      params: { field: "mobile", value: "13900139000", side: "right", createdFrom: "12" }
+    })
+    expect(Reasons.render(created, "zh")).toBe("手机号“13900139000”已属于同步从中台记录 12 新建的ERP记录")
+    expect(Reasons.render(new Reason({ ...created, collidingId: RecordId.make("58") }), "zh")).toBe(
+      "手机号“13900139000”已属于同步从中台记录 12 新建的ERP记录"
+    )
     const fillIn = new Reason({
       rule: "fillIn",
       message: "wechat differs",

@@ -93,7 +93,13 @@ export class PairPlan {
       const holder = ctx.unique[target].holderOf(info.name, value, pair.id(target))
       if (holder !== undefined) {
         const message = `${info.name} "${value}" already belongs to ${holder.description}; not written to ${target} record ${pair.id(target)}`
-        const params = { field: info.name, value: String(value), side: target, id: pair.id(target) }
+        const params = {
+          field: info.name,
+          value: String(value),
+          side: target,
+          id: pair.id(target),
+          ...(holder.createdFrom === undefined ? {} : { createdFrom: holder.createdFrom })
+        }
         this.leaveAlone(source, ctx.reason("uniqueKey", message, holder.id, params))
         this.keepPending(info.name)
         return

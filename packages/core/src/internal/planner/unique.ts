@@ -9,6 +9,8 @@ import { compareIds } from "./order.js"
 export interface Holder {
   readonly id?: RecordId
   readonly description: string
+  /** The record of the other side the holder was (or is being) created from by the sync, which names it stably. */
+  readonly createdFrom?: RecordId
 }
 
 /** The record on `side` the sync creates (or created) from `other` record `id`. */
@@ -74,7 +76,7 @@ export class UniqueIndex {
     const other = otherSide(this.side)
     const source = link === undefined ? undefined : other === "left" ? link.leftId : link.rightId
     return source !== undefined && this.createdFrom(source)
-      ? { id, description: describeCreated(this.side, other, source) }
+      ? { id, description: describeCreated(this.side, other, source), createdFrom: source }
       : { id, description: `${this.side} record ${id}` }
   }
 

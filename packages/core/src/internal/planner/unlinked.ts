@@ -121,7 +121,8 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
           ctx.reason("uniqueKey", `${info.name} "${value}" already belongs to ${holder.description}`, holder.id, {
             field: info.name,
             value: String(value),
-            side: target
+            side: target,
+            ...(holder.createdFrom === undefined ? {} : { createdFrom: holder.createdFrom })
           })
         ]
   })
@@ -144,7 +145,8 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     if (value !== null) fields[info.writable[target]!] = value
     if (value !== null && unique.includes(info.name)) {
       ctx.unique[target].claim(info.name, value, {
-        description: describeCreated(target, side, record.id)
+        description: describeCreated(target, side, record.id),
+        createdFrom: record.id
       })
     }
   }
