@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { Fields, FieldMapping, Plan, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
+import type { FieldMapping, Fields, Plan, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
 import { plan, SideRecord } from "../src/index.js"
 
 const rid = (id: string) => id as RecordId
