@@ -3,6 +3,7 @@ import { CUSTOMER_NAME, hubAdmission, normalizeMobile } from "@tongbu/adapter-we
 import type { ZhibangMapping } from "@tongbu/adapter-zhibang"
 import { assignmentFor, jzForScore, khidFor } from "@tongbu/adapter-zhibang"
 import type { Admission, ConflictResolution, FieldMapping, FieldValue, SideRecord, SyncPolicy } from "@tongbu/core"
+import { RecordId } from "@tongbu/core"
 import { Option } from "effect"
 import type { ConflictRule, PolicyField } from "./ConfigFile.js"
 
@@ -142,6 +143,11 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
   return {
     mappings,
     naturalKey: { left: hubCode(mapping), right: (record) => text(record.fields.khid) },
+    // A hub row that already carries an ERP ord (linked by the hub itself, or pulled from the ERP) adopts that link.
+    claimedLink: {
+      left: (record) =>
+        typeof record.fields.erp_customer_id === "number" ? RecordId.make(String(record.fields.erp_customer_id)) : null
+    },
     uniqueKeys: { left: ["wechat"], right: settings.erpUnique ?? ["name", "mobile"] },
     admission: { toRight: hubAdmission(settings.admission), toLeft: [pullSource] },
     afterCreate: {

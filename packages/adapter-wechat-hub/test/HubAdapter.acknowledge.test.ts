@@ -86,6 +86,33 @@ describe("acknowledge", () => {
     })
   )
 
+  it.scoped("writes nothing for an adopted link the row already shows; shows it on a row that said otherwise", () =>
+    Effect.gen(function* () {
+      const { adapter, hub, audit } = yield* setup
+      // Rows the hub's own code linked: row 1 shows the link as synced, row 2 was wrongly skipped by an older sync.
+      hub
+        .prepare(
+          "UPDATE customers_unified SET erp_customer_id = 100 + id, erp_customer_code = 'C' || id, erp_sync_status = CASE id WHEN 1 THEN 'synced' ELSE 'skipped' END, erp_sync_action = CASE id WHEN 1 THEN 'create' ELSE 'skip' END, erp_sync_error = CASE id WHEN 1 THEN NULL ELSE 'old reason' END WHERE id IN (1, 2)"
+        )
+        .run()
+      const before = row(hub, 1)
+      const written = audit()
+      yield* adapter.acknowledge([
+        outcome(1, "synced", "link", undefined, 101),
+        outcome(2, "synced", "link", undefined, 102)
+      ])
+      expect(row(hub, 1)).toEqual(before)
+      expect(row(hub, 2)).toMatchObject({
+        erp_customer_id: 102,
+        erp_customer_code: "C2",
+        erp_sync_status: "synced",
+        erp_sync_action: "update",
+        erp_sync_error: null
+      })
+      expect(audit()).toBe(written + 1)
+    })
+  )
+
   it.scoped("keeps a long reason to a few hundred characters", () =>
     Effect.gen(function* () {
       const { adapter, hub } = yield* setup

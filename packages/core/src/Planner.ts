@@ -18,6 +18,8 @@ import { Plan } from "./Plan.js"
  * - linked pairs are compared field by field against their baseline; a change on one side is carried to the other,
  *   a change on both is decided by the field's `conflict` rule (`manual` parks a `Conflict`), `fillIn` fields are
  *   only ever copied into an empty field; a write that would give a unique key to a second record is skipped;
+ * - an unlinked record that claims its counterpart (`policy.claimedLink`) is linked to it when it exists and is free,
+ *   else skipped (never created);
  * - an unlinked record is linked to the one record on the other side with its natural key, or else created there
  *   if every admission rule passes and no record there holds its unique keys (each failure is a reason in a `Skip`);
  * - events become actions on the linked (or newly created) record of the other side;

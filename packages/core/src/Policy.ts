@@ -1,4 +1,4 @@
-import type { Fields, SideRecord } from "./Domain.js"
+import type { Fields, RecordId, SideRecord } from "./Domain.js"
 import type { FieldMapping } from "./Mapping.js"
 import type { ReasonParams } from "./Plan.js"
 
@@ -34,6 +34,16 @@ export interface SyncPolicy {
   readonly naturalKey: {
     readonly left: (record: SideRecord) => string | null
     readonly right: (record: SideRecord) => string | null
+  }
+  /**
+   * The counterpart an unlinked record names itself (a link made before this sync knew it, e.g. the hub's
+   * `erp_customer_id`): the other side's id, or null. Preferred over the natural key; the named record must exist
+   * and be free, else the record is skipped (`claimedLinkMissing`, `claimedLinkTaken`, `claimedLinkShared`), never
+   * created anew nor judged by the admission rules.
+   */
+  readonly claimedLink?: {
+    readonly left?: (record: SideRecord) => RecordId | null
+    readonly right?: (record: SideRecord) => RecordId | null
   }
   /** Canonical fields whose normalized value must stay unique on that side (the mobile on the ERP side). */
   readonly uniqueKeys: { readonly left: ReadonlyArray<string>; readonly right: ReadonlyArray<string> }

@@ -5,6 +5,7 @@ import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import * as Dispatcher from "./Dispatcher.js"
 import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
+import { readClaimed } from "./internal/claimed.js"
 import { planWithHeld } from "./internal/held.js"
 import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
@@ -154,13 +155,14 @@ export const run = (
     }
 
     const links = yield* store.links
-    const [left, right] = yield* Effect.all(
+    const [listedLeft, listedRight] = yield* Effect.all(
       [
         listSide("left", sides.left, store, links, options.full),
         listSide("right", sides.right, store, links, options.full)
       ],
       { concurrency: 2 }
     )
+    const { left, right } = yield* readClaimed(policy, { left: listedLeft, right: listedRight }, links, sides)
     const settled = yield* store.settledKeys
     const plan = yield* planWithHeld({ left, right, links, policy, direction: options.direction, settled }, sides)
     const dispatchable = plan.operations.filter(Report.isDispatchable)

@@ -122,7 +122,13 @@ export const acknowledge = (
                 }
               }
               if (row.erp_sync_status !== status) sets.erp_sync_status = status
-              if (action !== undefined && row.erp_sync_action !== action) sets.erp_sync_action = action
+              // Adopting a link the row already shows (its own erp_customer_id, synced) changes nothing it shows.
+              const adopted =
+                outcome.action === "link" &&
+                status === "synced" &&
+                row.erp_sync_status === "synced" &&
+                row.erp_customer_id === Number(ord ?? Number.NaN)
+              if (action !== undefined && row.erp_sync_action !== action && !adopted) sets.erp_sync_action = action
               if (row.erp_sync_error !== error) sets.erp_sync_error = error
               if (Object.keys(sets).length === 0) continue
               if (status === "synced" && outcome.action !== "none") sets.erp_last_pushed = stamp

@@ -47,6 +47,8 @@ export class PlanContext {
   readonly records: BySide<ReadonlyMap<RecordId, SideRecord>>
   /** Pairs linked by natural key in this plan, by each side's id. */
   readonly matched: BySide<Map<RecordId, RecordId>> = bySide(() => new Map())
+  /** Records whose claimed link (`SyncPolicy.claimedLink`) decided them: linked, or skipped with why. */
+  readonly claimed: BySide<Set<RecordId>> = bySide(() => new Set())
   /** Source ids of records this plan creates on that side. */
   readonly created: BySide<Set<RecordId>> = bySide(() => new Set())
   private readonly canonicalCache: BySide<Map<RecordId, Fields>> = bySide(() => new Map())

@@ -2,6 +2,7 @@ import type { Fields, LinkState, RecordId, Side } from "../../Domain.js"
 import { otherSide, SideRecord } from "../../Domain.js"
 import type { Reason } from "../../Plan.js"
 import { Action, Create, Link } from "../../Plan.js"
+import { planClaims } from "./claims.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
 import { attempt, guard, PolicyFailure, readGuarded } from "./guard.js"
@@ -52,6 +53,10 @@ const matchOf = (
   if (ours.length > 1 || theirs.length > 1 || otherId === undefined) {
     const message = `natural key "${key}" belongs to several records: ${side} ${list(ours)}; ${other} ${list(theirs)}`
     return { _tag: "Skip", reason: ctx.reason("naturalKey", message, undefined, { key, problem: "several" }) }
+  }
+  if (ctx.claimed[other].has(otherId)) {
+    const message = `natural key "${key}" belongs to ${other} record ${otherId}, whose claimed link decides it`
+    return { _tag: "Skip", reason: ctx.reason("naturalKey", message, otherId) }
   }
   const linked = ctx.linkOf[other].get(otherId)
   if (linked !== undefined) {
@@ -201,12 +206,13 @@ export const planUnlinked = (ctx: PlanContext): ReadonlyArray<LinkState> => {
       .filter((record) => !ctx.linkOf[side].has(record.id))
       .sort(byId)
   )
+  links.push(...planClaims(ctx, unlinked, (left, right) => linkPair(ctx, left, right)))
   const unmatched: { left: Array<SideRecord>; right: Array<SideRecord> } = { left: [], right: [] }
   // A match is handled from its left record; its right record is passed over (linked, or skipped with it).
   const paired = new Set<RecordId>()
   for (const side of ["left", "right"] as const) {
     for (const record of unlinked[side]) {
-      if (side === "right" && paired.has(record.id)) continue
+      if ((side === "right" && paired.has(record.id)) || ctx.claimed[side].has(record.id)) continue
       const failed = attempt(() => {
         const match = matchOf(ctx, side, record, index)
         if (match._tag === "None") unmatched[side].push(record)

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { FieldMapping, Fields, Plan, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
+import { plan, SideRecord } from "../src/index.js"
+
+const rid = (id: string) => id as RecordId
+
+/** A hub (left) row may name its ERP (right) counterpart in `erp_id`; the natural key is the code. */
+const mappings: Array<FieldMapping> = [
+  { name: "name", left: "name", right: "name", conflict: "right" },
+  { name: "wechat", left: "wechat_id", right: "weixinAcc", conflict: "right", fillIn: true }
+]
+const policy: SyncPolicy = {
+  mappings,
+  naturalKey: {
+    left: (r) => (typeof r.fields.code === "string" ? r.fields.code : null),
+    right: (r) => (typeof r.fields.khid === "string" ? r.fields.khid : null)
+  },
+  claimedLink: { left: (r) => (typeof r.fields.erp_id === "string" ? rid(r.fields.erp_id) : null) },
+  uniqueKeys: { left: [], right: ["name"] },
+  admission: { toRight: [{ name: "never", check: () => "not admitted" }], toLeft: [] }
+}
+
+const hub = (id: string, fields: Fields) => new SideRecord({ id: rid(id), fields, version: `h${id}` })
+const erp = (id: string, fields: Fields) => new SideRecord({ id: rid(id), fields, version: `e${id}` })
+
+const input = (left: ReadonlyArray<SideRecord>, right: ReadonlyArray<SideRecord>): PlanInput => ({
+  left: { records: left, gone: new Set(), events: [] },
+  right: { records: right, gone: new Set(), events: [] },
+  links: [],
+  policy,
+  direction: "both",
+  settled: new Set()
+})
+
+const skips = (p: Plan) =>
+  p.operations.flatMap((op) =>
+    op._tag === "Skip" ? [{ side: op.side, id: op.id, rules: op.reasons.map((r) => r.rule) }] : []
+  )
+
+describe("plan: claimed links", () => {
+  it("adopts a claimed link, reconciling both sides by the usual rules, and plans nothing more once applied", () => {
+    const left = hub("1", { name: "Hongtu Co Ltd", wechat_id: "ht", erp_id: "11", code: "WX1" })
+    const right = erp("11", { name: "Hongtu Co Ltd", weixinAcc: "", khid: "C011" })
+    const first = plan(input([left], [right]))
+    expect(first.operations.map((op) => op._tag)).toEqual(["Link", "Update"])
+    expect(first.operations[0]).toMatchObject({ leftId: "1", rightId: "11" })
+    expect(first.operations[1]).toMatchObject({ side: "right", id: "11", changes: { weixinAcc: "ht" } })
+    // The next run, as the store keeps it: the written side read again, equal now.
+    const after = erp("11", { name: "Hongtu Co Ltd", weixinAcc: "ht", khid: "C011" })
+    const second = plan({ ...input([left], [after]), links: first.links })
+    expect(second.operations).toEqual([])
+  })
+
+  it("prefers the claim over the natural key", () => {
+    const left = hub("1", { name: "A Co", erp_id: "11", code: "C022" })
+    const claimed = erp("11", { name: "A Co", khid: "C011" })
+    const byKey = erp("22", { name: "B Co", khid: "C022" })
+    const p = plan(input([left], [claimed, byKey]))
+    expect(p.operations.filter((op) => op._tag === "Link")).toEqual([
+      expect.objectContaining({ leftId: "1", rightId: "11" })
+    ])
+    expect(skips(p)).toEqual([{ side: "right", id: "22", rules: ["naturalKey"] }])
+  })
+
+  it("skips a claim naming a missing record, never creating it nor judging it by the admission rules", () => {
+    const p = plan(input([hub("1", { name: "Gone Co", erp_id: "99", code: "WX1" })], []))
+    expect(p.operations).toEqual([
+      expect.objectContaining({
+        _tag: "Skip",
+        id: "1",
+        reasons: [expect.objectContaining({ rule: "claimedLinkMissing", collidingId: "99" })]
+      })
+    ])
+    expect(p.links).toEqual([])
+  })
+
+  it("reports both records claiming one record and links neither", () => {
+    const p = plan(
+      input(
+        [hub("1", { name: "A Co", erp_id: "11" }), hub("2", { name: "A Co", erp_id: "11" })],
+        [erp("11", { name: "A Co", khid: "C011" })]
+      )
+    )
+    expect(skips(p)).toEqual([
+      { side: "left", id: "1", rules: ["claimedLinkShared"] },
+      { side: "left", id: "2", rules: ["claimedLinkShared"] },
+      { side: "right", id: "11", rules: ["claimedLinkShared"] }
+    ])
+    expect(p.operations.some((op) => op._tag === "Create")).toBe(false)
+    expect(p.links).toEqual([])
+  })
+})
