@@ -102,6 +102,28 @@ export const zh: Record<string, Wording> = {
   },
   alreadyCreated: { label: "已创建过", text: template("此记录之前已在{side}创建过（可能已回滚），不再重复创建") },
   linkUndone: { label: "关联已撤销", text: fixed("这两条记录之前的关联已被撤销，不再自动关联") },
+  claimedLinkMissing: {
+    label: "声明的关联记录不存在",
+    text: template("此记录声明关联的{side}记录 {collidingId} 不存在；不会新建，请核对关联")
+  },
+  claimedLinkTaken: {
+    label: "声明的关联记录已被占用",
+    text: (reason) =>
+      template(
+        reason.params?.partner === undefined
+          ? "此记录声明关联的{side}记录 {collidingId} 已被另一条记录声明"
+          : "此记录声明关联的{side}记录 {collidingId} 已关联到记录 {partner}"
+      )(reason)
+  },
+  claimedLinkShared: {
+    label: "多条记录声明同一关联",
+    text: (reason) =>
+      template(
+        reason.params?.claimed === undefined
+          ? "记录 {ids} 都声明关联{side}记录 {collidingId}；只剩一条声明之前都不关联"
+          : "记录 {ids} 都声明关联本记录；只剩一条声明之前都不关联"
+      )(reason)
+  },
   linkedRecordMissing: { label: "关联记录已不存在", text: template("已关联的{side}记录 {id} 已不存在") },
   policyError: { label: "策略出错", text: quoting("策略出错") },
   manual: { label: "人工处理", text: template("{field}两边都改了，已搁置待人工选择") },

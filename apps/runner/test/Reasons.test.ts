@@ -157,7 +157,8 @@ describe("Reasons", () => {
       partner: "2",
       id: "3",
       kind: "assign",
-      fields: "name"
+      fields: "name",
+      ids: "4, 5"
     }
     for (const rule of Object.keys(Reasons.zh)) {
       const text = Reasons.render(

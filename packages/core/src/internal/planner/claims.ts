@@ -38,11 +38,12 @@ export const planClaims = (
       const names = `names ${other} record ${claimed} as its counterpart`
       if (ids.length > 1) {
         const message = `${side} records ${ids.join(", ")} all name ${other} record ${claimed} as their counterpart; none is linked until only one does`
-        for (const id of ids) ctx.skip(side, id, [ctx.reason("claimedLinkShared", message, claimed)])
+        const params = { side: other, ids: ids.join(", ") }
+        for (const id of ids) ctx.skip(side, id, [ctx.reason("claimedLinkShared", message, claimed, params)])
         // The claimed record is not created anew on this side either: it waits with its claimants.
         if (ctx.records[other].has(claimed) && !ctx.claimed[other].has(claimed)) {
           ctx.claimed[other].add(claimed)
-          ctx.skip(other, claimed, [ctx.reason("claimedLinkShared", message)])
+          ctx.skip(other, claimed, [ctx.reason("claimedLinkShared", message, undefined, { ...params, claimed })])
         }
         continue
       }
@@ -52,11 +53,19 @@ export const planClaims = (
       if (linked !== undefined || (partner === undefined && ctx.records[other].has(claimed))) {
         const to =
           linked === undefined ? "another claim" : `${side} record ${side === "left" ? linked.leftId : linked.rightId}`
-        ctx.skip(side, id, [ctx.reason("claimedLinkTaken", `${names}, which is already linked to ${to}`, claimed)])
+        const params = {
+          side: other,
+          ...(linked === undefined ? {} : { partner: side === "left" ? linked.leftId : linked.rightId })
+        }
+        ctx.skip(side, id, [
+          ctx.reason("claimedLinkTaken", `${names}, which is already linked to ${to}`, claimed, params)
+        ])
         continue
       }
       if (partner === undefined) {
-        ctx.skip(side, id, [ctx.reason("claimedLinkMissing", `${names}, which does not exist on ${other}`, claimed)])
+        ctx.skip(side, id, [
+          ctx.reason("claimedLinkMissing", `${names}, which does not exist on ${other}`, claimed, { side: other })
+        ])
         continue
       }
       const record = ctx.records[side].get(id)!
