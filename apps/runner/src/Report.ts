@@ -1,4 +1,4 @@
-import type { Counts, Outcome, Reason, Run, RunId } from "@tongbu/core"
+import type { Counts, Outcome, Reason, Run, RunId, Sync } from "@tongbu/core"
 import { Option } from "effect"
 import { formatTime, table, truncate } from "./internal/text.js"
 import { maskMobiles } from "./Logging.js"
@@ -12,6 +12,8 @@ export interface RunView {
   readonly items: ReadonlyArray<Outcome>
   /** Why a failed run stopped. */
   readonly error?: Option.Option<string>
+  /** What the run went on without (not stored: a stored run shows none). */
+  readonly warnings?: ReadonlyArray<Sync.RunWarning>
 }
 
 /** One record's outcome, naming both sides (hub = left, ERP = right). */
@@ -51,6 +53,7 @@ export const runJson = (view: RunView) => ({
   dryRun: view.dryRun,
   counts: view.counts,
   error: Option.getOrNull(view.error ?? Option.none()),
+  warnings: (view.warnings ?? []).map((w) => ({ code: w.code, side: w.side, message: maskMobiles(w.message) })),
   items: view.items.map(itemJson)
 })
 
@@ -100,7 +103,10 @@ export const summary = (view: RunView): string => {
     onNone: () => [],
     onSome: (e) => ["", `Stopped: ${maskMobiles(e)}`]
   })
-  return [title, "", table(rows), ...reasonLines, ...error].join("\n")
+  const warnings = (view.warnings ?? []).map((w) => `Warning (${w.code}): ${maskMobiles(w.message)}`)
+  return [title, "", table(rows), ...reasonLines, ...(warnings.length === 0 ? [] : ["", ...warnings]), ...error].join(
+    "\n"
+  )
 }
 
 /** The per-record outcomes of a run, one line each. */

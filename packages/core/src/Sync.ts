@@ -5,6 +5,7 @@ import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import * as Dispatcher from "./Dispatcher.js"
 import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
+import type { RunWarning } from "./internal/held.js"
 import { planWithHeld } from "./internal/held.js"
 import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
@@ -17,6 +18,7 @@ import type { Direction, SyncPolicy } from "./Policy.js"
 import type { Counts, Outcome, StoreError, SyncStoreService } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
+export type { RunWarning } from "./internal/held.js"
 export { SideUnavailable } from "./internal/snapshot.js"
 
 /** Why a run could not happen at all (nothing was planned); a run that stopped midway is a `failed` report instead. */
@@ -46,6 +48,8 @@ export interface RunReport {
   readonly resumed: number
   /** Why a failed run stopped. */
   readonly error: Option.Option<string>
+  /** What the run went on without (an auxiliary listing a side does not offer), once each. */
+  readonly warnings: ReadonlyArray<RunWarning>
 }
 
 const dryRunId = RunIdSchema.make("dry-run")
@@ -149,7 +153,8 @@ export const run = (
         items: resumed.outcomes,
         plan: new Plan({ operations: [], links: [], unchanged: 0 }),
         resumed: resumed.outcomes.length,
-        error: Option.some(error)
+        error: Option.some(error),
+        warnings: []
       } satisfies RunReport
     }
 
@@ -162,7 +167,11 @@ export const run = (
       { concurrency: 2 }
     )
     const settled = yield* store.settledKeys
-    const plan = yield* planWithHeld({ left, right, links, policy, direction: options.direction, settled }, sides)
+    const { plan, warnings } = yield* planWithHeld(
+      { left, right, links, policy, direction: options.direction, settled },
+      sides
+    )
+    for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
     const dispatchable = plan.operations.filter(Report.isDispatchable)
 
     if (options.dryRun) {
@@ -181,7 +190,8 @@ export const run = (
         items,
         plan,
         resumed: 0,
-        error: Option.none()
+        error: Option.none(),
+        warnings
       } satisfies RunReport
     }
 
@@ -233,7 +243,8 @@ export const run = (
             items,
             plan,
             resumed: resumed.outcomes.length,
-            error: Option.some(error)
+            error: Option.some(error),
+            warnings
           } satisfies RunReport
         }
         for (const [side, listed] of [
@@ -257,7 +268,8 @@ export const run = (
           items,
           plan,
           resumed: resumed.outcomes.length,
-          error: Option.none()
+          error: Option.none(),
+          warnings
         } satisfies RunReport
       }).pipe(Effect.annotateLogs("runId", runId)),
       () => finishInterrupted
