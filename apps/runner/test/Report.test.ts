@@ -60,6 +60,20 @@ describe("Report", () => {
     expect(text).toMatch(/2× +phoneVerified: mobile …\*\*\*\*… is not verified/)
   })
 
+  it("shows each warning once in the summary and in --json, mobiles masked; none when there is none", () => {
+    const warnings = [
+      { code: "contacts-unavailable", side: "right" as const, message: "contact list: 未知页面 (13900139000)" }
+    ]
+    const view = { runId: Option.some(runId), status: "completed", dryRun: false, counts, items, warnings }
+    const text = Report.summary(view)
+    expect(text.match(/Warning \(contacts-unavailable\): contact list: 未知页面 \(139\*\*\*\*9000\)/g)).toHaveLength(1)
+    expect(Report.runJson(view).warnings).toEqual([
+      { code: "contacts-unavailable", side: "right", message: "contact list: 未知页面 (139****9000)" }
+    ])
+    expect(Report.summary({ ...view, warnings: [] })).not.toContain("Warning")
+    expect(Report.runJson({ ...view, warnings: [] }).warnings).toEqual([])
+  })
+
   it("tables align CJK text by its display width", () => {
     const lines = table([
       ["客户", "1"],
