@@ -10,6 +10,9 @@ export const runs = Metric.counter("tongbu_runs_total", {
 export const operations = Metric.counter("tongbu_operations_total", {
   description: "Per-record outcomes of runs, by outcome"
 })
+export const runWarnings = Metric.counter("tongbu_run_warnings_total", {
+  description: "Warnings of sync runs (an auxiliary listing the run went on without), by code"
+})
 export const erpCallSeconds = Metric.histogram(
   "tongbu_erp_call_duration_seconds",
   MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
@@ -22,9 +25,15 @@ const alertFiring = Metric.gauge("tongbu_alert_firing", {
   description: "1 when a monitoring rule of sync-rules §9 fires"
 })
 
-/** Counts a finished run and its per-record outcomes. */
-export const recordRun = (kind: string, status: string, items: ReadonlyArray<Outcome>) =>
+/** Counts a finished run, its per-record outcomes and its warnings. */
+export const recordRun = (
+  kind: string,
+  status: string,
+  items: ReadonlyArray<Outcome>,
+  warnings: ReadonlyArray<{ readonly code: string }> = []
+) =>
   Effect.gen(function* () {
+    for (const warning of warnings) yield* Metric.increment(Metric.tagged(runWarnings, "code", warning.code))
     yield* Metric.increment(Metric.tagged(Metric.tagged(runs, "kind", kind), "status", status))
     const byOutcome = new Map<string, number>()
     for (const item of items) byOutcome.set(item.outcome, (byOutcome.get(item.outcome) ?? 0) + 1)

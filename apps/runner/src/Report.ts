@@ -1,4 +1,4 @@
-import type { Counts, Outcome, Reason, Run, RunId } from "@tongbu/core"
+import type { Counts, Outcome, Reason, Run, RunId, Sync } from "@tongbu/core"
 import { Option } from "effect"
 import { formatTime, table, truncate } from "./internal/text.js"
 import type { Lang } from "./Lang.js"
@@ -15,6 +15,8 @@ export interface RunView {
   readonly items: ReadonlyArray<Outcome>
   /** Why a failed run stopped. */
   readonly error?: Option.Option<string>
+  /** What the run went on without (not stored: a stored run shows none). */
+  readonly warnings?: ReadonlyArray<Sync.RunWarning>
 }
 
 /** One record's outcome, naming both sides (hub = left, ERP = right). */
@@ -54,6 +56,7 @@ export const runJson = (view: RunView) => ({
   dryRun: view.dryRun,
   counts: view.counts,
   error: Option.getOrNull(view.error ?? Option.none()),
+  warnings: (view.warnings ?? []).map((w) => ({ code: w.code, side: w.side, message: maskMobiles(w.message) })),
   items: view.items.map(itemJson)
 })
 
@@ -113,7 +116,10 @@ export const summary = (view: RunView, lang: Lang = "en"): string => {
     onNone: () => [],
     onSome: (e) => ["", `${t.stopped}: ${maskMobiles(e)}`]
   })
-  return [title, "", table(rows), ...reasonLines, ...error].join("\n")
+  const warnings = (view.warnings ?? []).map((w) => `Warning (${w.code}): ${maskMobiles(w.message)}`)
+  return [title, "", table(rows), ...reasonLines, ...(warnings.length === 0 ? [] : ["", ...warnings]), ...error].join(
+    "\n"
+  )
 }
 
 const reasonText = (item: Outcome, lang: Lang) =>

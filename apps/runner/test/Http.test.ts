@@ -22,7 +22,7 @@ const withApp = (token: Option.Option<Redacted.Redacted<string>>) =>
     })
     yield* store.recordOutcomes([outcome])
     yield* store.finishRun(runId, "completed", counts)
-    yield* Metrics.recordRun("sync", "completed", [outcome])
+    yield* Metrics.recordRun("sync", "completed", [outcome], [{ code: "contacts-unavailable" }])
     const runtime = yield* Effect.runtime<SyncStore>()
     return { app: Http.app(runtime, { token, thresholds, health: () => ({ running: null }) }), runId }
   })
@@ -56,6 +56,8 @@ describe("the daemon's HTTP endpoints", () => {
       expect(text).toContain("# TYPE tongbu_runs_total counter")
       expect(text).toMatch(/tongbu_runs_total\{kind="sync",status="completed"\} \d+/)
       expect(text).toMatch(/tongbu_operations_total\{outcome="created"\} \d+/)
+      expect(text).toContain("# TYPE tongbu_run_warnings_total counter")
+      expect(text).toMatch(/tongbu_run_warnings_total\{code="contacts-unavailable"\} [1-9]\d*/)
       expect(text).toContain("tongbu_queue_depth 0")
       expect(text).toContain('tongbu_alert_firing{rule="successRate",severity="critical"} 0')
       expect(text).toContain("# TYPE tongbu_erp_call_duration_seconds histogram")

@@ -96,6 +96,20 @@ describe("Report", () => {
     expect(Report.runJson(view).items[2]?.reason).toBe('mobile "139****9000" already belongs to right record 77')
   })
 
+  it("shows each warning once in the summary and in --json, mobiles masked; none when there is none", () => {
+    const warnings = [
+      { code: "contacts-unavailable", side: "right" as const, message: "contact list: 未知页面 (13900139000)" }
+    ]
+    const view = { runId: Option.some(runId), status: "completed", dryRun: false, counts, items, warnings }
+    const text = Report.summary(view)
+    expect(text.match(/Warning \(contacts-unavailable\): contact list: 未知页面 \(139\*\*\*\*9000\)/g)).toHaveLength(1)
+    expect(Report.runJson(view).warnings).toEqual([
+      { code: "contacts-unavailable", side: "right", message: "contact list: 未知页面 (139****9000)" }
+    ])
+    expect(Report.summary({ ...view, warnings: [] })).not.toContain("Warning")
+    expect(Report.runJson({ ...view, warnings: [] }).warnings).toEqual([])
+  })
+
   it("tables align CJK text by its display width", () => {
     const lines = table([
       ["客户", "1"],

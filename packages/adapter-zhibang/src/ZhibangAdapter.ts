@@ -130,7 +130,11 @@ const makeWith = (config: ZhibangAdapterConfig, client: ZhibangClientService) =>
       read,
       // a customer's mobile must not repeat a contact's, which the customer list does not show: read when needed only
       heldValues: ({ fields }) =>
-        fields.includes("mobile") ? contactMobiles(client, config.pageSize).pipe(Stream.mapError(fail)) : Stream.empty,
+        fields.includes("mobile")
+          ? contactMobiles(name, client, config.pageSize).pipe(
+              Stream.mapError((error) => (error._tag === "AuxiliaryUnavailable" ? error : fail(error)))
+            )
+          : Stream.empty,
       ...writes,
       perform: (request) => performAction(name, client, config.mapping, request),
       events: () => Stream.empty,

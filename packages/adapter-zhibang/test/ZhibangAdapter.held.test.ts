@@ -74,19 +74,34 @@ describe("ZhibangAdapter.heldValues", () => {
   })
 
   it.effect(
-    "stops with a message naming the column when the contact list does not show each contact's customer",
+    "says the contact list is unavailable, naming the columns it shows, when it names no contact's customer",
     () => {
       const mock = makeMock({
         seed: { customers: 4, seed: 9 },
         contactListColumns: ["person_name", "mobile", "mobile2", "ord"]
       })
       const { effect } = withAdapter(mock, (adapter) => Effect.flip(heldMobiles(adapter)))
-      return Effect.map(effect, (error) =>
+      return Effect.map(effect, (error) => {
         expect(error).toMatchObject({
-          _tag: "FatalError",
-          message: expect.stringContaining("the ERP's contact list has no 'company' column")
+          _tag: "AuxiliaryUnavailable",
+          listing: "contacts",
+          message: expect.stringContaining(
+            "shows the columns 'person_name', 'mobile', 'mobile2', 'ord' but no 'company' column"
+          )
         })
-      )
+      })
     }
   )
+
+  it.effect("says the contact list is unavailable when the ERP answers 未知页面 for it", () => {
+    const mock = makeMock({ seed: { customers: 4, seed: 9 }, contactList: false })
+    const { effect } = withAdapter(mock, (adapter) => Effect.flip(heldMobiles(adapter)))
+    return Effect.map(effect, (error) => {
+      expect(error).toMatchObject({
+        _tag: "AuxiliaryUnavailable",
+        listing: "contacts",
+        message: expect.stringContaining("未知页面")
+      })
+    })
+  })
 })

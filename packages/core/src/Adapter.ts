@@ -1,6 +1,6 @@
 import type { Effect, Option, Stream } from "effect"
 import { Context, Schema } from "effect"
-import type { AdapterError } from "./AdapterError.js"
+import type { AdapterError, AuxiliaryUnavailable } from "./AdapterError.js"
 import type { Fields, FieldValue, IdempotencyKey, ListEntry, RecordId, SideRecord } from "./Domain.js"
 
 /** What a side can and cannot do; the dispatcher and the planner adapt to it. */
@@ -159,8 +159,9 @@ export interface SyncAdapter {
   /**
    * Values of `fields` held outside the side's records; absent for a side where only records hold unique values. The
    * core asks only when a run plans to write one of those fields on this side, so a run that writes none costs nothing.
+   * `AuxiliaryUnavailable` when the side does not offer the listing: the run goes on without it, with a warning.
    */
-  readonly heldValues?: (request: HeldValuesRequest) => Stream.Stream<HeldValue, AdapterError>
+  readonly heldValues?: (request: HeldValuesRequest) => Stream.Stream<HeldValue, AdapterError | AuxiliaryUnavailable>
   /**
    * Show the run's outcome per record on this side (e.g. the hub's `erp_sync_status`); a no-op for most sides. Returns
    * what it wrote into records' own fields to show a link (none when it only shows sync state), so that it can be

@@ -40,4 +40,15 @@ export class FatalError extends Schema.TaggedError<FatalError>()("FatalError", {
 export const AdapterError = Schema.Union(TransientError, RejectedError, CollisionError, StaleError, FatalError)
 export type AdapterError = typeof AdapterError.Type
 
+/**
+ * An auxiliary listing (`SyncAdapter.heldValues`) the side does not offer as the adapter needs it: refused, an unknown
+ * page, or columns the adapter cannot use. Retrying will not fix it, and the run does not need it: the run goes on
+ * without it and reports a warning. `listing` names what is missing, e.g. "contacts".
+ */
+export class AuxiliaryUnavailable extends Schema.TaggedError<AuxiliaryUnavailable>()("AuxiliaryUnavailable", {
+  adapter: Schema.String,
+  listing: Schema.String,
+  message: Schema.String
+}) {}
+
 export const isRetryable = (error: AdapterError): boolean => error._tag === "TransientError"

@@ -188,7 +188,7 @@ export const dispatch = (
         if (Option.isNone(target)) return yield* commit(...Steps.notCreated(runId, op))
         const id = target.value
         if (stored.state === "attempted" && !adapter.capabilities.idempotentActions) {
-          return yield* commit(...Steps.uncertain(runId, op, adapter.name, id))
+          return yield* commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId))
         }
         const call = () => adapter.perform({ key: op.key, id, kind: op.kind, payload: op.payload })
         // A side that cannot recognize a repeated action gets no blind retry: an ambiguous failure parks it instead.
@@ -197,7 +197,7 @@ export const dispatch = (
             error._tag === "StoreError"
               ? Effect.fail(error)
               : error._tag === "TransientError" && !adapter.capabilities.idempotentActions
-                ? commit(...Steps.uncertain(runId, op, adapter.name, id))
+                ? commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId))
                 : failed(stored, error, id),
           onSuccess: () =>
             record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))

@@ -6,6 +6,7 @@ import * as Dispatcher from "./Dispatcher.js"
 import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
 import { readClaimed } from "./internal/claimed.js"
+import type { RunWarning } from "./internal/held.js"
 import { planWithHeld } from "./internal/held.js"
 import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
@@ -18,6 +19,7 @@ import type { Direction, SyncPolicy } from "./Policy.js"
 import type { Counts, Outcome, StoreError, SyncStoreService } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
+export type { RunWarning } from "./internal/held.js"
 export { SideUnavailable } from "./internal/snapshot.js"
 
 /** Why a run could not happen at all (nothing was planned); a run that stopped midway is a `failed` report instead. */
@@ -47,6 +49,8 @@ export interface RunReport {
   readonly resumed: number
   /** Why a failed run stopped. */
   readonly error: Option.Option<string>
+  /** What the run went on without (an auxiliary listing a side does not offer), once each. */
+  readonly warnings: ReadonlyArray<RunWarning>
 }
 
 const dryRunId = RunIdSchema.make("dry-run")
@@ -150,7 +154,8 @@ export const run = (
         items: resumed.outcomes,
         plan: new Plan({ operations: [], links: [], unchanged: 0 }),
         resumed: resumed.outcomes.length,
-        error: Option.some(error)
+        error: Option.some(error),
+        warnings: []
       } satisfies RunReport
     }
 
@@ -164,7 +169,11 @@ export const run = (
     )
     const { left, right } = yield* readClaimed(policy, { left: listedLeft, right: listedRight }, links, sides)
     const settled = yield* store.settledKeys
-    const plan = yield* planWithHeld({ left, right, links, policy, direction: options.direction, settled }, sides)
+    const { plan, warnings } = yield* planWithHeld(
+      { left, right, links, policy, direction: options.direction, settled },
+      sides
+    )
+    for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
     const dispatchable = plan.operations.filter(Report.isDispatchable)
 
     if (options.dryRun) {
@@ -183,7 +192,8 @@ export const run = (
         items,
         plan,
         resumed: 0,
-        error: Option.none()
+        error: Option.none(),
+        warnings
       } satisfies RunReport
     }
 
@@ -235,7 +245,8 @@ export const run = (
             items,
             plan,
             resumed: resumed.outcomes.length,
-            error: Option.some(error)
+            error: Option.some(error),
+            warnings
           } satisfies RunReport
         }
         for (const [side, listed] of [
@@ -259,7 +270,8 @@ export const run = (
           items,
           plan,
           resumed: resumed.outcomes.length,
-          error: Option.none()
+          error: Option.none(),
+          warnings
         } satisfies RunReport
       }).pipe(Effect.annotateLogs("runId", runId)),
       () => finishInterrupted

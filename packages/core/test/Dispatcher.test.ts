@@ -289,16 +289,19 @@ describe("Dispatcher", () => {
         side: "right",
         target: { _tag: "Id", id: id("r1") },
         kind: "followUp",
-        payload: {}
+        payload: { intro: "回访", sort: "1", plantype: null }
       })
       const crashing: SyncAdapter = {
         ...w.right,
         perform: (request) => Effect.zipRight(w.right.perform(request), Effect.interrupt)
       }
-      yield* run(w, [action], {}, { right: crashing })
+      const { runId } = yield* run(w, [action], {}, { right: crashing })
       const outcomes = yield* resume(w)
       expect(outcomes.map((o) => [o.outcome, o.reasons[0]?.message])).toEqual([
-        ["failed", "may have been delivered; check right"]
+        [
+          "failed",
+          `may have been delivered; check right record r1 for a followUp with intro "回访", sort "1" (planned by run ${runId}); it is not sent again`
+        ]
       ])
       expect((yield* w.store.unfinished).length).toBe(0)
       expect((yield* w.right.writes).length).toBe(1)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Ref, Stream } from "effect"
 import type { HeldValue, HeldValuesRequest, SyncAdapter } from "../src/Adapter.js"
-import { TransientError } from "../src/AdapterError.js"
+import { AuxiliaryUnavailable, TransientError } from "../src/AdapterError.js"
 import * as Sync from "../src/Sync.js"
 import type { World } from "./harness.js"
 import { id, policy, record, withTime, world } from "./harness.js"
@@ -20,7 +20,7 @@ const contactMobile: HeldValue = {
 const holding = (
   adapter: SyncAdapter,
   asked: Ref.Ref<ReadonlyArray<HeldValuesRequest>>,
-  fail?: TransientError,
+  fail?: TransientError | AuxiliaryUnavailable,
   held: ReadonlyArray<HeldValue> = [contactMobile]
 ): SyncAdapter => ({
   ...adapter,
@@ -134,6 +134,40 @@ describe("Sync.run: unique values held outside the records", () => {
       expect((yield* Ref.get(asked)).length).toBe(5)
       expect(yield* w.right.writes).toEqual([])
       expect(yield* w.store.runs(10)).toEqual([])
+    })
+  )
+
+  it.scoped("goes on without a listing the side does not offer, asking once and warning once", () =>
+    Effect.gen(function* () {
+      const w = yield* seeded()
+      const asked = yield* Ref.make<ReadonlyArray<HeldValuesRequest>>([])
+      const off = new AuxiliaryUnavailable({ adapter: "right", listing: "contacts", message: "未知页面" })
+      const report = yield* sync(w, holding(w.right, asked, off))
+      expect(report.status).toBe("completed")
+      expect(report.warnings).toEqual([
+        {
+          code: "contacts-unavailable",
+          side: "right",
+          message:
+            "the contacts listing of right (right) is unavailable: unique values held there were not checked before writing; the side's own duplicate check still guards its saves (未知页面)"
+        }
+      ])
+      expect(yield* Ref.get(asked)).toEqual([{ fields: ["mobile"] }])
+      // planned without the contact's mobile: both creates go to the side, whose own check guards them
+      expect((yield* w.right.records).map((r) => r.fields.mobile)).toEqual([
+        "13800000009",
+        "13800000001",
+        "13800000002"
+      ])
+    })
+  )
+
+  it.scoped("has no warning when the listing answers", () =>
+    Effect.gen(function* () {
+      const w = yield* seeded()
+      const asked = yield* Ref.make<ReadonlyArray<HeldValuesRequest>>([])
+      const report = yield* sync(w, holding(w.right, asked))
+      expect(report.warnings).toEqual([])
     })
   )
 })

@@ -52,6 +52,8 @@ export interface MockErpOptions {
   /** The customer list's columns, in order; default the live 13. */
   readonly listColumns?: ReadonlyArray<string>
   readonly contactListColumns?: ReadonlyArray<string>
+  /** Serves the contact list (person/list.asp); false answers `未知页面` as an installation without it; default true. */
+  readonly contactList?: boolean
   /** List rows as positional arrays (default) or objects wrapping `value: [...]`. */
   readonly rowShape?: "array" | "object-wrapped"
   /** An empty list answers empty `page`/`cols`/`rows` (default) or leaves them out. */
@@ -105,6 +107,7 @@ const resolveConfig = (options: MockErpOptions): Config => ({
   },
   listColumns: options.listColumns ?? liveListColumns,
   contactListColumns: options.contactListColumns ?? defaultContactColumns,
+  contactList: options.contactList ?? true,
   rowShape: options.rowShape ?? "array",
   emptyList: options.emptyList ?? "empty",
   dropEmptyKeys: options.dropEmptyKeys ?? false,

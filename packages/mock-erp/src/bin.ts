@@ -15,6 +15,8 @@ const usage = `Usage: mock-erp [options]
   --user <name>     the ERP account (default admin)
   --password <pw>   its password (default admin123)
   --control         serve the test-only control API under /__mock
+  --no-contact-list answer the contact list (person/list.asp) with 未知页面, as an installation without it
+  --contact-columns <a,b,...>  the contact list's columns, in order (default the live ones)
   --help`
 
 // typed so that a call narrows like a throw
@@ -42,6 +44,8 @@ const { values } = (() => {
         user: { type: "string" },
         password: { type: "string" },
         control: { type: "boolean" },
+        "no-contact-list": { type: "boolean" },
+        "contact-columns": { type: "string" },
         help: { type: "boolean" }
       }
     })
@@ -71,6 +75,8 @@ const served = await serve({
   faultSeed: rngSeed,
   users: [{ user, password }],
   controlApi: values.control ?? false,
+  contactList: !values["no-contact-list"],
+  ...(values["contact-columns"] ? { contactListColumns: values["contact-columns"].split(",") } : {}),
   ...(dbPath ? { store: { sqlitePath: dbPath } } : {})
 }).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`))
 

@@ -47,7 +47,14 @@ const options = {
     Options.withDescription(`its password (default ${DEFAULT_PASSWORD})`),
     Options.optional
   ),
-  control: Options.boolean("control").pipe(Options.withDescription("serve the test-only control API under /__mock"))
+  control: Options.boolean("control").pipe(Options.withDescription("serve the test-only control API under /__mock")),
+  noContactList: Options.boolean("no-contact-list").pipe(
+    Options.withDescription("answer the contact list with 未知页面, as an ERP installation without it")
+  ),
+  contactColumns: Options.text("contact-columns").pipe(
+    Options.withDescription("the contact list's columns, comma-separated, in order (default the live ones)"),
+    Options.optional
+  )
 }
 
 class MockStartFailed extends Data.TaggedError("MockStartFailed")<{ readonly message: string }> {}
@@ -97,6 +104,11 @@ export const mockErp = Command.make("mock-erp", options, (o) =>
               faultSeed: o.rngSeed,
               users: [{ user, password }],
               controlApi: o.control,
+              contactList: !o.noContactList,
+              ...Option.match(o.contactColumns, {
+                onNone: () => ({}),
+                onSome: (columns) => ({ contactListColumns: columns.split(",").map((column) => column.trim()) })
+              }),
               ...Option.match(o.db, { onNone: () => ({}), onSome: (sqlitePath) => ({ store: { sqlitePath } }) })
             }),
           catch: (error) =>

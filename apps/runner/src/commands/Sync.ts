@@ -33,7 +33,9 @@ export const runOnce = (
   Sync.run(Environment.policyOf(settings), { ...request, maxAttempts: settings.sync.maxAttempts }).pipe(
     Effect.provide(Progress.observe(progress)),
     Effect.ensuring(progress.finish),
-    Effect.tap((report) => (request.dryRun ? Effect.void : Metrics.recordRun("sync", report.status, report.items)))
+    Effect.tap((report) =>
+      request.dryRun ? Effect.void : Metrics.recordRun("sync", report.status, report.items, report.warnings)
+    )
   )
 
 /** Holds the store's lease around a real run, waiting up to twice its life for a busy one (a crashed holder's expires). */

@@ -1,5 +1,6 @@
 import { Effect, Stream } from "effect"
 import type { HeldValue, SyncAdapter } from "../Adapter.js"
+import type { AuxiliaryUnavailable } from "../AdapterError.js"
 import type { Side } from "../Domain.js"
 import { isEmptyValue } from "../Domain.js"
 import { writableField } from "../Mapping.js"
@@ -8,6 +9,19 @@ import { plan as makePlan } from "../Planner.js"
 import type { SyncPolicy } from "../Policy.js"
 import type { SideUnavailable } from "./snapshot.js"
 import { readRetried } from "./snapshot.js"
+
+/** Something a run did without, reported once with the run; `code` is stable (metrics, scripts), `message` is for a person. */
+export interface RunWarning {
+  readonly code: string
+  readonly side: Side
+  readonly message: string
+}
+
+const auxiliaryWarning = (side: Side, error: AuxiliaryUnavailable): RunWarning => ({
+  code: `${error.listing}-unavailable`,
+  side,
+  message: `the ${error.listing} listing of ${side} (${error.adapter}) is unavailable: unique values held there were not checked before writing; the side's own duplicate check still guards its saves (${error.message})`
+})
 
 /** The native unique fields of `side` that the plan's creates and updates there give a value. */
 export const uniqueWrites = (plan: Plan, policy: SyncPolicy, side: Side): ReadonlyArray<string> => {
@@ -30,13 +44,17 @@ export const uniqueWrites = (plan: Plan, policy: SyncPolicy, side: Side): Readon
  * Plans the run, then, when it would give a unique value to a side that also holds such values outside its records
  * (`SyncAdapter.heldValues`), asks that side for them and plans again with them: a run writing no unique value (the
  * steady state) asks nothing. A write the new plan drops may free a value another record then takes: should that
- * write a field not asked about yet, the side is asked again for it (at most once per field).
+ * write a field not asked about yet, the side is asked again for it (at most once per field). A side that does not
+ * offer the listing (`AuxiliaryUnavailable`) is planned without it, relying on its own unique checks, and is not
+ * asked again this run: the run gets one warning for it.
  */
 export const planWithHeld = (
   input: PlanInput,
   sides: Record<Side, SyncAdapter>
-): Effect.Effect<Plan, SideUnavailable> =>
+): Effect.Effect<{ readonly plan: Plan; readonly warnings: ReadonlyArray<RunWarning> }, SideUnavailable> =>
   Effect.gen(function* () {
+    const warnings: Array<RunWarning> = []
+    const unavailable = { left: false, right: false }
     const asked = { left: new Set<string>(), right: new Set<string>() }
     const held: Record<Side, Array<HeldValue>> = { left: [], right: [] }
     let plan = makePlan(input)
@@ -45,13 +63,22 @@ export const planWithHeld = (
       for (const side of ["left", "right"] as const) {
         const adapter = sides[side]
         const fields = uniqueWrites(plan, input.policy, side).filter((field) => !asked[side].has(field))
-        if (adapter.heldValues === undefined || fields.length === 0) continue
+        if (adapter.heldValues === undefined || unavailable[side] || fields.length === 0) continue
         for (const field of fields) asked[side].add(field)
-        const answer = yield* readRetried(Stream.runCollect(adapter.heldValues({ fields })), side, adapter.name)
-        held[side].push(...answer)
+        const listing = Stream.runCollect(adapter.heldValues({ fields })).pipe(
+          Effect.map((answer) => [...answer]),
+          Effect.catchTag("AuxiliaryUnavailable", (error) =>
+            Effect.sync(() => {
+              unavailable[side] = true
+              warnings.push(auxiliaryWarning(side, error))
+              return []
+            })
+          )
+        )
+        held[side].push(...(yield* readRetried(listing, side, adapter.name)))
         more = true
       }
-      if (!more) return plan
+      if (!more) return { plan, warnings }
       plan = makePlan({
         ...input,
         left: { ...input.left, held: held.left },

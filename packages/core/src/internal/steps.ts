@@ -60,9 +60,20 @@ export const notCreated = (runId: RunId, op: Action): Step => {
   return [finish(op, "rejected", message), O.notDone(runId, op, "skipped", O.reason("afterCreate", message))]
 }
 
-/** An action that may have reached a side that cannot recognize a repeat: parked for a person, never doubled. */
-export const uncertain = (runId: RunId, op: Action, adapter: string, id: RecordId): Step => {
-  const message = `may have been delivered; check ${adapter}`
+/** What an action carries, as a person would look for it on the side (the follow-up's text, the salespeople). */
+const payloadText = (op: Action): string => {
+  const entries = Object.entries(op.payload).filter(([, value]) => value !== null && value !== "")
+  return entries.length === 0
+    ? ""
+    : ` with ${entries.map(([field, value]) => `${field} ${JSON.stringify(value)}`).join(", ")}`
+}
+
+/**
+ * An action that may have reached a side that cannot recognize a repeat: parked for a person, never doubled. The
+ * message says where to look: the record, the action's kind and content, and the run that planned it.
+ */
+export const uncertain = (runId: RunId, op: Action, adapter: string, id: RecordId, plannedBy: RunId): Step => {
+  const message = `may have been delivered; check ${adapter} record ${id} for a ${op.kind}${payloadText(op)} (planned by run ${plannedBy}); it is not sent again`
   return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("uncertain", message), id)]
 }
 

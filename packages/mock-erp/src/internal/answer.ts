@@ -48,6 +48,12 @@ export const messageAnswer = (text: string, ok: boolean, session: string): Answe
   }
 })
 
+/** A page this installation does not have, as the ERP answers it (status 0, a message saying so). */
+export const unknownPageAnswer = (session: string): Answer => ({
+  ...messageAnswer("未知页面", false, session),
+  kind: "notFound"
+})
+
 /** Not logged in, expired, kicked: a failure status with no body model. */
 export const sessionAnswer = (status: number, message: string): Answer => ({
   type: "envelope",

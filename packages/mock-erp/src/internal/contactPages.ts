@@ -1,5 +1,5 @@
 import type { Contact } from "../Model.js"
-import { dataAnswer, messageAnswer } from "./answer.js"
+import { dataAnswer, messageAnswer, unknownPageAnswer } from "./answer.js"
 import { renderBill } from "./bill.js"
 import { type Ctx, logWrite, type Page, readOrd } from "./context.js"
 import { deletedMessage, liveCustomer } from "./customers.js"
@@ -97,6 +97,7 @@ const fuzzyFilters = ["person_name", "pym", "part1", "job", "mobile", "phone", "
 
 /** person/list.asp with `refresh`. Unlike the customer list, this one can filter on mobile. */
 export const contactListPage: Page = (ctx, req) => {
+  if (!ctx.config.contactList) return unknownPageAnswer(req.session)
   const fuzzy = fuzzyFilters.map((id) => [id, req.param(id)] as const).filter(([, value]) => value !== "")
   const company = readOrd(req.param("company"))
   const customerName = req.param("name")
@@ -132,4 +133,11 @@ export const contactListPage: Page = (ctx, req) => {
 }
 
 export const contactSkeletonPage: Page = (ctx, req) =>
-  dataAnswer("report", "init", renderSkeleton("person_list", "联系人列表", ctx.config.contactListColumns), req.session)
+  ctx.config.contactList
+    ? dataAnswer(
+        "report",
+        "init",
+        renderSkeleton("person_list", "联系人列表", ctx.config.contactListColumns),
+        req.session
+      )
+    : unknownPageAnswer(req.session)

@@ -19,6 +19,7 @@ export interface Config {
   }
   readonly listColumns: ReadonlyArray<string>
   readonly contactListColumns: ReadonlyArray<string>
+  readonly contactList: boolean
   readonly rowShape: "array" | "object-wrapped"
   readonly emptyList: "empty" | "missing"
   readonly dropEmptyKeys: boolean
