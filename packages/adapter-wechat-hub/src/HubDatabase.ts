@@ -106,3 +106,25 @@ export const openHubDatabase = (
     return sqlite
   })
 }
+
+/**
+ * For `tongbu check`: the required tables and columns the hub file lacks, read through a read-only connection so a
+ * check changes nothing (not even the journal mode `openHubDatabase` sets).
+ */
+export const inspectHubDatabase = (path: string): Effect.Effect<ReadonlyArray<string>, HubOpenError> =>
+  checkFile(path).pipe(
+    Effect.zipRight(
+      Effect.try({
+        try: () => {
+          const sqlite = new Database(path, { readonly: true, fileMustExist: true })
+          try {
+            return missingColumns(sqlite)
+          } finally {
+            sqlite.close()
+          }
+        },
+        catch: (cause) =>
+          new HubOpenError({ path, message: `cannot read the hub database ${path}: ${describe(cause)}` })
+      })
+    )
+  )

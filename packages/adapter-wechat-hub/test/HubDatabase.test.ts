@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import Database from "better-sqlite3"
 import { getTableConfig } from "drizzle-orm/sqlite-core"
 import { Effect } from "effect"
-import { HubAdapter, HubSchema, missingColumns } from "../src/index.js"
+import { HubAdapter, HubSchema, inspectHubDatabase, missingColumns } from "../src/index.js"
 import { hubFixture, tempHubPath } from "./helpers.js"
 
 const startError = (path: string, options: Partial<Parameters<typeof HubAdapter.make>[0]> = {}) =>
@@ -50,6 +50,24 @@ describe("opening the hub file", () => {
       const after = new Database(path)
       expect(after.prepare("SELECT sql FROM sqlite_master ORDER BY name").all()).toEqual(before)
       after.close()
+    })
+  )
+
+  it.scoped("inspecting (tongbu check) names the missing columns read-only, leaving the journal mode as it was", () =>
+    Effect.gen(function* () {
+      const path = yield* tempHubPath
+      const db = new Database(path)
+      db.exec("CREATE TABLE customers_unified (id INTEGER PRIMARY KEY, phone VARCHAR(20))")
+      db.close()
+      const missing = yield* inspectHubDatabase(path)
+      expect(missing).toContain("customers_unified.erp_sync_status is missing")
+      expect(missing).toContain("table signals is missing")
+      expect(missing).not.toContain("customers_unified.phone is missing")
+      const after = new Database(path, { readonly: true })
+      expect(after.pragma("journal_mode", { simple: true })).toBe("delete")
+      after.close()
+      const absent = yield* Effect.flip(inspectHubDatabase(`${path}.absent`))
+      expect(absent.message).toBe(`no hub database at ${path}.absent`)
     })
   )
 

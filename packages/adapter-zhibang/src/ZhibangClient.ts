@@ -49,6 +49,12 @@ export type Assignment = {
 }
 
 /** The Zhibang ERP's customer pages, as typed calls. One session per client, shared by all its calls. */
+/** One value of an enumeration: its id and its name (`171`, `网站注册`). */
+export interface EnumValue {
+  readonly id: string
+  readonly name: string
+}
+
 export interface ZhibangClientService {
   /** Allocates an id and saves the customer under it, one create at a time for this account (spec §4.1). */
   readonly createCustomer: <E, R>(customer: NewCustomer<E, R>) => Effect.Effect<number, ZhibangError | E, R>
@@ -59,6 +65,8 @@ export interface ZhibangClientService {
   readonly listCustomers: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
   /** The contacts (联系人) of every customer, main contacts included (spec §4.7): `company` is the customer's ord. */
   readonly listContacts: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
+  /** The values of one of the installation's enumerations (spec §5: 13 = customer source `ly`, 14 = value `jz`). */
+  readonly enumeration: (enumid: number) => Effect.Effect<ReadonlyArray<EnumValue>, ZhibangError>
   readonly assign: (ord: number, assignment: Assignment) => Effect.Effect<void, ZhibangError>
   readonly followUp: (ord: number, followUp: FollowUp) => Effect.Effect<void, ZhibangError>
   /** Saves a contact (`company` = the customer's ord; `ord` only to edit one). */

@@ -14,6 +14,23 @@ const withClient = <A, E>(
 const wrongPassword = { password: Redacted.make("wrong") }
 
 describe("ZhibangClient over the mock ERP", () => {
+  it.effect("reads an enumeration's ids and names (13 = customer source); an unknown one is empty", () => {
+    const mock = makeMock()
+    return Effect.gen(function* () {
+      const [sources, unknown] = yield* withClient(mock, (client) =>
+        Effect.all([client.enumeration(13), client.enumeration(4242)])
+      )
+      expect(sources).toEqual([
+        { id: "171", name: "网站注册" },
+        { id: "172", name: "朋友介绍" },
+        { id: "173", name: "陌生开发" },
+        { id: "174", name: "广告宣传" },
+        { id: "977", name: "VIP" }
+      ])
+      expect(unknown).toEqual([])
+    })
+  })
+
   it.effect("adds and edits a customer through the V3 endpoints (ZBAPI-Token), and reads their refusals", () => {
     const mock = makeMock()
     return Effect.gen(function* () {

@@ -173,6 +173,18 @@ export const makeClient = (
         })
         .pipe(Effect.map((body) => Customer.listPage(query, body)))
 
+    const enumeration = (enumid: number) =>
+      caller
+        .v1({
+          operation: `read enumeration ${enumid}`,
+          page: Pages.enumeration,
+          query: { enumid: String(enumid) },
+          fields: {},
+          write: false,
+          interpret: (body) => (body.model === "source" || body.source ? Verdict.Ok({ body }) : classifySave(body))
+        })
+        .pipe(Effect.map((body) => (body.source?.options ?? []).map((o) => ({ id: String(o.v), name: String(o.n) }))))
+
     const listCustomers = listPage("customers", Pages.customerList)
     const listContacts = listPage("contacts", Pages.contactList)
 
@@ -182,6 +194,7 @@ export const makeClient = (
       customerDetail,
       listCustomers,
       listContacts,
+      enumeration,
       assign: (ord, assignment) =>
         checkLimits(`assign customer ${ord}`, "assign", assignment).pipe(
           Effect.zipRight(save(`assign customer ${ord}`, Pages.assign, { ord, ...assignment })),

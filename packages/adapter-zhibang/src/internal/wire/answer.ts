@@ -80,7 +80,14 @@ export const Table = Schema.Struct({
 })
 export type Table = typeof Table.Type
 
-const Source = Schema.Struct({ table: Schema.optional(Schema.NullOr(Table)) })
+/** One value of an enumeration (`source.asp?enumid=N`, spec §5): its id `v` and its name `n`. */
+export const EnumOption = Schema.Struct({ v: Cell, n: Cell })
+export type EnumOption = typeof EnumOption.Type
+
+const Source = Schema.Struct({
+  table: Schema.optional(Schema.NullOr(Table)),
+  options: Schema.optional(Schema.NullOr(Schema.Array(EnumOption)))
+})
 
 export const Body = Schema.Struct({
   model: Schema.optional(Cell),

@@ -53,6 +53,7 @@ export const Pages = {
   followUp: "/sysa/mobilephone/systemmanage/reply.asp?datatype=tel",
   contact: "/sysa/mobilephone/salesmanage/person/add.asp",
   contactList: "/sysa/mobilephone/salesmanage/person/list.asp",
+  enumeration: "/sysa/mobilephone/source.asp",
   v3CustomerAdd: "/webapi/v3/sales/customer/add",
   v3CustomerEdit: "/webapi/v3/sales/customer/edit"
 } as const
