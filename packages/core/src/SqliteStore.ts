@@ -110,6 +110,10 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       forgetShown: (side, ids) =>
         write(`forget what ${side} showed of undone links`, () => shown.forgetShown(db, side, ids)),
 
+      parkedActions: read("read parked actions", () => q.parkedActions(db)),
+      resolveAction: (idOrKey, resolution) =>
+        write(`resolve action ${idOrKey}`, (now) => q.resolveAction(db, now, idOrKey, resolution)),
+
       openConflicts: read("read open conflicts", () => q.openConflicts(db)),
       saveConflict: (conflict) => write(`save conflict ${conflict.id}`, () => q.saveConflict(db, conflict)),
       resolveConflict: (id, take) =>

@@ -2,6 +2,7 @@ import type { Effect, Option } from "effect"
 import { Context, Schema } from "effect"
 import type { LinkShown } from "./Adapter.js"
 import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, RunId, Side } from "./Domain.js"
+import type { Action } from "./Plan.js"
 import { Operation, Reason } from "./Plan.js"
 import { Direction } from "./Policy.js"
 
@@ -147,6 +148,31 @@ export interface StartRun {
   readonly untold?: ReadonlyArray<Side>
 }
 
+/**
+ * An action parked in the outbox (it may have reached its side, or it gave up): never sent again until a person says
+ * so with `resolveAction`. `id` is the outbox row's, shorter to type than the key.
+ */
+export interface ParkedAction {
+  readonly id: number
+  readonly key: IdempotencyKey
+  readonly runId: RunId
+  readonly action: Action
+  /** The record the action is about, when known (an action on a record created in the same run knows it by link). */
+  readonly targetId: Option.Option<RecordId>
+  /** Why it was parked: for an uncertain delivery, what to look for on the side. */
+  readonly reason: string
+  readonly parkedAt: number
+}
+
+/** `done`: a person saw it delivered, it stays settled; `retry`: the next run sends it once more. */
+export type ActionResolution = "done" | "retry"
+
+export type ResolvedAction =
+  | { readonly _tag: "Resolved"; readonly action: ParkedAction }
+  | { readonly _tag: "NotParked"; readonly key: IdempotencyKey; readonly state: OperationState }
+  | { readonly _tag: "NotAction"; readonly key: IdempotencyKey; readonly operation: Operation["_tag"] }
+  | { readonly _tag: "Unknown" }
+
 /** A sync run whose outcomes `side` has not been told yet (its `acknowledge` failed, or the run stopped before it). */
 export interface Untold {
   readonly runId: RunId
@@ -198,6 +224,14 @@ export interface SyncStoreService {
 
   readonly recordOutcomes: (outcomes: ReadonlyArray<Outcome>) => Effect.Effect<void, StoreError>
   readonly outcomes: (runId: RunId) => Effect.Effect<ReadonlyArray<Outcome>, StoreError>
+
+  /** Parked actions of any run, oldest first. */
+  readonly parkedActions: Effect.Effect<ReadonlyArray<ParkedAction>, StoreError>
+  /**
+   * Settles a parked action (`idOrKey`: its outbox id or its key) as delivered, or puts it back in the outbox as
+   * pending with its attempts cleared, so that the next run's resume sends it exactly once.
+   */
+  readonly resolveAction: (idOrKey: string, resolution: ActionResolution) => Effect.Effect<ResolvedAction, StoreError>
 
   readonly openConflicts: Effect.Effect<ReadonlyArray<StoredConflict>, StoreError>
   readonly saveConflict: (conflict: StoredConflict) => Effect.Effect<void, StoreError>

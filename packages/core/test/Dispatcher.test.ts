@@ -300,7 +300,7 @@ describe("Dispatcher", () => {
       expect(outcomes.map((o) => [o.outcome, o.reasons[0]?.message])).toEqual([
         [
           "failed",
-          `may have been delivered; check right record r1 for a followUp with intro "回访", sort "1" (planned by run ${runId}); it is not sent again`
+          `may have been delivered; check right record r1 for a followUp with intro "回访", sort "1" (planned by run ${runId}); it is not sent again; \`tongbu actions resolve <id> --done|--retry\``
         ]
       ])
       expect((yield* w.store.unfinished).length).toBe(0)

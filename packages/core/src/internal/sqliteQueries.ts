@@ -1,12 +1,16 @@
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm"
-import type { Fields, IdempotencyKey, RunId, Side } from "../Domain.js"
-import { LinkState, RecordId } from "../Domain.js"
+import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm"
+import { Option } from "effect"
+import type { Fields, RunId, Side } from "../Domain.js"
+import { IdempotencyKey, LinkState, RecordId } from "../Domain.js"
 import type { Operation } from "../Plan.js"
 import type {
+  ActionResolution,
   Completion,
   Counts,
   JournalEntry,
   Outcome,
+  ParkedAction,
+  ResolvedAction,
   Run,
   StartedRun,
   StartRun,
@@ -150,6 +154,60 @@ export const settledKeys = (db: Db): Set<string> =>
       .all()
       .map((row) => row.key)
   )
+
+const parkedOf = (db: Db, row: typeof operations.$inferSelect): ParkedAction | undefined => {
+  const stored = rows.operationFromRow(row)
+  const action = stored.operation
+  if (action._tag !== "Action") return undefined
+  const targetId =
+    action.target._tag === "Id"
+      ? Option.some(action.target.id)
+      : Option.fromNullable(linkOf(db, action.side === "left" ? "right" : "left", action.target.sourceId)).pipe(
+          Option.map((link) => (action.side === "left" ? link.leftId : link.rightId))
+        )
+  return {
+    id: row.id,
+    key: stored.key,
+    runId: stored.runId,
+    action,
+    targetId,
+    reason: stored.lastError ?? "parked",
+    parkedAt: stored.updatedAt
+  }
+}
+
+export const parkedActions = (db: Db): Array<ParkedAction> =>
+  db
+    .select()
+    .from(operations)
+    .where(eq(operations.state, "parked"))
+    .orderBy(asc(operations.id))
+    .all()
+    .flatMap((row) => parkedOf(db, row) ?? [])
+
+export const resolveAction = (db: Db, now: number, idOrKey: string, resolution: ActionResolution): ResolvedAction => {
+  const byKey = eq(operations.key, idOrKey)
+  const row = db
+    .select()
+    .from(operations)
+    .where(/^\d+$/.test(idOrKey) ? or(eq(operations.id, Number(idOrKey)), byKey) : byKey)
+    .get()
+  if (row === undefined) return { _tag: "Unknown" }
+  const parked = parkedOf(db, row)
+  const key = IdempotencyKey.make(row.key)
+  if (parked === undefined) return { _tag: "NotAction", key, operation: rows.operationFromRow(row).operation._tag }
+  if (row.state !== "parked") return { _tag: "NotParked", key, state: rows.operationFromRow(row).state }
+  // A retry clears the attempts, or the dispatcher would take it for one that used them up and park it again.
+  db.update(operations)
+    .set(
+      resolution === "done"
+        ? { state: "done", lastError: `marked delivered by a person: ${parked.reason}`, updatedAt: now }
+        : { state: "pending", attempts: 0, lastError: null, updatedAt: now }
+    )
+    .where(eq(operations.id, row.id))
+    .run()
+  return { _tag: "Resolved", action: parked }
+}
 
 const changed = (result: { readonly changes: number }, key: IdempotencyKey): void => {
   if (result.changes === 0) throw new RowError(`there is no operation ${key} in the outbox`)

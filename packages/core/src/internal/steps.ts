@@ -73,7 +73,7 @@ const payloadText = (op: Action): string => {
  * message says where to look: the record, the action's kind and content, and the run that planned it.
  */
 export const uncertain = (runId: RunId, op: Action, adapter: string, id: RecordId, plannedBy: RunId): Step => {
-  const message = `may have been delivered; check ${adapter} record ${id} for a ${op.kind}${payloadText(op)} (planned by run ${plannedBy}); it is not sent again`
+  const message = `may have been delivered; check ${adapter} record ${id} for a ${op.kind}${payloadText(op)} (planned by run ${plannedBy}); it is not sent again; \`tongbu actions resolve <id> --done|--retry\``
   return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("uncertain", message), id)]
 }
 
