@@ -1,4 +1,5 @@
 import { Command } from "@effect/cli"
+import { actions } from "./commands/Actions.js"
 import { alerts } from "./commands/Alerts.js"
 import { check } from "./commands/Check.js"
 import { conflicts } from "./commands/Conflicts.js"
@@ -15,7 +16,7 @@ export const command = Command.make("tongbu").pipe(
   Command.withDescription(
     "Keep the WeChat hub (微信中台) and the Zhibang ERP (智邦国际ERP) in sync, both ways, safely"
   ),
-  Command.withSubcommands([init, check, sync, daemon, runs, rollback, conflicts, alerts, mockErp, demo])
+  Command.withSubcommands([init, check, sync, daemon, runs, rollback, conflicts, actions, alerts, mockErp, demo])
 )
 
 export const run = Command.run(command, { name: "tongbu", version: "0.1.0" })

@@ -48,6 +48,7 @@ export const show = (error: unknown): Shown => {
   switch (tagOf(error)) {
     case "ConfigError":
     case "NotFound":
+    case "NotParked":
     case "RollbackRefused":
       return { exitCode: ExitCode.usage, message: messageOf(error) }
     case "LeaseBusy":
