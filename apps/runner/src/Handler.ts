@@ -49,6 +49,7 @@ export const show = (error: unknown): Shown => {
     case "ConfigError":
     case "NotFound":
     case "NotParked":
+    case "ProfileError":
     case "RollbackRefused":
       return { exitCode: ExitCode.usage, message: messageOf(error) }
     case "LeaseBusy":

@@ -1,8 +1,10 @@
 #!/usr/bin/env -S node --import tsx
+import { readFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { faultProfiles, isFaultProfileName } from "./FaultProfile.js"
 import { defaultAccount } from "./MockErp.js"
+import { parseProfile, profileOptions } from "./Profile.js"
 import { serve } from "./Serve.js"
 
 const usage = `Usage: mock-erp [options]
@@ -17,6 +19,7 @@ const usage = `Usage: mock-erp [options]
   --control         serve the test-only control API under /__mock
   --no-contact-list answer the contact list (person/list.asp) with 未知页面, as an installation without it
   --contact-columns <a,b,...>  the contact list's columns, in order (default the live ones)
+  --profile <file>  serve the shapes of a profile recorded by \`tongbu check --record\` (the options above win)
   --help`
 
 // typed so that a call narrows like a throw
@@ -46,6 +49,7 @@ const { values } = (() => {
         control: { type: "boolean" },
         "no-contact-list": { type: "boolean" },
         "contact-columns": { type: "string" },
+        profile: { type: "string" },
         help: { type: "boolean" }
       }
     })
@@ -67,7 +71,21 @@ const password = values.password ?? defaultAccount.password
 // `pnpm mock-erp` runs in the package's folder: a relative --db path means the folder it was typed in
 const dbPath = values.db && resolve(process.env.INIT_CWD ?? process.cwd(), values.db)
 
+const profilePath = values.profile && resolve(process.env.INIT_CWD ?? process.cwd(), values.profile)
+const profile = (() => {
+  if (!profilePath) return {}
+  let text: string
+  try {
+    text = readFileSync(profilePath, "utf8")
+  } catch (error) {
+    return fail(`cannot read the profile ${profilePath}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const parsed = parseProfile(profilePath, text)
+  return parsed._tag === "Right" ? profileOptions(parsed.right) : fail(parsed.left.message)
+})()
+
 const served = await serve({
+  ...profile,
   port: integer("port", values.port, 46088),
   host: values.host ?? "127.0.0.1",
   seed: { customers: integer("seed", values.seed, 0), seed: rngSeed },

@@ -1,9 +1,10 @@
-import { Command } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { inspectHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { ZhibangClient, type ZhibangError } from "@tongbu/adapter-zhibang"
-import { Duration, Effect, Either, Option } from "effect"
+import { encodeProfile } from "@tongbu/mock-erp"
+import { Data, Duration, Effect, Either, Option } from "effect"
 import type { CheckItem } from "../Check.js"
 import * as Check from "../Check.js"
 import type { Settings } from "../Config.js"
@@ -14,8 +15,17 @@ import { common, handle, output } from "../Handler.js"
 /** Enumeration 13 of the ERP is the customer source `ly` (spec zhibang-wire.md §5). */
 const CUSTOMER_SOURCES = 13
 
-/** Logs in, lists one page of customers and contacts, reads one customer's detail, resolves `mapping.ly`. */
-const erpItems = (settings: Settings) =>
+/** The list columns the check read, for `--record`: none when the list could not be read. */
+interface Seen {
+  customerColumns: ReadonlyArray<string>
+  contactColumns: ReadonlyArray<string>
+}
+
+/**
+ * Logs in, lists one page of customers and contacts, reads one customer's detail, resolves `mapping.ly`; notes the
+ * list columns in `seen`.
+ */
+const erpItems = (settings: Settings, seen: Seen) =>
   Effect.gen(function* () {
     const account = yield* Effect.either(requireErp(settings))
     if (Either.isLeft(account)) return [Check.fail("erp", "the ERP is not configured", account.left.message)]
@@ -37,12 +47,10 @@ const erpItems = (settings: Settings) =>
         return Either.getRight(result)
       })
     const page = { pageIndex: 1, pageSize: 5, filters: {} }
-    const customers = yield* step(
-      "erp login and customer list",
-      client.listCustomers(page),
-      (list) =>
-        `logged in as ${user}; ${list.recordCount ?? list.rows.length} customers, ${list.columns.length} list columns`
-    )
+    const customers = yield* step("erp login and customer list", client.listCustomers(page), (list) => {
+      seen.customerColumns = list.columns
+      return `logged in as ${user}; ${list.recordCount ?? list.rows.length} customers, ${list.columns.length} list columns`
+    })
     if (Option.isNone(customers)) {
       return [
         ...items,
@@ -51,11 +59,10 @@ const erpItems = (settings: Settings) =>
         )
       ]
     }
-    yield* step(
-      "erp contact list",
-      client.listContacts(page),
-      (list) => `${list.recordCount ?? list.rows.length} contacts, ${list.columns.length} list columns`
-    )
+    yield* step("erp contact list", client.listContacts(page), (list) => {
+      seen.contactColumns = list.columns
+      return `${list.recordCount ?? list.rows.length} contacts, ${list.columns.length} list columns`
+    })
     const first = customers.value.rows[0]?.ord
     if (first === undefined || first === null)
       items.push(Check.skipped("erp customer detail", "the ERP lists no customer to read"))
@@ -123,17 +130,55 @@ const storeItem = (settings: Settings) =>
     )
   })
 
+class NothingToRecord extends Data.TaggedError("NothingToRecord")<{ readonly message: string }> {}
+
+/**
+ * Writes the profile of what the check saw: column ids only, no row, account or session. An empty list shows no
+ * columns, so there is nothing to record then.
+ */
+const record = (file: string, seen: Seen) =>
+  Effect.gen(function* () {
+    const [customerColumn, ...customerColumns] = seen.customerColumns
+    const [contactColumn, ...contactColumns] = seen.contactColumns
+    if (customerColumn === undefined || contactColumn === undefined)
+      return yield* new NothingToRecord({
+        message: `nothing recorded to ${file}: the check read no columns of the ERP's ${customerColumn === undefined ? "customer" : "contact"} list (not read, or empty)`
+      })
+    const fs = yield* FileSystem.FileSystem
+    yield* fs.writeFileString(
+      file,
+      encodeProfile({
+        version: 1,
+        customerListColumns: [customerColumn, ...customerColumns],
+        contactListColumns: [contactColumn, ...contactColumns]
+      })
+    )
+  })
+
 /** `tongbu check`: a read-only checklist of the configuration against the ERP, the hub and the store. */
-export const check = Command.make("check", { ...common }, (options) =>
-  handle(options, (settings) =>
-    Effect.gen(function* () {
-      const items = [...(yield* erpItems(settings)), yield* hubItems(settings), yield* storeItem(settings)]
-      yield* output(
-        options,
-        () => Check.json(items),
-        () => Check.render(items)
-      )
-      if (!Check.allPassed(items)) return yield* new CommandFailed({ exitCode: ExitCode.failed })
-    })
-  )
+export const check = Command.make(
+  "check",
+  {
+    ...common,
+    record: Options.file("record").pipe(
+      Options.withDescription(
+        "write the ERP's shapes the check saw (its list columns) to this file, a profile `tongbu mock-erp --profile` serves"
+      ),
+      Options.optional
+    )
+  },
+  (options) =>
+    handle(options, (settings) =>
+      Effect.gen(function* () {
+        const seen: Seen = { customerColumns: [], contactColumns: [] }
+        const items = [...(yield* erpItems(settings, seen)), yield* hubItems(settings), yield* storeItem(settings)]
+        yield* output(
+          options,
+          () => Check.json(items),
+          () => Check.render(items)
+        )
+        if (Option.isSome(options.record)) yield* record(options.record.value, seen)
+        if (!Check.allPassed(items)) return yield* new CommandFailed({ exitCode: ExitCode.failed })
+      })
+    )
 ).pipe(Command.withDescription("Check the configuration against the ERP, the hub and the store, read-only"))

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
-import { faultProfiles, isFaultProfileName, serve } from "@tongbu/mock-erp"
+import { FileSystem } from "@effect/platform"
+import { faultProfiles, isFaultProfileName, ProfileError, parseProfile, profileOptions, serve } from "@tongbu/mock-erp"
 import { Console, Data, Effect, Option, Redacted } from "effect"
 import * as Config from "../Config.js"
 import { common, guard, output } from "../Handler.js"
@@ -54,8 +55,27 @@ const options = {
   contactColumns: Options.text("contact-columns").pipe(
     Options.withDescription("the contact list's columns, comma-separated, in order (default the live ones)"),
     Options.optional
+  ),
+  profile: Options.file("profile").pipe(
+    Options.withDescription(
+      "serve the shapes of a profile recorded by `tongbu check --record` (its list columns); --contact-columns still wins"
+    ),
+    Options.optional
   )
 }
+
+/** The mock's options for a profile file, when one is given. */
+const profileFile = (file: Option.Option<string>) =>
+  Option.match(file, {
+    onNone: () => Effect.succeed({}),
+    onSome: (f) =>
+      FileSystem.FileSystem.pipe(
+        Effect.flatMap((fs) => fs.readFileString(f)),
+        Effect.mapError((error) => new ProfileError({ message: `cannot read the profile ${f}: ${error.message}` })),
+        Effect.flatMap((text) => parseProfile(f, text)),
+        Effect.map(profileOptions)
+      )
+  })
 
 class MockStartFailed extends Data.TaggedError("MockStartFailed")<{ readonly message: string }> {}
 
@@ -81,6 +101,7 @@ export const mockErp = Command.make("mock-erp", options, (o) =>
     o,
     Effect.gen(function* () {
       const configured = yield* expected(o.config)
+      const profile = yield* profileFile(o.profile)
       const port = Option.getOrElse(
         Option.orElse(o.port, () => configured.port),
         () => DEFAULT_PORT
@@ -97,6 +118,7 @@ export const mockErp = Command.make("mock-erp", options, (o) =>
         Effect.tryPromise({
           try: () =>
             serve({
+              ...profile,
               port,
               host: o.host,
               seed: { customers: o.seed, seed: o.rngSeed },
