@@ -18,17 +18,17 @@ export type Profile = typeof Profile.Type
 export class ProfileError extends Data.TaggedError("ProfileError")<{ readonly message: string }> {}
 
 /** Unknown keys are refused too: a misspelt key would otherwise silently serve the defaults. */
-const decode = Schema.decodeUnknownEither(Schema.parseJson(Profile), { onExcessProperty: "error" })
+const decode = Schema.decodeUnknownEither(Schema.parseJson(Profile), { onExcessProperty: "error", errors: "all" })
 
 /** A profile file's text, decoded; the error names the file and, through the Schema's tree, the bad key. */
 export const parseProfile = (file: string, text: string): Either.Either<Profile, ProfileError> =>
-  Either.mapLeft(
-    decode(text),
-    (error) =>
-      new ProfileError({
-        message: `${file} is not a mock ERP profile: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
-      })
-  )
+  Either.mapLeft(decode(text), (error) => {
+    // one "key: what is wrong" per issue, the key as a path, instead of the Schema's whole tree
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map(
+      (issue) => `${issue.path.length === 0 ? "(the file)" : issue.path.map(String).join(".")}: ${issue.message}`
+    )
+    return new ProfileError({ message: `${file} is not a mock ERP profile: ${issues.join("; ")}` })
+  })
 
 /** The profile as JSON text, as `parseProfile` reads it back. */
 export const encodeProfile = (profile: Profile): string =>

@@ -70,6 +70,10 @@ describe("tongbu check --record and mock-erp --profile", { timeout: 120_000 }, (
     if (Either.isLeft(parsed)) throw new Error(parsed.left.message)
     replayed = await scenario({ customers: 20, erpCustomers: 5, seed: 32, mock: profileOptions(parsed.right) })
     const s = replayed
+    // the replayed mock serves the recorded shapes: recording it again gives the same profile
+    const again = await tongbu(s.dir, ["check", "--record", "again.json"], s.env)
+    expect(again.code, again.stdout + again.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(s.dir, "again.json"), "utf8"))).toEqual(parsed.right)
     const erpWrites = () => s.erp.mock.control.writeLog().filter((w) => w.endpoint !== "ui").length
 
     const first = await tongbu(s.dir, ["sync", "--json"], s.env)
@@ -89,7 +93,7 @@ describe("tongbu check --record and mock-erp --profile", { timeout: 120_000 }, (
     const result = await tongbu(recorded.dir, ["mock-erp", "--port", "0", "--profile", "bad.json"])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("bad.json is not a mock ERP profile")
-    expect(result.stderr).toContain("contactListColumns")
-    expect(result.stderr).toContain("contactList")
+    expect(result.stderr).toContain("contactListColumns: is missing")
+    expect(result.stderr).toContain("contactList: is unexpected")
   })
 })
