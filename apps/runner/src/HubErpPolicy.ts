@@ -148,6 +148,11 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
       left: (record) =>
         typeof record.fields.erp_customer_id === "number" ? RecordId.make(String(record.fields.erp_customer_id)) : null
     },
+    // the name the ERP customer bears (the hub pushes it as `name`), by which a person finds it
+    displayName: {
+      left: (record) => text(record.fields[CUSTOMER_NAME]),
+      right: (record) => text(record.fields.name)
+    },
     uniqueKeys: { left: ["wechat"], right: settings.erpUnique ?? ["name", "mobile"] },
     admission: { toRight: hubAdmission(settings.admission), toLeft: [pullSource] },
     afterCreate: {

@@ -25,7 +25,15 @@ const template =
     const filled = text.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = name === "collidingId" ? reason.collidingId : param(reason, name)
       if (value === undefined) missing = true
-      return value === undefined ? "" : name === "side" ? sideName(value) : name === "field" ? fieldName(value) : value
+      return value === undefined
+        ? ""
+        : name === "side"
+          ? sideName(value)
+          : name === "field"
+            ? fieldName(value)
+            : name === "kind"
+              ? actionKindName(value)
+              : value
     })
     return missing ? undefined : filled
   }
@@ -33,6 +41,9 @@ const template =
 const quoting = (prefix: string) => (reason: Reason) => `${prefix}：${reason.message}`
 
 const fixed = (text: string) => () => text
+
+const actionKinds: Record<string, string> = { followUp: "跟进记录", assign: "分配" }
+export const actionKindName = (kind: string): string => actionKinds[kind] ?? kind
 
 export const sideName = (side: string): string => (side === "left" ? "中台" : side === "right" ? "ERP" : side)
 
@@ -133,7 +144,14 @@ export const zh: Record<string, Wording> = {
   rejected: { label: "被拒绝", text: quoting("对方拒绝了写入") },
   stale: { label: "数据已变化", text: quoting("读取后记录已被修改，下次运行重新计划") },
   afterCreate: { label: "创建后动作失败", text: quoting("创建后的动作被拒绝") },
-  uncertain: { label: "结果不确定", text: quoting("不确定是否已写入，等待核实") },
+  uncertain: {
+    label: "结果不确定",
+    // the customer's name only when the action knew it; a reason stored before these params falls back to English
+    text: (reason) =>
+      template(
+        `可能已送达：尝试于 {at}；请在{side}记录 {id}${reason.params?.name === undefined ? "" : "（{name}）"}中查看{kind}（{content}，由运行 {run} 计划）；不会自动重发：核实后，已存在则 \`tongbu actions resolve <编号> --done\`，不存在则 \`--retry\`（下次同步重发一次）`
+      )(reason)
+  },
   // rollback
   rollbackFailed: { label: "回滚失败", text: quoting("回滚失败") },
   changedSince: { label: "此后已修改", text: template("{fields} 此后已被他人修改，予以保留") },

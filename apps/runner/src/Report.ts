@@ -15,7 +15,7 @@ export interface RunView {
   readonly items: ReadonlyArray<Outcome>
   /** Why a failed run stopped. */
   readonly error?: Option.Option<string>
-  /** What the run went on without (not stored: a stored run shows none). */
+  /** What the run went on without (kept with the run: `runs show` repeats them). */
   readonly warnings?: ReadonlyArray<Sync.RunWarning>
 }
 
@@ -49,6 +49,9 @@ export const itemJson = (item: Outcome): ItemJson => {
   }
 }
 
+const warningsJson = (warnings: ReadonlyArray<Sync.RunWarning>) =>
+  warnings.map((w) => ({ code: w.code, side: w.side, message: maskMobiles(w.message) }))
+
 /** The `--json` object of `tongbu sync` (and of `runs show`). */
 export const runJson = (view: RunView) => ({
   runId: Option.getOrNull(view.runId),
@@ -56,7 +59,7 @@ export const runJson = (view: RunView) => ({
   dryRun: view.dryRun,
   counts: view.counts,
   error: Option.getOrNull(view.error ?? Option.none()),
-  warnings: (view.warnings ?? []).map((w) => ({ code: w.code, side: w.side, message: maskMobiles(w.message) })),
+  warnings: warningsJson(view.warnings ?? []),
   items: view.items.map(itemJson)
 })
 
@@ -175,5 +178,6 @@ export const runJsonOf = (run: Run) => ({
   startedAt: new Date(run.startedAt).toISOString(),
   finishedAt: run.finishedAt === undefined ? null : new Date(run.finishedAt).toISOString(),
   counts: run.counts,
-  error: run.error ?? null
+  error: run.error ?? null,
+  warnings: warningsJson(run.warnings)
 })

@@ -53,7 +53,7 @@ export const en: Texts = {
   performing: "Performing it now…",
   conflictHeader: ["id", "hub", "erp", "field", "hub value", "erp value", "baseline (hub / erp)", "since"],
   noConflicts: "No open conflicts.",
-  actionHeader: ["id", "run", "side", "record", "kind", "content", "parked"],
+  actionHeader: ["id", "run", "side", "record", "name", "kind", "content", "parked"],
   noActions: "No parked actions: every follow-up and assignment was delivered or is still to be sent.",
   actionsHint:
     "Check each record for the action, then `tongbu actions resolve <id> --done` if it is there (never sent again) or `--retry` if not (the next sync sends it once).",
@@ -84,7 +84,7 @@ export const zh: Texts = {
   performing: "现在执行回滚…",
   conflictHeader: ["编号", "中台", "ERP", "字段", "中台的值", "ERP 的值", "共同基线（中台 / ERP）", "发生时间"],
   noConflicts: "没有待处理的冲突。",
-  actionHeader: ["编号", "运行", "系统", "记录", "类型", "内容", "搁置时间"],
+  actionHeader: ["编号", "运行", "系统", "记录", "名称", "类型", "内容", "搁置时间"],
   noActions: "没有搁置的动作：每条跟进和分配都已送达或仍在待发送中。",
   actionsHint:
     "请在对应记录中核实该动作：已存在则 `tongbu actions resolve <编号> --done`（不再发送），不存在则 `--retry`（下次同步重发一次）。",

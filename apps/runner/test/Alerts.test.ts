@@ -24,6 +24,7 @@ const run = (
     startedAt,
     finishedAt: startedAt + 1000,
     counts: { ...zero, ...counts },
+    warnings: [],
     ...extra
   })
 

@@ -1,4 +1,4 @@
-import { Duration, Effect, Either, Option, Schedule } from "effect"
+import { Clock, Duration, Effect, Either, Option, Schedule } from "effect"
 import type { SyncAdapter } from "./Adapter.js"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import type { AdapterError, FatalError } from "./AdapterError.js"
@@ -187,8 +187,9 @@ export const dispatch = (
         const target = yield* Steps.resolveTarget(op, created, store)
         if (Option.isNone(target)) return yield* commit(...Steps.notCreated(runId, op))
         const id = target.value
+        // attempted by a run that stopped before it heard the answer: attempted when it was marked so
         if (stored.state === "attempted" && !adapter.capabilities.idempotentActions) {
-          return yield* commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId))
+          return yield* commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId, stored.updatedAt))
         }
         const call = () => adapter.perform({ key: op.key, id, kind: op.kind, payload: op.payload })
         // A side that cannot recognize a repeated action gets no blind retry: an ambiguous failure parks it instead.
@@ -197,7 +198,9 @@ export const dispatch = (
             error._tag === "StoreError"
               ? Effect.fail(error)
               : error._tag === "TransientError" && !adapter.capabilities.idempotentActions
-                ? commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId))
+                ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                    commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId, now))
+                  )
                 : failed(stored, error, id),
           onSuccess: () =>
             record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))

@@ -86,7 +86,9 @@ export class Action extends Schema.TaggedClass<Action>()("Action", {
     Schema.TaggedStruct("CreatedFrom", { sourceId: RecordId })
   ),
   kind: Schema.String,
-  payload: Fields
+  payload: Fields,
+  /** The record's name as a person finds it on `side` (`SyncPolicy.displayName`), for a parked action's hint. */
+  label: Schema.optional(Schema.String)
 }) {}
 
 /**

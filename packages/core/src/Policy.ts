@@ -45,6 +45,14 @@ export interface SyncPolicy {
     readonly left?: (record: SideRecord) => RecordId | null
     readonly right?: (record: SideRecord) => RecordId | null
   }
+  /**
+   * A record's name as a person looks it up on its side (a customer's name): an action that may have landed names
+   * its record by it as well as by id. Null when the record has none.
+   */
+  readonly displayName?: {
+    readonly left?: (record: SideRecord) => string | null
+    readonly right?: (record: SideRecord) => string | null
+  }
   /** Canonical fields whose normalized value must stay unique on that side (the mobile on the ERP side). */
   readonly uniqueKeys: { readonly left: ReadonlyArray<string>; readonly right: ReadonlyArray<string> }
   /** Which records of one side may be created on the other. */

@@ -202,7 +202,7 @@ export const run = (
       ...left.intake.map((id) => Intake.of("left", id)),
       ...right.intake.map((id) => Intake.of("right", id))
     ]
-    const { runId, operations: stored } = yield* store.startRun({ ...start, untold: ["left", "right"] }, [
+    const { runId, operations: stored } = yield* store.startRun({ ...start, untold: ["left", "right"], warnings }, [
       ...intake,
       ...dispatchable
     ])

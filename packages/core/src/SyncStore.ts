@@ -28,6 +28,10 @@ export const Counts = Schema.Struct({
 })
 export type Counts = typeof Counts.Type
 
+/** Something a run did without, reported once with the run; `code` is stable (metrics, scripts), `message` is for a person. */
+export const RunWarning = Schema.Struct({ code: Schema.String, side: Side, message: Schema.String })
+export type RunWarning = typeof RunWarning.Type
+
 export class Run extends Schema.Class<Run>("@tongbu/Run")({
   id: RunId,
   kind: RunKind,
@@ -40,7 +44,9 @@ export class Run extends Schema.Class<Run>("@tongbu/Run")({
   startedAt: Schema.Number,
   finishedAt: Schema.optional(Schema.Number),
   counts: Counts,
-  error: Schema.optional(Schema.String)
+  error: Schema.optional(Schema.String),
+  /** What the run did without (an auxiliary listing refused, say); none for a run recorded before they were kept. */
+  warnings: Schema.Array(RunWarning)
 }) {}
 
 /**
@@ -146,6 +152,8 @@ export interface StartRun {
   readonly target?: RunId
   /** The sides to be told the run's outcomes: the run stays `untold` to each until `markTold`. */
   readonly untold?: ReadonlyArray<Side>
+  /** Known once both sides were read, before the run is recorded: kept with it for `runs show`. */
+  readonly warnings?: ReadonlyArray<RunWarning>
 }
 
 /**

@@ -289,7 +289,8 @@ describe("Dispatcher", () => {
         side: "right",
         target: { _tag: "Id", id: id("r1") },
         kind: "followUp",
-        payload: { intro: "回访", sort: "1", plantype: null }
+        payload: { intro: "回访", sort: "1", plantype: null },
+        label: "宏图环保"
       })
       const crashing: SyncAdapter = {
         ...w.right,
@@ -300,7 +301,7 @@ describe("Dispatcher", () => {
       expect(outcomes.map((o) => [o.outcome, o.reasons[0]?.message])).toEqual([
         [
           "failed",
-          `may have been delivered; check right record r1 for a followUp with intro "回访", sort "1" (planned by run ${runId}); it is not sent again; \`tongbu actions resolve <id> --done|--retry\``
+          `may have been delivered: attempted at 1970-01-01T00:00:00.000Z; check right record r1 ("宏图环保") for a followUp with intro "回访", sort "1" (planned by run ${runId}); it is not sent again: once checked, \`tongbu actions resolve <id> --done\` if it is there, \`--retry\` to send it once more`
         ]
       ])
       expect((yield* w.store.unfinished).length).toBe(0)
@@ -309,6 +310,8 @@ describe("Dispatcher", () => {
       yield* w.right.failNext(1, InMemoryFault.ackLost, "perform")
       const lost = yield* run(w, [new Action({ ...action, key: key("follow-2") })])
       expect(lost.after[0]).toMatchObject({ state: "parked", attempts: 1 })
+      // an answer lost in this run: attempted now, by Effect's clock (two test hours on)
+      expect(lost.after[0]?.lastError).toContain("attempted at 1970-01-01T02:00:00.000Z; check right record r1")
       expect((yield* w.right.writes).length).toBe(2)
     })
   )

@@ -50,8 +50,9 @@ describe("SqliteStore parked actions", () => {
       const [parked, ...rest] = yield* w.store.parkedActions
       expect(rest).toEqual([])
       expect(parked).toMatchObject({ key: "follow", runId, targetId: Option.some("R1"), action: followUp })
-      expect(parked?.reason).toContain("may have been delivered; check right record R1 for a followUp")
-      expect(parked?.reason).toContain("`tongbu actions resolve <id> --done|--retry`")
+      // attempted when the clock (Effect's TestClock) stood at 0, as the action's answer was lost
+      expect(parked?.reason).toContain("attempted at 1970-01-01T00:00:00.000Z; check right record R1 for a followUp")
+      expect(parked?.reason).toContain("`tongbu actions resolve <id> --done` if it is there, `--retry`")
     })
   )
 

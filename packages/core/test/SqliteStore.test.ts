@@ -310,6 +310,35 @@ describe("SqliteStore", () => {
     })
   )
 
+  it.effect("keeps a run's warnings; a run recorded before warnings were kept reads back with none", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const filename = join(dir, "state.db")
+      // The migrations before the runs' warnings column: the first four.
+      const old = join(dir, "drizzle")
+      cpSync(fileURLToPath(new URL("../drizzle", import.meta.url)), old, { recursive: true })
+      const journal = JSON.parse(readFileSync(join(old, "meta/_journal.json"), "utf8"))
+      writeFileSync(
+        join(old, "meta/_journal.json"),
+        JSON.stringify({ ...journal, entries: journal.entries.slice(0, 4) })
+      )
+      const raw = new Database(filename)
+      migrate(drizzle(raw), { migrationsFolder: old })
+      raw
+        .prepare(
+          'insert into runs (kind, status, direction, dry_run, full, started_at, counts) values (\'sync\', \'completed\', \'both\', 0, 0, 0, \'{"created":0,"updated":0,"linked":0,"unchanged":0,"skipped":0,"conflicts":0,"actions":0,"failed":0}\')'
+        )
+        .run()
+      raw.close()
+      const warning = { code: "contacts-unavailable", side: "right", message: "未知页面" } as const
+      const runs = yield* Effect.flatMap(SyncStore, (store) =>
+        Effect.zipRight(store.startRun({ ...sync, warnings: [warning] }, []), store.runs(10))
+      ).pipe(Effect.provide(SqliteStore.layer({ filename })))
+      rmSync(dir, { recursive: true })
+      expect(runs.map((run) => run.warnings)).toEqual([[warning], []])
+    })
+  )
+
   it.effect("keeps what a side wrote to show a link: the first before-image of the same link, until forgotten", () =>
     Effect.gen(function* () {
       const store = yield* SyncStore

@@ -152,6 +152,9 @@ describe("Sync.run: unique values held outside the records", () => {
             "the contacts listing of right (right) is unavailable: unique values held there were not checked before writing; the side's own duplicate check still guards its saves (未知页面)"
         }
       ])
+      // kept with the run in the store, so that its history repeats it
+      const [stored] = yield* w.store.runs(1)
+      expect(stored?.warnings).toEqual(report.warnings)
       expect(yield* Ref.get(asked)).toEqual([{ fields: ["mobile"] }])
       // planned without the contact's mobile: both creates go to the side, whose own check guards them
       expect((yield* w.right.records).map((r) => r.fields.mobile)).toEqual([
@@ -168,6 +171,7 @@ describe("Sync.run: unique values held outside the records", () => {
       const asked = yield* Ref.make<ReadonlyArray<HeldValuesRequest>>([])
       const report = yield* sync(w, holding(w.right, asked))
       expect(report.warnings).toEqual([])
+      expect((yield* w.store.runs(1))[0]?.warnings).toEqual([])
     })
   )
 })

@@ -32,6 +32,7 @@ export const actionJson = (a: ParkedAction) => ({
   runId: a.runId,
   side: a.action.side === "left" ? "hub" : "erp",
   recordId: Option.getOrNull(a.targetId),
+  recordName: a.action.label ?? null,
   kind: a.action.kind,
   payload: JSON.parse(maskMobiles(JSON.stringify(a.action.payload))) as unknown,
   reason: maskMobiles(a.reason),
@@ -46,6 +47,7 @@ const actionsText = (list: ReadonlyArray<ParkedAction>, lang: Lang) => {
     a.runId,
     side(a.action.side, lang),
     Option.getOrElse(a.targetId, () => "?"),
+    truncate(a.action.label ?? "", 20),
     a.action.kind,
     truncate(content(a), 40),
     formatTime(a.parkedAt)

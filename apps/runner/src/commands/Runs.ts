@@ -33,7 +33,8 @@ const show = Command.make("show", { ...common, runId }, (options) =>
                 status: run.value.status,
                 dryRun: run.value.dryRun,
                 counts: run.value.counts,
-                items
+                items,
+                warnings: run.value.warnings
               },
               lang
             ),

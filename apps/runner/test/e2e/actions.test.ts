@@ -27,12 +27,20 @@ describe("follow-ups whose answers were lost", { timeout: 180_000 }, () => {
     expect(listed[0]).toMatchObject({
       side: "erp",
       kind: "followUp",
-      reason: expect.stringContaining("may have been delivered")
+      reason: expect.stringContaining("may have been delivered: attempted at ")
     })
+    // what a person looks at: the ERP customer by id and name, the follow-up's text, when it was attempted
+    const name = listed[0].recordName
+    expect(typeof name).toBe("string")
+    expect(listed[0].reason).toContain(
+      `check zhibang record ${listed[0].recordId} (${JSON.stringify(name)}) for a followUp with intro`
+    )
+    expect(listed[0].reason).toMatch(/attempted at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/)
     expect(JSON.stringify(listed)).not.toMatch(/1[3-9]\d{9}/)
     const text = await tongbu(s.dir, ["actions"], s.env)
     expect(text.code, text.stderr).toBe(0)
     expect(text.stdout).toContain("tongbu actions resolve <id> --done")
+    expect(text.stdout).toContain(name)
 
     const [first, second] = listed
     const done = await tongbu(s.dir, ["actions", "resolve", String(first.id), "--done"], s.env)

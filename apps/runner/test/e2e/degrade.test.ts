@@ -25,5 +25,11 @@ describe("a sync against an ERP without the contact list", { timeout: 120_000 },
     expect(report.warnings).toEqual([
       { code: "contacts-unavailable", side: "right", message: expect.stringContaining("未知页面") }
     ])
+
+    // kept with the run: its history repeats the warning, in text and in --json
+    const shown = await tongbu(s.dir, ["runs", "show", report.runId], s.env)
+    expect(shown.code, shown.stderr).toBe(0)
+    expect(shown.stdout.match(/Warning \(contacts-unavailable\): .*未知页面/g)).toHaveLength(1)
+    expect(json(await tongbu(s.dir, ["runs", "show", report.runId, "--json"], s.env)).warnings).toEqual(report.warnings)
   })
 })

@@ -7,15 +7,11 @@ import { writableField } from "../Mapping.js"
 import type { Plan, PlanInput } from "../Plan.js"
 import { plan as makePlan } from "../Planner.js"
 import type { SyncPolicy } from "../Policy.js"
+import type { RunWarning } from "../SyncStore.js"
 import type { SideUnavailable } from "./snapshot.js"
 import { readRetried } from "./snapshot.js"
 
-/** Something a run did without, reported once with the run; `code` is stable (metrics, scripts), `message` is for a person. */
-export interface RunWarning {
-  readonly code: string
-  readonly side: Side
-  readonly message: string
-}
+export type { RunWarning } from "../SyncStore.js"
 
 const auxiliaryWarning = (side: Side, error: AuxiliaryUnavailable): RunWarning => ({
   code: `${error.listing}-unavailable`,

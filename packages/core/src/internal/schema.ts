@@ -24,7 +24,9 @@ export const runs = sqliteTable("runs", {
   startedAt: integer("started_at").notNull(),
   finishedAt: integer("finished_at"),
   counts: text("counts").notNull(),
-  error: text("error")
+  error: text("error"),
+  /** The run's warnings as JSON (`RunWarning[]`); null for a run recorded before they were kept, or without any. */
+  warnings: text("warnings")
 })
 
 /** The outbox and the journal in one table: an operation's row follows it from planned to done (or rolled back). */

@@ -81,7 +81,8 @@ export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<
       full: run.full,
       target: run.target ?? null,
       startedAt: now,
-      counts: rows.encodeCounts(zeroCounts)
+      counts: rows.encodeCounts(zeroCounts),
+      warnings: run.warnings === undefined || run.warnings.length === 0 ? null : rows.encodeWarnings(run.warnings)
     })
     .returning({ id: runs.id })
     .get()

@@ -61,20 +61,39 @@ export const notCreated = (runId: RunId, op: Action): Step => {
 }
 
 /** What an action carries, as a person would look for it on the side (the follow-up's text, the salespeople). */
-const payloadText = (op: Action): string => {
-  const entries = Object.entries(op.payload).filter(([, value]) => value !== null && value !== "")
-  return entries.length === 0
-    ? ""
-    : ` with ${entries.map(([field, value]) => `${field} ${JSON.stringify(value)}`).join(", ")}`
-}
+const payloadText = (op: Action): string =>
+  Object.entries(op.payload)
+    .filter(([, value]) => value !== null && value !== "")
+    .map(([field, value]) => `${field} ${JSON.stringify(value)}`)
+    .join(", ")
 
 /**
  * An action that may have reached a side that cannot recognize a repeat: parked for a person, never doubled. The
- * message says where to look: the record, the action's kind and content, and the run that planned it.
+ * message says what to look at and how to settle it: the record (id and name), the action's kind, content and the
+ * time it was attempted, the run that planned it, and the command that marks it done or sends it again.
  */
-export const uncertain = (runId: RunId, op: Action, adapter: string, id: RecordId, plannedBy: RunId): Step => {
-  const message = `may have been delivered; check ${adapter} record ${id} for a ${op.kind}${payloadText(op)} (planned by run ${plannedBy}); it is not sent again; \`tongbu actions resolve <id> --done|--retry\``
-  return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("uncertain", message), id)]
+export const uncertain = (
+  runId: RunId,
+  op: Action,
+  adapter: string,
+  id: RecordId,
+  plannedBy: RunId,
+  attemptedAt: number
+): Step => {
+  const at = new Date(attemptedAt).toISOString()
+  const content = payloadText(op)
+  const name = op.label === undefined ? "" : ` (${JSON.stringify(op.label)})`
+  const message = `may have been delivered: attempted at ${at}; check ${adapter} record ${id}${name} for a ${op.kind}${content === "" ? "" : ` with ${content}`} (planned by run ${plannedBy}); it is not sent again: once checked, \`tongbu actions resolve <id> --done\` if it is there, \`--retry\` to send it once more`
+  const params = {
+    side: op.side,
+    id,
+    kind: op.kind,
+    content,
+    at,
+    run: plannedBy,
+    ...(op.label === undefined ? {} : { name: op.label })
+  }
+  return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("uncertain", message, id, params), id)]
 }
 
 /** The record an action is about: its id, or the record created from its source in this or an earlier dispatch. */

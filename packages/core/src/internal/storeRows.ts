@@ -9,6 +9,7 @@ import {
   Run,
   RunKind,
   RunStatus,
+  RunWarning,
   StoredConflict,
   StoredOperation
 } from "../SyncStore.js"
@@ -22,6 +23,7 @@ const operationJson = Schema.parseJson(Operation)
 const fieldsJson = Schema.parseJson(Fields)
 const linkJson = Schema.parseJson(LinkState)
 const countsJson = Schema.parseJson(Counts)
+const warningsJson = Schema.parseJson(Schema.Array(RunWarning))
 const reasonsJson = Schema.parseJson(Schema.Array(Reason))
 const conflictValuesJson = Schema.parseJson(
   Schema.Struct({
@@ -46,6 +48,7 @@ const decodeOperation = decoder(operationJson)
 const decodeFields = decoder(fieldsJson)
 const decodeLink = decoder(linkJson)
 const decodeCounts = decoder(countsJson)
+const decodeWarnings = decoder(warningsJson)
 const decodeReasons = decoder(reasonsJson)
 const decodeConflictValues = decoder(conflictValuesJson)
 const decodeState = decoder(OperationState)
@@ -57,6 +60,7 @@ const decodeOutcomeKind = decoder(Outcome.fields.outcome)
 const decodeResolution = decoder(Schema.Literal("left", "right"))
 
 export const encodeCounts = Schema.encodeSync(countsJson)
+export const encodeWarnings = Schema.encodeSync(warningsJson)
 export const encodeConflictValues = Schema.encodeSync(conflictValuesJson)
 
 // Operations, field values, link states and reasons encode to exactly their JSON (no transformation in their schemas:
@@ -166,7 +170,8 @@ export const runFromRow = (row: typeof tables.runs.$inferSelect): Run => {
       startedAt: row.startedAt,
       finishedAt: orUndefined(row.finishedAt),
       counts: decodeCounts(row.counts, name),
-      error: orUndefined(row.error)
+      error: orUndefined(row.error),
+      warnings: row.warnings === null ? [] : decodeWarnings(row.warnings, name)
     },
     true
   )

@@ -3,7 +3,7 @@ import type { FieldMapping } from "../../Mapping.js"
 import { writableField } from "../../Mapping.js"
 import type { Operation, PlanInput, ReasonParams } from "../../Plan.js"
 import { Reason, Skip } from "../../Plan.js"
-import { readGuarded } from "./guard.js"
+import { guard, readGuarded } from "./guard.js"
 import { stableHash } from "./hash.js"
 import { compareIds } from "./order.js"
 import { UniqueIndex } from "./unique.js"
@@ -120,6 +120,13 @@ export class PlanContext {
   }
 
   /** Whether this run's direction lets the plan write to `side`. */
+  /** The name a person knows `record` by (`SyncPolicy.displayName`); a throw of it is the record's policy error. */
+  displayName(side: Side, record: SideRecord | undefined): string | undefined {
+    const name = this.input.policy.displayName?.[side]
+    if (name === undefined || record === undefined) return undefined
+    return guard(`displayName.${side}`, side, record.id, () => name(record)) ?? undefined
+  }
+
   writes(side: Side): boolean {
     return this.input.direction === "both" || (this.input.direction === "push") === (side === "right")
   }

@@ -4,6 +4,7 @@ import { otherSide } from "../../Domain.js"
 import { Action } from "../../Plan.js"
 import type { PlanContext } from "./context.js"
 import { keys } from "./context.js"
+import { attempt, PolicyFailure } from "./guard.js"
 import { compareIds } from "./order.js"
 
 const byRecordThenKey = (a: SideEvent, b: SideEvent) =>
@@ -20,6 +21,13 @@ const targetOf = (ctx: PlanContext, side: Side, id: RecordId): Action["target"] 
   return undefined
 }
 
+/** The target record's name when it was read this run, else the name of the record the event is about. */
+const labelOf = (ctx: PlanContext, side: Side, id: RecordId, found: Action["target"]): string | undefined => {
+  const target = otherSide(side)
+  const onTarget = found._tag === "Id" ? ctx.displayName(target, ctx.records[target].get(found.id)) : undefined
+  return onTarget ?? ctx.displayName(side, ctx.records[side].get(id))
+}
+
 /**
  * Turns each side's events into actions on the other side, at most once per event key, ever. An event about a record
  * neither linked nor created this run plans nothing: its side emits it again until the record is linked, and the
@@ -34,10 +42,25 @@ export const planEvents = (ctx: PlanContext): void => {
       const found = targetOf(ctx, side, event.id)
       if (found === undefined) continue
       const key = keys.action(target, event.key)
+      const label = attempt(() => labelOf(ctx, side, event.id, found))
+      if (label instanceof PolicyFailure) {
+        ctx.skip(label.side, label.id, [label.reason])
+        continue
+      }
       ctx.emit(
         side,
         event.id,
-        new Action({ key, side: target, target: found, kind: event.kind, payload: event.payload }, true)
+        new Action(
+          {
+            key,
+            side: target,
+            target: found,
+            kind: event.kind,
+            payload: event.payload,
+            ...(label === undefined ? {} : { label })
+          },
+          true
+        )
       )
     }
   }

@@ -169,6 +169,8 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     new Create({ key, side: target, sourceId: record.id, fields, canonical: targetCanonical }, true)
   )
   ctx.created[target].add(record.id)
+  // the created record bears the source's name, so a person finds it on the target by that name
+  const label = following.length === 0 ? undefined : ctx.displayName(side, record)
   following.forEach((action, index) => {
     const actionKey = keys.afterCreate(target, record.id, index, action.kind)
     const op = new Action(
@@ -177,7 +179,8 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
         side: target,
         target: { _tag: "CreatedFrom", sourceId: record.id },
         kind: action.kind,
-        payload: action.payload
+        payload: action.payload,
+        ...(label === undefined ? {} : { label })
       },
       true
     )
