@@ -31,6 +31,40 @@ describe("the check list", () => {
     expect(down.fix).toContain("erp.url")
   })
 
+  it("mapping.assignment: every salesperson id must be an ERP user; a ✗ names the id and its yaml key", () => {
+    const users = [
+      { id: "61", name: "王晓明", username: "wxm" },
+      { id: "62", name: "李静", username: "lj" }
+    ]
+    const top = { key: "mapping.assignment.top.salespeople", ids: ["61"] }
+    const general = { key: "mapping.assignment.general.salespeople", ids: ["62", "99"] }
+    expect(Check.salespeopleItem([top], users).status).toBe("pass")
+    expect(Check.salespeopleItem([{ ...top, ids: [] }], users).seen).toContain("public pool")
+    expect(Check.salespeopleItem([top, general], users)).toEqual({
+      name: "mapping.assignment",
+      status: "fail",
+      seen: "99 (mapping.assignment.general.salespeople) is not an ERP user",
+      fix: "remove or correct 99 in mapping.assignment.general.salespeople: the ERP's users are 61 王晓明, 62 李静"
+    })
+  })
+
+  it("state store: applied or pending migrations pass, a newer store or an unwritable place fails", () => {
+    expect(Check.storeItem("s.db", { _tag: "Current", applied: 5 }, "s.db", true).status).toBe("pass")
+    const pending = Check.storeItem("s.db", { _tag: "Pending", applied: 4, pending: 1 }, "s.db", true)
+    expect([pending.status, pending.seen]).toEqual([
+      "pass",
+      "s.db: 4 migrations applied, 1 pending (the next sync applies them)"
+    ])
+    expect(Check.storeItem("s.db", { _tag: "Missing" }, "/srv", true).seen).toContain("does not exist yet")
+    const newer = Check.storeItem("s.db", { _tag: "Newer", known: 5 }, "s.db", true)
+    expect(newer.status).toBe("fail")
+    expect(newer.fix).toContain("never an older one")
+    expect(Check.storeItem("s.db", { _tag: "Missing" }, "/srv", false)).toMatchObject({
+      status: "fail",
+      seen: "/srv is not writable"
+    })
+  })
+
   it("hub columns: each missing one named, with the schema's version as the cause", () => {
     expect(Check.hubItem("hub.db", []).status).toBe("pass")
     const item = Check.hubItem("hub.db", ["customers_unified.erp_sync_status is missing"])

@@ -140,6 +140,26 @@ describe("Reasons", () => {
     expect(Reasons.ruleLabel("score", "en")).toBe("score")
   })
 
+  it("an uncertain action reads in Chinese with the record's id and name, the content, the time and how to settle it", () => {
+    const reason = new Reason({
+      rule: "uncertain",
+      message: "may have been delivered",
+      collidingId: RecordId.make("58"),
+      params: {
+        side: "right",
+        id: "58",
+        name: "武汉宏图环保有限公司",
+        kind: "followUp",
+        content: 'intro "120"',
+        at: "2026-12-04T01:00:00.000Z",
+        run: "3"
+      }
+    })
+    expect(Reasons.render(reason, "zh")).toBe(
+      '可能已送达：尝试于 2026-12-04T01:00:00.000Z；请在ERP记录 58（武汉宏图环保有限公司）中查看跟进记录（intro "120"，由运行 3 计划）；不会自动重发：核实后，已存在则 `tongbu actions resolve <编号> --done`，不存在则 `--retry`（下次同步重发一次）'
+    )
+  })
+
   it("every wording with all its params filled reads in Chinese", () => {
     const params = {
       problem: "missing",
@@ -158,7 +178,10 @@ describe("Reasons", () => {
       id: "3",
       kind: "assign",
       fields: "name",
-      ids: "4, 5"
+      ids: "4, 5",
+      content: 'intro "回访"',
+      at: "2026-12-04T01:00:00.000Z",
+      run: "7"
     }
     for (const rule of Object.keys(Reasons.zh)) {
       const text = Reasons.render(

@@ -55,6 +55,19 @@ export interface EnumValue {
   readonly name: string
 }
 
+/** One of the ERP's accounts (账号): its id is what assignments name (`member2`). */
+export interface ErpUser {
+  readonly id: string
+  readonly name: string
+  readonly username: string
+}
+
+export interface UserPage {
+  /** Null when the ERP leaves it out. */
+  readonly recordCount: number | null
+  readonly users: ReadonlyArray<ErpUser>
+}
+
 export interface ZhibangClientService {
   /** Allocates an id and saves the customer under it, one create at a time for this account (spec §4.1). */
   readonly createCustomer: <E, R>(customer: NewCustomer<E, R>) => Effect.Effect<number, ZhibangError | E, R>
@@ -67,6 +80,11 @@ export interface ZhibangClientService {
   readonly listContacts: (query: ListQuery) => Effect.Effect<ListPage, ZhibangError>
   /** The values of one of the installation's enumerations (spec §5: 13 = customer source `ly`, 14 = value `jz`). */
   readonly enumeration: (enumid: number) => Effect.Effect<ReadonlyArray<EnumValue>, ZhibangError>
+  /** One page of the ERP's accounts (V3 `orgs/user/list`), from 1: who customers can be assigned to. */
+  readonly users: (query: {
+    readonly pageIndex: number
+    readonly pageSize: number
+  }) => Effect.Effect<UserPage, ZhibangError>
   readonly assign: (ord: number, assignment: Assignment) => Effect.Effect<void, ZhibangError>
   readonly followUp: (ord: number, followUp: FollowUp) => Effect.Effect<void, ZhibangError>
   /** Saves a contact (`company` = the customer's ord; `ord` only to edit one). */

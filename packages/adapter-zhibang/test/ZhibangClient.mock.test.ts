@@ -31,6 +31,24 @@ describe("ZhibangClient over the mock ERP", () => {
     })
   })
 
+  it.effect("lists the ERP's accounts (V3 orgs/user/list) page by page: the ids assignments name", () => {
+    const mock = makeMock()
+    return Effect.gen(function* () {
+      const [first, second] = yield* withClient(mock, (client) =>
+        Effect.all([client.users({ pageIndex: 1, pageSize: 3 }), client.users({ pageIndex: 2, pageSize: 3 })])
+      )
+      expect(first).toEqual({
+        recordCount: 5,
+        users: [
+          { id: "1", name: "admin", username: "admin" },
+          { id: "61", name: "王晓明", username: "user61" },
+          { id: "62", name: "李静", username: "user62" }
+        ]
+      })
+      expect(second.users.map((user) => user.id)).toEqual(["63", "64"])
+    })
+  })
+
   it.effect("adds and edits a customer through the V3 endpoints (ZBAPI-Token), and reads their refusals", () => {
     const mock = makeMock()
     return Effect.gen(function* () {

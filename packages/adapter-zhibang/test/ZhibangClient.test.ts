@@ -402,6 +402,37 @@ describe("ZhibangClient: pages", () => {
   })
 })
 
+describe("ZhibangClient: the account list (V3)", () => {
+  it.effect("reads Data's rows by column id, positional or keyed; a page it cannot read is a transient error", () => {
+    const answers = [
+      { Code: 200, Data: { Page: { RecordCount: "2" }, Cols: [{ id: "name" }, { id: "ord" }], Rows: [["甲", "7"]] } },
+      { Code: 200, Data: { Cols: ["ord", "name"], Rows: [{ ord: 8, name: "乙" }] } },
+      { Code: 200, Data: { Rows: "none" } }
+    ]
+    let logins = 0
+    const { erp, effect } = run(
+      (call, index) => (isLogin(call) ? loginOk(`TOKEN-${++logins}`) : json(answers[index - logins] ?? {})),
+      Effect.flatMap(client, (c) =>
+        Effect.all([
+          c.users({ pageIndex: 1, pageSize: 1 }),
+          c.users({ pageIndex: 2, pageSize: 1 }),
+          Effect.flip(c.users({ pageIndex: 3, pageSize: 1 }))
+        ])
+      ),
+      { readRetries: 0 }
+    )
+    return Effect.map(effect, ([positional, keyed, unreadable]) => {
+      expect(positional).toEqual({ recordCount: 2, users: [{ id: "7", name: "甲", username: "" }] })
+      expect(keyed).toEqual({ recordCount: null, users: [{ id: "8", name: "乙", username: "" }] })
+      expect(unreadable).toMatchObject({ _tag: "ZhibangTransientError", operation: "list users (page 3)" })
+      expect(unreadable.message).toContain("the ERP's account list is not understood")
+      const calls = pages(erp.calls)
+      expect(calls[0]).toMatchObject({ path: "/webapi/v3/orgs/user/list", body: { page_index: 1, page_size: 1 } })
+      expect(calls[0]!.headers.get("ZBAPI-Token")).toBe("TOKEN-1")
+    })
+  })
+})
+
 describe("ZhibangClient: limits", () => {
   it.effect("starts at most requestsPerSecond requests per second (Effect's RateLimiter, on the TestClock)", () => {
     const { erp, effect } = run(

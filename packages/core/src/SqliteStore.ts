@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import Database from "better-sqlite3"
 import { drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator"
+import { readMigrationFiles } from "drizzle-orm/migrator"
 import type { Scope } from "effect"
 import { Clock, Config, Effect, Layer, Option } from "effect"
 import * as q from "./internal/sqliteQueries.js"
@@ -133,3 +135,42 @@ export const layer = (config: SqliteStoreConfig): Layer.Layer<SyncStore, StoreEr
 /** The store configured from the environment, e.g. `layerConfig({ filename: Config.string("TONGBU_STORE") })`. */
 export const layerConfig = (config: Config.Config.Wrap<SqliteStoreConfig>) =>
   Layer.scoped(SyncStore, Effect.flatMap(Config.unwrap(config), make))
+
+/**
+ * What `inspect` found: no file yet; a store whose migrations are all applied; one with migrations still to apply (the
+ * next open applies them); or one that a newer version migrated further than this one knows.
+ */
+export type StoreState =
+  | { readonly _tag: "Missing" }
+  | { readonly _tag: "Current"; readonly applied: number }
+  | { readonly _tag: "Pending"; readonly applied: number; readonly pending: number }
+  | { readonly _tag: "Newer"; readonly known: number }
+
+/**
+ * Looks at the store's migrations without changing anything (the file is opened read-only, never created). The
+ * migrator applies those newer than the last one applied, so that one decides: a store with none is all pending.
+ */
+export const inspect = (filename: string): Effect.Effect<StoreState, StoreError> =>
+  Effect.try({
+    try: (): StoreState => {
+      if (!existsSync(filename)) return { _tag: "Missing" }
+      const known = readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis)
+      const client = new Database(filename, { readonly: true, fileMustExist: true })
+      try {
+        const tables = client.prepare("select name from sqlite_master where type = 'table'").pluck().all()
+        if (tables.length > 0 && !tables.includes("__drizzle_migrations"))
+          throw new Error("it holds tables but no migration history: it is not a tongbu state store")
+        const last = tables.includes("__drizzle_migrations")
+          ? (client.prepare("select max(created_at) from __drizzle_migrations").pluck().get() as number | null)
+          : null
+        const applied = known.filter((when) => last !== null && when <= Number(last)).length
+        if (last !== null && known.every((when) => when < Number(last))) return { _tag: "Newer", known: known.length }
+        return applied === known.length
+          ? { _tag: "Current", applied }
+          : { _tag: "Pending", applied, pending: known.length - applied }
+      } finally {
+        client.close()
+      }
+    },
+    catch: (cause) => new StoreError({ message: `cannot read the state store at ${filename}: ${describe(cause)}` })
+  })

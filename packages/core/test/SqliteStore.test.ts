@@ -310,6 +310,45 @@ describe("SqliteStore", () => {
     })
   )
 
+  it.effect("inspect: a missing file, pending migrations, current, newer than this version, not a store", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const filename = join(dir, "state.db")
+      const missing = yield* SqliteStore.inspect(filename)
+      const old = join(dir, "drizzle")
+      cpSync(fileURLToPath(new URL("../drizzle", import.meta.url)), old, { recursive: true })
+      const journal = JSON.parse(readFileSync(join(old, "meta/_journal.json"), "utf8"))
+      writeFileSync(
+        join(old, "meta/_journal.json"),
+        JSON.stringify({ ...journal, entries: journal.entries.slice(0, 2) })
+      )
+      const raw = new Database(filename)
+      migrate(drizzle(raw), { migrationsFolder: old })
+      raw.close()
+      const pending = yield* SqliteStore.inspect(filename)
+      yield* Effect.scoped(SqliteStore.make({ filename }))
+      const current = yield* SqliteStore.inspect(filename)
+      const later = new Database(filename)
+      later
+        .prepare("insert into __drizzle_migrations (hash, created_at) values ('from a newer tongbu', ?)")
+        .run(journal.entries.at(-1).when + 1)
+      later.close()
+      const newer = yield* SqliteStore.inspect(filename)
+      const garbage = join(dir, "garbage.db")
+      writeFileSync(garbage, "this is not a SQLite file, but long enough to look like one to a careless reader")
+      const unreadable = yield* Effect.flip(SqliteStore.inspect(garbage))
+      rmSync(dir, { recursive: true })
+      const known = journal.entries.length
+      expect([missing, pending, current, newer]).toEqual([
+        { _tag: "Missing" },
+        { _tag: "Pending", applied: 2, pending: known - 2 },
+        { _tag: "Current", applied: known },
+        { _tag: "Newer", known }
+      ])
+      expect(unreadable.message).toBe(`cannot read the state store at ${garbage}: file is not a database`)
+    })
+  )
+
   it.effect("keeps a run's warnings; a run recorded before warnings were kept reads back with none", () =>
     Effect.gen(function* () {
       const dir = tempDir()

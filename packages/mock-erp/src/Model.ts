@@ -35,6 +35,7 @@ export type Endpoint =
   | "pool.protect"
   | "pool.unprotect"
   | "enum"
+  | "user.list"
   | "unimplemented"
   | "notFound"
 

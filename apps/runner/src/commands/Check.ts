@@ -3,6 +3,7 @@ import { FileSystem, Path } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { inspectHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { ZhibangClient, type ZhibangError } from "@tongbu/adapter-zhibang"
+import { SqliteStore } from "@tongbu/core"
 import { encodeProfile } from "@tongbu/mock-erp"
 import { Data, Duration, Effect, Either, Option } from "effect"
 import type { CheckItem } from "../Check.js"
@@ -20,6 +21,26 @@ interface Seen {
   customerColumns: ReadonlyArray<string>
   contactColumns: ReadonlyArray<string>
 }
+
+const USERS_PER_PAGE = 100
+
+/** Every ERP account, page by page until a short page (or the count the ERP gave) says there are no more. */
+const allUsers = (client: ZhibangClient.ZhibangClientService) =>
+  Effect.gen(function* () {
+    const users: Array<ZhibangClient.ErpUser> = []
+    for (let pageIndex = 1; ; pageIndex++) {
+      const page = yield* client.users({ pageIndex, pageSize: USERS_PER_PAGE })
+      users.push(...page.users)
+      const done = page.users.length < USERS_PER_PAGE || (page.recordCount !== null && users.length >= page.recordCount)
+      if (done) return users
+    }
+  })
+
+/** The salespeople `mapping.assignment` names, by the yaml key of each tier. */
+const tiers = (settings: Settings): ReadonlyArray<Check.Tier> => [
+  { key: "mapping.assignment.top.salespeople", ids: settings.mapping.assignment.top.salespeople },
+  { key: "mapping.assignment.general.salespeople", ids: settings.mapping.assignment.general.salespeople }
+]
 
 /**
  * Logs in, lists one page of customers and contacts, reads one customer's detail, resolves `mapping.ly`; notes the
@@ -54,7 +75,7 @@ const erpItems = (settings: Settings, seen: Seen) =>
     if (Option.isNone(customers)) {
       return [
         ...items,
-        ...["erp contact list", "erp customer detail", "mapping.ly"].map((name) =>
+        ...["erp contact list", "erp customer detail", "mapping.ly", "mapping.assignment"].map((name) =>
           Check.skipped(name, "the ERP login failed")
         )
       ]
@@ -78,6 +99,12 @@ const erpItems = (settings: Settings, seen: Seen) =>
       Either.isRight(sources)
         ? Check.lyItem(settings.mapping.ly, sources.right)
         : Check.erpFailure("mapping.ly", user, sources.left)
+    )
+    const users = yield* Effect.either(allUsers(client))
+    items.push(
+      Either.isRight(users)
+        ? Check.salespeopleItem(tiers(settings), users.right)
+        : Check.erpFailure("mapping.assignment", user, users.left)
     )
     return items
   }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
@@ -103,31 +130,28 @@ const hubItems = (settings: Settings) =>
   )
 
 /**
- * The store is only looked at, never opened: opening creates and migrates it. A missing store passes when its
- * directory is writable, since `tongbu init` or the first sync creates it.
+ * The store is opened read-only, never created nor migrated (opening it for a sync does that): its migrations are
+ * applied or pending (both fine), or it is newer than this runner or not a readable store (✗). A store that does
+ * not exist yet passes when its directory is writable, since `tongbu init` or the first sync creates it.
  */
 const storeItem = (settings: Settings) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const file = settings.state.database
-    const exists = yield* fs.exists(file).pipe(Effect.orElseSucceed(() => false))
-    let dir = exists ? file : path.dirname(file)
-    while (!(yield* fs.exists(dir).pipe(Effect.orElseSucceed(() => false))) && path.dirname(dir) !== dir)
-      dir = path.dirname(dir)
-    const writable = yield* fs.access(dir, { writable: true, readable: true }).pipe(Effect.isSuccess)
-    if (!writable)
+    const state = yield* Effect.either(SqliteStore.inspect(file))
+    if (Either.isLeft(state))
       return Check.fail(
         "state store",
-        `${dir} is not writable`,
-        `make ${dir} writable by this user, or point state.database / TONGBU_STATE_DB elsewhere`
+        state.left.message,
+        `point state.database / TONGBU_STATE_DB at tongbu's state store, or move ${file} aside to start a new one (the next sync then links the records anew)`
       )
-    return Check.pass(
-      "state store",
-      exists
-        ? `${file} is readable and writable`
-        : `${file} does not exist yet: tongbu init or the first sync creates it`
-    )
+    // the sync writes the file, or creates it in the nearest directory that exists
+    let where = state.right._tag === "Missing" ? path.dirname(file) : file
+    while (!(yield* fs.exists(where).pipe(Effect.orElseSucceed(() => false))) && path.dirname(where) !== where)
+      where = path.dirname(where)
+    const writable = yield* fs.access(where, { writable: true, readable: true }).pipe(Effect.isSuccess)
+    return Check.storeItem(file, state.right, where, writable)
   })
 
 class NothingToRecord extends Data.TaggedError("NothingToRecord")<{ readonly message: string }> {}

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
+import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { config, json, type Scenario, scenario, tongbu } from "./harness.js"
 
@@ -19,7 +20,13 @@ describe("tongbu check", { timeout: 120_000 }, () => {
   it("passes against the mock and the generated hub, exit 0, writing nothing", async () => {
     const result = await check()
     expect(result.code, result.stderr).toBe(0)
-    for (const name of ["erp login and customer list", "erp contact list", "erp customer detail", "mapping.ly"])
+    for (const name of [
+      "erp login and customer list",
+      "erp contact list",
+      "erp customer detail",
+      "mapping.ly",
+      "mapping.assignment"
+    ])
       expect(result.stdout).toContain(`✓ ${name}`)
     expect(result.stdout).toContain("✓ hub columns")
     expect(result.stdout).toContain("✓ state store")
@@ -45,6 +52,52 @@ describe("tongbu check", { timeout: 120_000 }, () => {
     expect(item.fix).toBe(
       "mapping.ly = 999 is not one of the ERP's customer sources: 171 网站注册, 172 朋友介绍, 173 陌生开发, 174 广告宣传, 977 VIP"
     )
+  })
+
+  it("a salesperson id unknown to the ERP: ✗ naming the id and the yaml key to fix", async () => {
+    writeFileSync(
+      join(s.dir, "sales.yaml"),
+      config(s.erp.url, "").replace(
+        'general: { minScore: 60, salespeople: ["63", "64"] }',
+        'general: { minScore: 60, salespeople: ["63", "640"] }'
+      )
+    )
+    const result = await check({}, "--config", "sales.yaml", "--json")
+    expect(result.code).toBe(1)
+    const item = json(result).items.find((i: { name: string }) => i.name === "mapping.assignment")
+    expect(item).toMatchObject({
+      status: "fail",
+      seen: "640 (mapping.assignment.general.salespeople) is not an ERP user",
+      fix: expect.stringContaining(
+        "remove or correct 640 in mapping.assignment.general.salespeople: the ERP's users are 1 admin, 61 王晓明"
+      )
+    })
+  })
+
+  it("the state store: pending migrations pass; a store newer than this runner, or not a store, is ✗ with the fix", async () => {
+    const state = join(s.dir, "store-check.db")
+    const env = { TONGBU_STATE_DB: state }
+    // an existing store, migrated by an older runner: its migrations (here: all but none) are pending
+    const fresh = new Database(state)
+    fresh.exec("create table __drizzle_migrations (id integer primary key, hash text not null, created_at numeric)")
+    fresh.close()
+    const pending = await check(env)
+    expect(pending.stdout).toMatch(
+      /✓ state store: .*store-check\.db: 0 migrations applied, \d+ pending \(the next sync applies them\)/
+    )
+    const newer = new Database(state)
+    newer.prepare("insert into __drizzle_migrations (hash, created_at) values ('newer', ?)").run(Date.UTC(2100, 0, 1))
+    newer.close()
+    const ahead = await check(env)
+    expect(ahead.code).toBe(1)
+    expect(ahead.stdout).toContain("was migrated by a newer tongbu than this one")
+    expect(ahead.stdout).toContain("fix: run the tongbu version that last used this store")
+    writeFileSync(state, "not a database, just some text a person saved under the store's name")
+    const unreadable = await check(env)
+    expect(unreadable.code).toBe(1)
+    expect(unreadable.stdout).toContain("✗ state store: cannot read the state store at")
+    expect(unreadable.stdout).toContain("file is not a database")
+    expect(unreadable.stdout).toContain("fix: point state.database / TONGBU_STATE_DB at tongbu's state store")
   })
 
   it("a hub file missing a column: ✗ naming table.column and the hub schema's version", async () => {

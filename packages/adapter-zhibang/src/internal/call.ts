@@ -32,6 +32,8 @@ export interface V3Call {
 export interface Caller {
   readonly v1: (call: V1Call) => Effect.Effect<Body, ZhibangError>
   readonly v3: (call: V3Call) => Effect.Effect<void, ZhibangError>
+  /** A V3 read (a list), retried like V1 reads: the answer's `Data`, whatever its shape (the caller decodes it). */
+  readonly v3Read: (call: V3Call) => Effect.Effect<unknown, ZhibangError>
 }
 
 const summary = (body: Body) => ({
@@ -48,7 +50,7 @@ const v3Verdict = (text: string): Verdict => {
   const msg = answer.value.Msg ?? ""
   switch (answer.value.Code) {
     case 200:
-      return Verdict.Ok({ body: {} })
+      return Verdict.Ok({ body: {}, data: answer.value.Data })
     case 300: {
       const verdict = classifySaveText(msg)
       return verdict._tag === "Rejected" || verdict._tag === "Fatal"
@@ -112,10 +114,10 @@ export const makeCaller = (config: ResolvedConfig, transport: Transport, session
         })
 
   /** Sends with the token; on a lost session logs in again (single-flight) and sends once more. */
-  const withSession = (
+  const withSession = <A>(
     operation: string,
-    attempt: (token: string) => Effect.Effect<Option.Option<Body>, ZhibangError>
-  ): Effect.Effect<Body, ZhibangError> =>
+    attempt: (token: string) => Effect.Effect<Option.Option<A>, ZhibangError>
+  ): Effect.Effect<A, ZhibangError> =>
     Effect.flatMap(session.token, (token) =>
       Effect.flatMap(
         attempt(token),
@@ -184,7 +186,7 @@ export const makeCaller = (config: ResolvedConfig, transport: Transport, session
     return withSession(call.operation, (token) => retried(call.write, send(token)))
   }
 
-  const v3 = (call: V3Call): Effect.Effect<void, ZhibangError> => {
+  const v3Exchange = (call: V3Call, write: boolean): Effect.Effect<unknown, ZhibangError> => {
     const send = (token: string) =>
       Effect.logDebug("zhibang →").pipe(
         Effect.annotateLogs({ operation: call.operation, page: call.page, body: redactFields(call.body) }),
@@ -194,17 +196,29 @@ export const makeCaller = (config: ResolvedConfig, transport: Transport, session
             page: call.page,
             headers: { "ZBAPI-Token": token },
             body: call.body,
-            write: true
+            write
           })
         ),
         Effect.map(v3Verdict),
         Effect.tap((verdict) =>
           Effect.logDebug("zhibang ←").pipe(Effect.annotateLogs({ operation: call.operation, verdict: verdict._tag }))
         ),
-        Effect.flatMap((verdict) => outcome(call.operation, true, verdict))
+        Effect.flatMap(
+          (verdict): Effect.Effect<Option.Option<unknown>, ZhibangError> =>
+            verdict._tag === "Ok"
+              ? Effect.succeed(Option.some(verdict.data))
+              : Effect.map(
+                  outcome(call.operation, write, verdict),
+                  Option.map(() => undefined)
+                )
+        )
       )
-    return Effect.asVoid(withSession(call.operation, send))
+    return withSession(call.operation, (token) => retried(write, send(token)))
   }
 
-  return { v1, v3 }
+  return {
+    v1,
+    v3: (call) => Effect.asVoid(v3Exchange(call, true)),
+    v3Read: (call) => v3Exchange(call, false)
+  }
 }

@@ -12,6 +12,7 @@ import type { LimitedPage } from "./fields.js"
 import { captionKey, overLimit } from "./fields.js"
 import { makeSession } from "./session.js"
 import { makeTransport } from "./transport.js"
+import { listUsers } from "./users.js"
 import type { Bill } from "./wire/answer.js"
 import { billFields } from "./wire/answer.js"
 import { classifySave, Verdict } from "./wire/classify.js"
@@ -195,6 +196,7 @@ export const makeClient = (
       listCustomers,
       listContacts,
       enumeration,
+      users: listUsers(caller),
       assign: (ord, assignment) =>
         checkLimits(`assign customer ${ord}`, "assign", assignment).pipe(
           Effect.zipRight(save(`assign customer ${ord}`, Pages.assign, { ord, ...assignment })),

@@ -9,7 +9,14 @@ export type Answer =
       /** The message text, for the call log. */
       readonly text: string
     }
-  | { readonly type: "v3"; readonly kind: AnswerKind; readonly code: 200 | 300 | 400 | 500; readonly msg: string }
+  | {
+      readonly type: "v3"
+      readonly kind: AnswerKind
+      readonly code: 200 | 300 | 400 | 500
+      readonly msg: string
+      /** A list's page (`Data`), on a read that went through. */
+      readonly data?: unknown
+    }
   | { readonly type: "html"; readonly kind: AnswerKind; readonly status: number; readonly html: string }
   | { readonly type: "plain"; readonly kind: AnswerKind; readonly text: string }
   /** The connection is reset: no answer at all. */
@@ -77,6 +84,9 @@ export const v3Answer = (code: 200 | 300 | 400 | 500, msg: string): Answer => ({
   msg
 })
 
+/** A V3 read that went through: `Code` 200 and the page under `Data`. */
+export const v3Data = (data: unknown): Answer => ({ type: "v3", kind: "data", code: 200, msg: "", data })
+
 /** What IIS answers for a file that does not exist. */
 export const iisNotFound = (): Answer => ({
   type: "html",
@@ -122,7 +132,11 @@ export const render = (answer: Answer): Response => {
     case "envelope":
       return Response.json(answer.json)
     case "v3":
-      return Response.json({ Code: answer.code, Msg: answer.msg })
+      return Response.json({
+        Code: answer.code,
+        Msg: answer.msg,
+        ...(answer.data === undefined ? {} : { Data: answer.data })
+      })
     case "html":
       return new Response(answer.html, {
         status: answer.status,

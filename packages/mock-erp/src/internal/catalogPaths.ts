@@ -46,7 +46,7 @@ const folders: Readonly<Record<string, ReadonlyArray<string>>> = {
   "/webapi/api/zbservices/webapi/store/stock/stockhandler": ["getwarehouses"],
   "/webapi/v3/attendance/attendancemanage/record": ["add"],
   "/webapi/v3/orgs/dept": ["add", "detail", "edit", "list"],
-  "/webapi/v3/orgs/user": ["add", "delete", "detail", "edit", "list"],
+  "/webapi/v3/orgs/user": ["add", "delete", "detail", "edit"],
   "/webapi/v3/produce/machine": ["add"],
   "/webapi/v3/produce/material/substitution": ["add", "detail", "edit", "list"],
   "/webapi/v3/producev2/processreporttasklist": ["list"],

@@ -26,6 +26,7 @@ import { assignFields, followUpFields } from "./fields.js"
 import { loginPage, logoutPage } from "./loginPages.js"
 import type { ErpRequest } from "./request.js"
 import { v3CustomerPage } from "./v3Pages.js"
+import { v3UserListPage } from "./v3Users.js"
 
 export interface Route {
   readonly endpoint: Endpoint
@@ -108,6 +109,8 @@ export const resolveRoute = (req: ErpRequest): Route => {
       return v1("enum", enumPage)
     case "/webapi/v3/sales/customer/add":
       return { endpoint: "customer.v3add", token: v3Token, run: v3CustomerPage("customer.v3add") }
+    case "/webapi/v3/orgs/user/list":
+      return { endpoint: "user.list", token: v3Token, run: v3UserListPage }
     case "/webapi/v3/sales/customer/edit":
       return { endpoint: "customer.v3edit", token: v3Token, run: v3CustomerPage("customer.v3edit") }
     default:

@@ -57,7 +57,7 @@ export type Bill = typeof Bill.Type
 
 const Col = Schema.Struct({ id: Schema.String })
 
-const Row = Schema.Union(
+export const Row = Schema.Union(
   Schema.Array(Cell),
   Schema.Struct({ value: Schema.Array(Cell) }),
   Schema.Record({ key: Schema.String, value: Cell })
@@ -109,7 +109,11 @@ export const Envelope = Schema.Struct({
 export type Envelope = typeof Envelope.Type
 
 /** The V3 JSON endpoints' answer: `Code` 200 ok, 300 business failure, 400 token invalid, 500 server error. */
-export const V3Answer = Schema.Struct({ Code: Count, Msg: Schema.optional(Cell) })
+export const V3Answer = Schema.Struct({
+  Code: Count,
+  Msg: Schema.optional(Cell),
+  Data: Schema.optional(Schema.Unknown)
+})
 export type V3Answer = typeof V3Answer.Type
 
 /** The answer body's text as JSON of the expected shape, or none (an HTML page, a plain-text notice, a stray shape). */

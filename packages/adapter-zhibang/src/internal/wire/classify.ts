@@ -10,7 +10,7 @@ import type { Body, Envelope } from "./answer.js"
 
 export type Verdict = Data.TaggedEnum<{
   /** The call went through; the body is what the page answered. */
-  Ok: { readonly body: Body }
+  Ok: { readonly body: Body; readonly data?: unknown }
   /** Not logged in, session expired or kicked by a newer login: log in again, then retry. */
   SessionLost: { readonly text: string }
   /** A save refused by a business rule, with the field it names when it names one. */

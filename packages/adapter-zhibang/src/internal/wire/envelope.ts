@@ -55,7 +55,8 @@ export const Pages = {
   contactList: "/sysa/mobilephone/salesmanage/person/list.asp",
   enumeration: "/sysa/mobilephone/source.asp",
   v3CustomerAdd: "/webapi/v3/sales/customer/add",
-  v3CustomerEdit: "/webapi/v3/sales/customer/edit"
+  v3CustomerEdit: "/webapi/v3/sales/customer/edit",
+  v3UserList: "/webapi/v3/orgs/user/list"
 } as const
 
 export const Commands = { save: "__sys_dosave", refresh: "refresh" } as const
