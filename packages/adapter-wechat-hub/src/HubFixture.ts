@@ -38,6 +38,22 @@ export interface HubFixtureOptions {
   readonly baseTime?: number
   /** Replace an existing file; default false (refuse). */
   readonly overwrite?: boolean
+  /**
+   * The ERP customers the linked rows (cases `linked`, `erp_born`) name, in order: each such row takes the next one,
+   * with its name, code, mobile and kind, as the hub's own sync left it. Once they run out (and without any), a linked
+   * row names ERP customer `100000 + id`, which no generated ERP has: a broken link, reported by the sync.
+   */
+  readonly erpCustomers?: ReadonlyArray<FixtureErpCustomer>
+}
+
+/** An ERP customer a linked hub row names (e.g. one the mock ERP was seeded with). */
+export interface FixtureErpCustomer {
+  readonly ord: number
+  /** 1 company, 2 person. */
+  readonly intsort: 1 | 2
+  readonly name: string
+  readonly khid: string | null
+  readonly mobile: string | null
 }
 
 export interface FixtureCustomer {
@@ -49,6 +65,10 @@ export interface FixtureCustomer {
   readonly stampStyle: StampStyle
   /** Epoch ms of the row's `updated_at` (undefined when it is NULL). */
   readonly updatedAt: number | undefined
+  /** The ERP customer a linked row names (`erp_customer_id`): one of `erpCustomers`, or a missing one. */
+  readonly erpCustomerId?: number
+  /** Whether that ERP customer is one of `erpCustomers` (false: a broken link). */
+  readonly erpCustomerExists?: boolean
 }
 
 export interface FixtureContact {

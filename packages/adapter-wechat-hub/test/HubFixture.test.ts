@@ -44,6 +44,49 @@ describe("generateHubFile", () => {
     })
   )
 
+  it.scoped(
+    "linked rows name the ERP customers given, in order, as the hub left them; beyond them, a broken link",
+    () =>
+      Effect.gen(function* () {
+        const erp = [
+          { ord: 7, intsort: 1 as const, name: "武汉宏图环保有限公司", khid: "KH7", mobile: "+86 139-0000-0007" },
+          { ord: 9, intsort: 2 as const, name: "张晓明", khid: null, mobile: "12345" }
+        ]
+        const plain = yield* hubFixture({ customers: 200, seed: 3 })
+        const given = yield* hubFixture({ customers: 200, seed: 3, erpCustomers: erp })
+        const linked = given.customers.filter((c) => c.erpCustomerId !== undefined)
+        expect(linked.length).toBeGreaterThan(erp.length)
+        expect(linked.map((c) => [c.erpCustomerId, c.erpCustomerExists])).toEqual([
+          [7, true],
+          [9, true],
+          ...linked.slice(2).map((c) => [100_000 + c.id, false])
+        ])
+        const [rows] = dump(given.path) as [Array<Record<string, unknown>>]
+        const row = (id: number) => rows.find((r) => r.id === id)!
+        expect(row(linked[0]!.id)).toMatchObject({
+          erp_customer_id: 7,
+          erp_customer_code: "KH7",
+          company_name: "武汉宏图环保有限公司",
+          phone: "13900000007",
+          erp_customer_type: 1,
+          erp_sync_status: "synced"
+        })
+        expect(row(linked[1]!.id)).toMatchObject({
+          erp_customer_id: 9,
+          erp_customer_code: null,
+          real_name: "张晓明",
+          company_name: null,
+          phone: null,
+          erp_customer_type: 2
+        })
+        // naming ERP customers changes nothing else in the file: every other row is as generated without them
+        const [plainRows] = dump(plain.path) as [Array<Record<string, unknown>>]
+        const others = (all: Array<Record<string, unknown>>) =>
+          all.filter((r) => r.id !== linked[0]!.id && r.id !== linked[1]!.id)
+        expect(others(rows)).toEqual(others(plainRows))
+      })
+  )
+
   it.scoped("refuses to overwrite a file unless told to", () =>
     Effect.gen(function* () {
       const path = yield* tempHubPath

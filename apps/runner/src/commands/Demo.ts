@@ -116,7 +116,6 @@ export const demo = Command.make("demo", options, (o) =>
       })
       const say = (text: string) => (o.json ? Effect.void : Console.log(text))
       yield* say(`Generating ${o.customers} hub customers and an ERP with ${o.erpCustomers} customers in ${dir} …`)
-      yield* generateHubFile(path.join(dir, "hub.db"), { customers: o.customers, seed: o.seed, overwrite: true })
       for (const file of ["erp.db", "state.db", "state.db-wal", "state.db-shm"])
         yield* fs.remove(path.join(dir, file), { force: true })
       const erp = yield* Effect.acquireRelease(
@@ -134,6 +133,20 @@ export const demo = Command.make("demo", options, (o) =>
         }),
         (served) => Effect.promise(served.close)
       )
+      // the hub's linked rows name ERP customers the mock was seeded with, as the hub's own sync would have left them
+      const hub = yield* generateHubFile(path.join(dir, "hub.db"), {
+        customers: o.customers,
+        seed: o.seed,
+        overwrite: true,
+        erpCustomers: erp.mock.control.customers().map((c) => ({
+          ord: c.ord,
+          intsort: c.intsort,
+          name: c.fields.name ?? "",
+          khid: c.fields.khid || null,
+          mobile: c.fields.mobile || null
+        }))
+      })
+      const claimed = hub.customers.filter((c) => c.erpCustomerId !== undefined)
       yield* fs.writeFileString(path.join(dir, "erp-password"), "admin123\n")
       yield* fs.writeFileString(path.join(dir, "tongbu.yaml"), pointedAtDemo(base, erp.url))
       // The demo never reads the caller's TONGBU_* variables: it must not reach a real ERP by accident.
@@ -174,6 +187,15 @@ export const demo = Command.make("demo", options, (o) =>
         followUps: erpWrites("followUp")
       }
       const example = control.followUps().at(-1)
+      const claimedIds = new Set(claimed.map((c) => String(c.id)))
+      const hubLinks = {
+        claimed: claimed.length,
+        adopted: first.items.filter((i) => i.operation === "link" && i.outcome === "linked" && claimedIds.has(i.id))
+          .length,
+        missing: first.items.filter(
+          (i) => claimedIds.has(i.id) && i.reasons.some((r) => r.rule === "claimedLinkMissing")
+        ).length
+      }
       yield* output(
         o,
         () => ({
@@ -183,6 +205,7 @@ export const demo = Command.make("demo", options, (o) =>
           second: runJson(second),
           third: runJson(third),
           erp: erpState,
+          hubLinks,
           secondRun,
           thirdRun
         }),
@@ -193,6 +216,7 @@ export const demo = Command.make("demo", options, (o) =>
             "",
             `The sync wrote into the ERP: ${erpState.customers} customers in all now, ${erpState.assignments} assignments to salespeople or the pool, ${erpState.followUps} follow-up records (洽谈进展).`,
             ...(example === undefined ? [] : [`  e.g. follow-up on ERP customer ${example.ord}: ${example.text}`]),
+            `The hub had linked ${hubLinks.claimed} of its rows to ERP customers itself (erp_customer_id): ${hubLinks.adopted} adopted as links, ${hubLinks.missing} naming an ERP customer that does not exist (reported, never replaced).`,
             "",
             "── Another run: nothing changed on either side ──",
             summary(second, lang),

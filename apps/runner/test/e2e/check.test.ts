@@ -1,8 +1,17 @@
 import { writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
 import { join } from "node:path"
-import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { config, json, type Scenario, scenario, tongbu } from "./harness.js"
+
+/** better-sqlite3 as the store uses it, untyped here (the runner has no types of its own for it). */
+const Database = createRequire(import.meta.url)("better-sqlite3") as new (
+  file: string
+) => {
+  exec: (sql: string) => void
+  prepare: (sql: string) => { run: (...values: Array<unknown>) => unknown }
+  close: () => void
+}
 
 /** `tongbu check` as a user runs it before the first sync: read-only, ✓/✗ per item, the fix named for each ✗. */
 describe("tongbu check", { timeout: 120_000 }, () => {

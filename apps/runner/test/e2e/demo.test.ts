@@ -30,6 +30,10 @@ describe("tongbu demo", { timeout: 120_000 }, () => {
     // the follow-ups of the customers the first run creates are written by that run
     expect(out.erp.followUps).toBeGreaterThan(0)
     expect(out.first.counts.actions).toBeGreaterThanOrEqual(out.erp.followUps)
+    // the hub's own links name customers the mock was seeded with: all adopted, none reported missing
+    expect(out.hubLinks.claimed).toBeGreaterThan(0)
+    expect(out.hubLinks).toEqual({ claimed: out.hubLinks.claimed, adopted: out.hubLinks.claimed, missing: 0 })
+    expect(items.filter((i) => i.reasons.some((r) => r.rule === "claimedLinkMissing"))).toEqual([])
     for (const run of [out.second, out.third])
       expect(run.counts).toMatchObject({ created: 0, updated: 0, linked: 0, actions: 0, failed: 0, conflicts: 0 })
     expect(out.secondRun).toEqual({ erpWrites: 0, hubRowsWritten: 0 })
@@ -40,6 +44,9 @@ describe("tongbu demo", { timeout: 120_000 }, () => {
     expect(text.stdout).toContain(`The demo's files are in ${dir}`)
     expect(text.stdout).toContain("TONGBU_ERP_URL")
     expect(text.stdout).toContain("Written by this run: 0 ERP writes, 0 hub rows.")
+    expect(text.stdout).toMatch(
+      /The hub had linked \d+ of its rows to ERP customers itself \(erp_customer_id\): \d+ adopted as links/
+    )
   })
 
   it("--config: the user's file is checked first, its mistakes named against it", async () => {

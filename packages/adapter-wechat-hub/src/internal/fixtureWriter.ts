@@ -1,14 +1,17 @@
 /** Writes the fixture's rows: customers of every case, their WeChat contacts, threads and signals, intake contacts. */
 import type Database from "better-sqlite3"
+import { Option } from "effect"
 import type {
   FixtureContact,
   FixtureCustomer,
+  FixtureErpCustomer,
   HubFixtureOptions,
   HubFixtureSummary,
   StampStyle
 } from "../HubFixture.js"
 import type { HubTimeZone } from "../HubTime.js"
 import { formatHubTimestamp, formatSqliteTimestamp } from "../HubTime.js"
+import { normalizeMobile } from "../Normalize.js"
 import type { ContactCase, CustomerCase, RowSpec } from "./fixtureCases.js"
 import { cleanRow, contactCaseDefinitions, customerCaseDefinitions } from "./fixtureCases.js"
 import type { Rng } from "./fixtureData.js"
@@ -22,6 +25,19 @@ const contactCaseNames = Object.keys(contactCaseDefinitions) as Array<ContactCas
 /** Every case once, in order, then a seeded mix (about half of it clean). */
 const caseFor = <K extends string>(rng: Rng, index: number, names: ReadonlyArray<K>, clean: ReadonlyArray<K>): K =>
   index < names.length ? (names[index] as K) : rng.chance(0.5) ? rng.pick(clean) : rng.pick(names)
+
+/** A linked row as the hub's own sync left it: the ERP customer's name, kind and mobile (normalized, if valid). */
+const asLinkedTo = (spec: RowSpec, erp: FixtureErpCustomer): RowSpec => {
+  const mobile = erp.mobile === null ? null : Option.getOrNull(normalizeMobile(erp.mobile))
+  return {
+    ...spec,
+    type: erp.intsort,
+    company: erp.intsort === 1 ? erp.name : null,
+    person: erp.intsort === 2 ? erp.name : spec.person,
+    phone: mobile,
+    expectedPhone: mobile
+  }
+}
 
 export const fillHub = (
   sqlite: Database.Database,
@@ -107,6 +123,7 @@ export const fillHub = (
   }
 
   const usedMobiles = new Set<string>()
+  const erpCustomers = [...(options.erpCustomers ?? [])]
   const customers: Array<FixtureCustomer> = []
   let firstMobile: string | undefined
   for (let i = 0; i < options.customers; i++) {
@@ -114,15 +131,23 @@ export const fillHub = (
     const kind = caseFor(rng, i, customerCaseNames, ["clean_company", "clean_person"])
     const mobile = data.uniqueMobile(rng, usedMobiles)
     firstMobile ??= mobile
-    const spec: RowSpec = customerCaseDefinitions[kind].build({ rng, base: cleanRow(rng, mobile), mobile, firstMobile })
+    const drawn: RowSpec = customerCaseDefinitions[kind].build({
+      rng,
+      base: cleanRow(rng, mobile),
+      mobile,
+      firstMobile
+    })
+    // after every draw of the row, so that naming an ERP customer changes no other row of the file
+    const erp = drawn.linked ? erpCustomers.shift() : undefined
+    const spec = erp === undefined ? drawn : asLinkedTo(drawn, erp)
     const style = rng.pick<StampStyle>(["python", "sqlite", "iso"])
     const updated = when()
     const wechatId = spec.wechat ? `wxid_${rng.hex(10)}` : null
     const score = Number(spec.intent)
     insert.customer.run({
       id,
-      erp_customer_id: spec.linked ? 100_000 + id : null,
-      erp_customer_code: spec.linked ? (spec.erpBorn ? `KH${id}` : `WX${id}`) : null,
+      erp_customer_id: spec.linked ? (erp?.ord ?? 100_000 + id) : null,
+      erp_customer_code: spec.linked ? (erp === undefined ? (spec.erpBorn ? `KH${id}` : `WX${id}`) : erp.khid) : null,
       wechat_id: wechatId,
       company_name: spec.company,
       real_name: spec.person,
@@ -153,7 +178,8 @@ export const fillHub = (
       wechatId,
       phone: spec.expectedPhone,
       stampStyle: style,
-      updatedAt: spec.nullUpdatedAt ? undefined : style === "sqlite" ? Math.floor(updated / 1000) * 1000 : updated
+      updatedAt: spec.nullUpdatedAt ? undefined : style === "sqlite" ? Math.floor(updated / 1000) * 1000 : updated,
+      ...(spec.linked ? { erpCustomerId: erp?.ord ?? 100_000 + id, erpCustomerExists: erp !== undefined } : {})
     })
   }
 
