@@ -1,5 +1,5 @@
 import type { HubAdmissionOptions } from "@tongbu/adapter-wechat-hub"
-import { CUSTOMER_NAME, hubAdmission, normalizeMobile } from "@tongbu/adapter-wechat-hub"
+import { CUSTOMER_NAME, hubAdmission, normalizeMobile, PULLED_FROM_ERP } from "@tongbu/adapter-wechat-hub"
 import type { ZhibangMapping } from "@tongbu/adapter-zhibang"
 import { assignmentFor, jzForScore, khidFor } from "@tongbu/adapter-zhibang"
 import type { Admission, ConflictResolution, FieldMapping, FieldValue, SideRecord, SyncPolicy } from "@tongbu/core"
@@ -148,6 +148,8 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
       left: (record) =>
         typeof record.fields.erp_customer_id === "number" ? RecordId.make(String(record.fields.erp_customer_id)) : null
     },
+    // A row the hub itself pulled from the ERP, not linked: found by its code (khid) or reported, never pushed.
+    cameFromOther: { left: (record) => record.fields[PULLED_FROM_ERP] === true },
     // the name the ERP customer bears (the hub pushes it as `name`), by which a person finds it
     displayName: {
       left: (record) => text(record.fields[CUSTOMER_NAME]),

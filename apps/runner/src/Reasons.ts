@@ -135,6 +135,15 @@ export const zh: Record<string, Wording> = {
           : "记录 {ids} 都声明关联本记录；只剩一条声明之前都不关联"
       )(reason)
   },
+  cameFromOther: {
+    label: "来自对方系统",
+    text: (reason) =>
+      template(
+        reason.params?.key === undefined
+          ? "此记录来自{side}，但没有可在{side}查找的客户编号；不会在{side}新建"
+          : "此记录来自{side}，但{side}中没有客户编号为“{key}”的记录；不会在{side}新建"
+      )(reason)
+  },
   linkedRecordMissing: { label: "关联记录已不存在", text: template("已关联的{side}记录 {id} 已不存在") },
   policyError: { label: "策略出错", text: quoting("策略出错") },
   manual: { label: "人工处理", text: template("{field}两边都改了，已搁置待人工选择") },

@@ -167,6 +167,42 @@ describe("the hub↔ERP policy (sync-rules §1–§6)", () => {
     expect(p.operations.some((op) => op._tag === "Create")).toBe(false)
   })
 
+  it("a row the hub pulled from the ERP itself, not linked: linked by its khid, else reported; never pushed nor judged", () => {
+    const pulled = (id: number, code: string) =>
+      hubRecord(id, {
+        pulled_from_erp: true,
+        erp_customer_code: code,
+        phone_verified: false,
+        score: 0,
+        wechat_id: null
+      })
+    const p = planOf(
+      [pulled(21, "KH0100"), pulled(22, "KH0200")],
+      [erpRecord("100", { name: "杭州恒达科技有限公司", khid: "KH0100", mobile: "13800138000" })]
+    )
+    // nothing created on either side; the linked pair is reconciled as any pair is
+    expect(p.operations.filter((op) => op._tag === "Create" || op._tag === "Action")).toEqual([])
+    expect(p.operations.filter((op) => op._tag === "Link")).toEqual([
+      expect.objectContaining({ leftId: "21", rightId: "100" })
+    ])
+    expect(p.operations.filter((op) => op._tag === "Skip")).toEqual([
+      expect.objectContaining({
+        id: "22",
+        reasons: [
+          expect.objectContaining({
+            rule: "cameFromOther",
+            message: 'came from right but no right record has its natural key "KH0200": it is not created on right'
+          })
+        ]
+      })
+    ])
+    // the same row the hub filled itself is judged by admission as before
+    const own = planOf([hubRecord(22, { erp_customer_code: "KH0200", phone_verified: false, score: 0 })], [])
+    expect(own.operations.find((op) => op._tag === "Skip")).toMatchObject({
+      reasons: [{ rule: "phoneVerified" }, { rule: "score" }]
+    })
+  })
+
   it("pulls a hand-entered ERP customer into the hub, its ERP values into the erp_* columns", () => {
     const p = planOf(
       [],

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto"
 import type { Fields, FieldValue } from "@tongbu/core"
 import { RecordId, SideRecord } from "@tongbu/core"
 import { Option } from "effect"
+import { provenanceColumns } from "./HubSchema.js"
 import type { HubTimeOptions } from "./HubTime.js"
 import { parseHubTimestamp } from "./HubTime.js"
 import type { ColumnKind } from "./Normalize.js"
@@ -74,8 +75,23 @@ export const writableFields: ReadonlySet<string> = new Set([
   "has_payment"
 ])
 
+/** A read-only field: true when the hub took the row from the ERP itself (`pulledFromErp`). */
+export const PULLED_FROM_ERP = "pulled_from_erp"
+
+/**
+ * Whether the hub took the row from the ERP itself: every provenance column it filled (`<column>_source`, not
+ * `unknown`) says `erp`, as the hub's own pull writes them. A row the hub also filled from WeChat or by hand is its own.
+ */
+export const pulledFromErp = (row: { readonly [column: string]: unknown }): boolean => {
+  const sources = provenanceColumns
+    .map((column) => cleanText(row[`${column}_source`]))
+    .filter((source) => source !== null && source !== "unknown")
+  return sources.length > 0 && sources.every((source) => source === "erp")
+}
+
 /** Read-only fields derived from the contact, its latest thread and that thread's latest signal. */
 export const derivedFields = [
+  PULLED_FROM_ERP,
   "contact_type",
   "thread_bucket",
   "thread_topic",
@@ -137,6 +153,7 @@ export const toSideRecord = (row: HubRow, time: HubTimeOptions): SideRecord => {
   const fields: Record<string, FieldValue> = {}
   for (const [column, kind] of Object.entries(customerColumns)) fields[column] = normalizeValue(kind, row[column])
   fields[CUSTOMER_NAME] = displayNameOf(fields)
+  fields[PULLED_FROM_ERP] = pulledFromErp(row)
   fields.contact_type = cleanText(row.contact_type)
   fields.thread_bucket = cleanText(row.thread_bucket)
   fields.thread_topic = cleanText(row.thread_topic)

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { RecordOutcome } from "@tongbu/core"
 import { Effect, Option, TestClock } from "effect"
 import { formatHubTimestamp, makeHubTimeZone } from "../src/index.js"
-import { auditUpdates, hubProcess, hubWith, rid, row } from "./helpers.js"
+import { auditUpdates, hubProcess, hubWith, readOrDie, rid, row } from "./helpers.js"
 
 const RUN_TIME = Date.UTC(2025, 9, 21, 4)
 const STAMP = formatHubTimestamp(RUN_TIME, Option.getOrThrow(makeHubTimeZone("Asia/Shanghai")))
@@ -150,6 +150,25 @@ describe("acknowledge", () => {
       hub.prepare("UPDATE customers_unified SET erp_customer_id = 7002, erp_customer_code = NULL WHERE id = 2").run()
       yield* adapter.acknowledge([outcome(2, "synced", "create", undefined, 7002)])
       expect(row(hub, 2)).toMatchObject({ erp_sync_status: "synced", erp_customer_id: 7002, erp_customer_code: null })
+    })
+  )
+
+  it.scoped("leaves a skipped row the hub pulled from the ERP itself as it is; its own rows still show the skip", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      const pulled =
+        "UPDATE customers_unified SET erp_customer_id = NULL, erp_sync_status = 'synced', erp_sync_error = NULL, company_name_source = 'erp', real_name_source = 'erp', phone_source = 'erp', email_source = 'unknown', address_source = NULL WHERE id = ?"
+      hub.prepare(pulled).run(2)
+      // the same, but with a name the hub's own people typed in: the row is the hub's
+      hub.prepare(pulled).run(3)
+      hub.prepare("UPDATE customers_unified SET real_name_source = 'manual' WHERE id = 3").run()
+      const before = row(hub, 2)
+      const reason = 'came from right but no right record has its natural key "KH0200": it is not created on right'
+      yield* adapter.acknowledge([outcome(2, "skipped", "none", reason), outcome(3, "skipped", "none", reason)])
+      expect(row(hub, 2)).toEqual(before)
+      expect(row(hub, 3)).toMatchObject({ erp_sync_status: "skipped", erp_sync_error: reason })
+      const [two, three] = yield* Effect.all([readOrDie(adapter, 2), readOrDie(adapter, 3)])
+      expect([two.fields.pulled_from_erp, three.fields.pulled_from_erp]).toEqual([true, false])
     })
   )
 

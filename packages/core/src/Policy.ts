@@ -46,6 +46,15 @@ export interface SyncPolicy {
     readonly right?: (record: SideRecord) => RecordId | null
   }
   /**
+   * Whether an unlinked record came from the other side, copied there by something other than this sync (the hub's
+   * own pull of ERP customers): it is matched by natural key like any record, but never created on the other side nor
+   * judged by its admission rules; with no match it is skipped (`cameFromOther`), its reason worded from its key.
+   */
+  readonly cameFromOther?: {
+    readonly left?: (record: SideRecord) => boolean
+    readonly right?: (record: SideRecord) => boolean
+  }
+  /**
    * A record's name as a person looks it up on its side (a customer's name): an action that may have landed names
    * its record by it as well as by id. Null when the record has none.
    */

@@ -90,3 +90,65 @@ describe("plan: claimed links", () => {
     expect(p.links).toEqual([])
   })
 })
+
+describe("plan: records that came from the other side", () => {
+  const pulled: SyncPolicy = {
+    ...policy,
+    admission: { toRight: [{ name: "score", check: () => "score 0 below 60" }], toLeft: [] },
+    cameFromOther: { left: (r) => r.fields.origin === "erp" }
+  }
+  const inputWith = (left: ReadonlyArray<SideRecord>, right: ReadonlyArray<SideRecord>) => ({
+    ...input(left, right),
+    policy: pulled
+  })
+
+  it("is linked by natural key like any record, never judged by the admission rules", () => {
+    const left = hub("2", { name: "Qinghe Co", code: "KH0099", origin: "erp" })
+    const right = erp("12", { name: "Qinghe Co", khid: "KH0099" })
+    const p = plan(inputWith([left], [right]))
+    expect(p.operations.map((op) => op._tag)).toEqual(["Link"])
+    expect(skips(p)).toEqual([])
+  })
+
+  it("without a match is skipped with a reason worded from its key, never created nor judged, the same every run", () => {
+    const left = hub("2", { name: "Qinghe Co", code: "KH0099", origin: "erp" })
+    const keyless = hub("3", { name: "Lanshan Co", origin: "erp" })
+    const own = hub("4", { name: "Own Co", code: "WX4" })
+    const p = plan(inputWith([left, keyless, own], []))
+    expect(p.operations.filter((op) => op._tag === "Create")).toEqual([])
+    expect(skips(p)).toEqual([
+      { side: "left", id: "2", rules: ["cameFromOther"] },
+      { side: "left", id: "3", rules: ["cameFromOther"] },
+      { side: "left", id: "4", rules: ["score"] }
+    ])
+    const reasons = p.operations.flatMap((op) => (op._tag === "Skip" ? op.reasons : []))
+    expect(reasons[0]).toMatchObject({
+      message: 'came from right but no right record has its natural key "KH0099": it is not created on right',
+      params: { side: "right", key: "KH0099" }
+    })
+    expect(reasons[1]?.message).toBe(
+      "came from right but has no natural key to find it there by: it is not created on right"
+    )
+    expect(plan(inputWith([left, keyless, own], [])).operations).toEqual(p.operations)
+  })
+})
+
+describe("plan: actions name their record", () => {
+  it("an action after a create carries the source record's display name (SyncPolicy.displayName)", () => {
+    const named: SyncPolicy = {
+      ...policy,
+      claimedLink: {},
+      admission: { toRight: [], toLeft: [] },
+      displayName: { left: (r) => (typeof r.fields.name === "string" ? r.fields.name : null) },
+      afterCreate: { toRight: () => [{ kind: "assign", payload: { member1: 1 } }] }
+    }
+    const p = plan({ ...input([hub("1", { name: "Hongtu Co Ltd", code: "WX1" })], []), policy: named })
+    expect(p.operations.filter((op) => op._tag === "Action")).toEqual([
+      expect.objectContaining({
+        kind: "assign",
+        label: "Hongtu Co Ltd",
+        target: { _tag: "CreatedFrom", sourceId: "1" }
+      })
+    ])
+  })
+})

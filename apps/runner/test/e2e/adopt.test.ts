@@ -17,6 +17,7 @@ describe("tongbu adopts the links a hub already has", { timeout: 120_000 }, () =
     )
   let linkedOrd = 0
   let pulledOrd = 0
+  let unlinkedOrd = 0
 
   beforeAll(async () => {
     s = await scenario({ customers: 0, erpCustomers: 0, seed: 3 })
@@ -36,6 +37,14 @@ describe("tongbu adopts the links a hub already has", { timeout: 120_000 }, () =
       khid: "KH0099",
       person_name: "李娜",
       mobile: "13800138002"
+    }).ord
+    // pulled by the hub's app too, which kept its code but not its ord
+    unlinkedOrd = erp.insertCustomer({
+      ...base,
+      name: "南京北辰机电有限公司",
+      khid: "KH0100",
+      person_name: "赵敏",
+      mobile: "13800138004"
     }).ord
     const pulled = erp.customers().find((c) => c.ord === pulledOrd)!.fields
     const insert = s.hub.prepare(
@@ -114,16 +123,44 @@ describe("tongbu adopts the links a hub already has", { timeout: 120_000 }, () =
       "2026-11-30 11:00:00",
       "2026-11-30 11:00:00"
     )
+    // pulled from the ERP without its ord: one whose code the ERP has, one whose code it does not
+    for (const [id, code, name, mobile] of [
+      [4, "KH0100", "南京北辰机电有限公司", "13800138004"],
+      [5, "KH0404", "西安远景建材有限公司", "13800138005"]
+    ] as const)
+      insert.run(
+        id,
+        null,
+        code,
+        name,
+        "erp",
+        null,
+        "erp",
+        mobile,
+        "erp",
+        0,
+        null,
+        "171",
+        null,
+        "17",
+        "146",
+        0,
+        "update",
+        "2026-11-30 12:00:00",
+        "2026-11-30 12:00:00",
+        "2026-11-30 12:00:00"
+      )
   }, 60_000)
   afterAll(() => s.close())
 
   it("run 1 keeps both links, reports the one to a missing customer, and creates nothing", async () => {
     const pulledBefore = rows().get(2)
+    const unmatchedBefore = rows().get(5)
     const result = await sync()
     expect(result.code, result.stderr).toBe(0)
     const report = json(result)
     expect(report.counts.created).toBe(0)
-    expect(s.erp.mock.control.customers().map((c) => c.ord)).toEqual([linkedOrd, pulledOrd])
+    expect(s.erp.mock.control.customers().map((c) => c.ord)).toEqual([linkedOrd, pulledOrd, unlinkedOrd])
     const after = rows()
     expect(after.get(1)).toMatchObject({ erp_customer_id: linkedOrd, erp_sync_status: "synced" })
     expect(after.get(2)).toEqual(pulledBefore)
@@ -132,6 +169,24 @@ describe("tongbu adopts the links a hub already has", { timeout: 120_000 }, () =
     expect(missing?.reasons.map((r: { rule: string }) => r.rule)).toEqual(["claimedLinkMissing"])
     expect(missing?.reason).toContain("99999")
     expect(after.get(3)).toMatchObject({ erp_customer_id: 99999, erp_sync_status: "skipped" })
+    // pulled rows without an ord are not judged by admission: one found by its code and linked, the other
+    // reported in the run's report and left as the hub has it (no erp_sync_error)
+    expect(after.get(4)).toMatchObject({
+      erp_customer_id: unlinkedOrd,
+      erp_customer_code: "KH0100",
+      erp_sync_status: "synced"
+    })
+    const unmatched = report.items.find((item: { hubId?: string }) => item.hubId === "5")
+    expect(unmatched).toMatchObject({
+      outcome: "skipped",
+      reasons: [
+        {
+          rule: "cameFromOther",
+          message: 'came from right but no right record has its natural key "KH0404": it is not created on right'
+        }
+      ]
+    })
+    expect(after.get(5)).toEqual(unmatchedBefore)
     // the hub's WeChat id fills the ERP's empty field (fill-in), the ERP's values reach the hub's mirrors
     expect(s.erp.mock.control.customers().find((c) => c.ord === linkedOrd)?.fields.weixinAcc).toBe("wx_hongtu")
     expect(after.get(1)?.erp_source).toBe("171")

@@ -8,7 +8,8 @@ import type { AdapterError, Fields, LinkShown, RecordOutcome } from "@tongbu/cor
 import { RecordId } from "@tongbu/core"
 import { eq } from "drizzle-orm"
 import { Chunk, Effect, Option } from "effect"
-import { customersUnified } from "../HubSchema.js"
+import { pulledFromErp } from "../HubRecord.js"
+import { customersUnified, provenanceColumns } from "../HubSchema.js"
 import { normalizeValue } from "../Normalize.js"
 import type { HubConnection } from "./connection.js"
 import { hubId } from "./writes.js"
@@ -36,6 +37,8 @@ const defaultReason = (outcome: RecordOutcome): string =>
     : `${outcome.status} without a reason given`
 
 interface Current {
+  /** The provenance columns (`company_name_source`, …). */
+  readonly [column: string]: string | number | null
   readonly erp_sync_status: string | null
   readonly erp_sync_action: string | null
   readonly erp_sync_error: string | null
@@ -70,7 +73,7 @@ export const acknowledge = (
     const shown: Array<LinkShown> = []
     const stamp = yield* conn.stamp
     const read = conn.sqlite.prepare<[number], Current>(
-      "SELECT erp_sync_status, erp_sync_action, erp_sync_error, erp_customer_id, erp_customer_code FROM customers_unified WHERE id = ?"
+      `SELECT erp_sync_status, erp_sync_action, erp_sync_error, erp_customer_id, erp_customer_code, ${provenanceColumns.map((column) => `${column}_source`).join(", ")} FROM customers_unified WHERE id = ?`
     )
     const linkedElsewhere = conn.sqlite
       .prepare<[number, number], number>("SELECT id FROM customers_unified WHERE erp_customer_id = ? AND id <> ?")
@@ -88,6 +91,9 @@ export const acknowledge = (
                 problems.push(`hub customer ${outcome.id} is gone; its outcome (${outcome.status}) was not recorded`)
                 continue
               }
+              // The hub's push state (status, error) tells its people why a row of theirs was not pushed; a row it
+              // took from the ERP is not theirs to push, so a skip of it is left to the run's report.
+              if (outcome.status === "skipped" && row.erp_customer_id === null && pulledFromErp(row)) continue
               const sets: Record<string, string | number | null> = {}
               let status: string = STATUS[outcome.status]
               let error: string | null =

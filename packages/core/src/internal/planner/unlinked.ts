@@ -99,6 +99,18 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     ctx.skip(side, record.id, [ctx.reason("alreadyCreated", message, undefined, { side: target })])
     return undefined
   }
+  const cameFrom = ctx.input.policy.cameFromOther?.[side]
+  if (cameFrom !== undefined && guard(`cameFromOther.${side}`, side, record.id, () => cameFrom(record))) {
+    const natural = naturalKeyOf(ctx, side, record)
+    const message =
+      natural === null
+        ? `came from ${target} but has no natural key to find it there by: it is not created on ${target}`
+        : `came from ${target} but no ${target} record has its natural key "${natural}": it is not created on ${target}`
+    ctx.skip(side, record.id, [
+      ctx.reason("cameFromOther", message, undefined, { side: target, ...(natural === null ? {} : { key: natural }) })
+    ])
+    return undefined
+  }
   const canonical = ctx.canonical(side, record)
   const admission = ctx.input.policy.admission[target === "right" ? "toRight" : "toLeft"]
   const refused = admission.flatMap((rule) => {
