@@ -82,7 +82,9 @@ const hub = section({
   /** The zone of the hub's naive Python timestamps. */
   timeZone: withDefault(Text, () => defaultHubOptions.timeZone),
   /** Create a pending customer row for each promoted WeChat contact that has none. */
-  intake: withDefault(Bool, () => defaultHubOptions.intake)
+  intake: withDefault(Bool, () => defaultHubOptions.intake),
+  /** The language of `erp_sync_error`, read by the hub's sales staff; absent: the reports' (`--lang`, …). */
+  language: Schema.optional(expecting(Schema.Literal("en", "zh"), "en or zh"))
 })
 
 const state = section({

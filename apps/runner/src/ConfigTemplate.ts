@@ -27,6 +27,9 @@ hub:
   timeZone: Asia/Shanghai
   # Create a pending customer row for each promoted WeChat contact that has none.
   intake: true
+  # The language of erp_sync_error, which the hub's sales staff read: en or zh.
+  # Default: the reports' language (--lang, else TONGBU_LANG, else the locale).
+  # language: zh
 
 state:
   # The sync's own store: links, baselines, outbox, run history, conflicts.

@@ -4,12 +4,14 @@ import { HubAdapter } from "@tongbu/adapter-wechat-hub"
 import { followUpPayload, ZhibangAdapter, ZhibangClient } from "@tongbu/adapter-zhibang"
 import type { SyncAdapter } from "@tongbu/core"
 import { LeftAdapter } from "@tongbu/core"
-import { Clock, Duration, Effect, Layer, Metric, Stream } from "effect"
+import { Clock, Duration, Effect, Layer, Metric, Option, Stream } from "effect"
 import type { Settings } from "./Config.js"
 import { ConfigError, requireErp, requireHub } from "./Config.js"
 import * as HubErpPolicy from "./HubErpPolicy.js"
+import type { Lang } from "./Lang.js"
 import * as Layers from "./Layers.js"
 import { erpCallSeconds } from "./Metrics.js"
+import * as Reasons from "./Reasons.js"
 
 /** The hub↔ERP policy the settings describe. */
 export const policyOf = (settings: Settings) =>
@@ -85,13 +87,37 @@ const translateEvents = (adapter: SyncAdapter, settings: Settings): SyncAdapter 
       : Stream.empty
 })
 
+/**
+ * The hub's `erp_sync_error` in the language its people read (`hub.language`, else the reports'): each reason worded
+ * from its rule and params, as the reports word it, so the text is as stable run to run as the English one.
+ */
+const hubWording = (adapter: SyncAdapter, lang: Lang): SyncAdapter =>
+  lang === "en"
+    ? adapter
+    : {
+        ...adapter,
+        acknowledge: (outcomes) =>
+          adapter.acknowledge(
+            outcomes.map((outcome) =>
+              outcome.reasons === undefined || outcome.reasons.length === 0
+                ? outcome
+                : {
+                    ...outcome,
+                    reason: Option.some(outcome.reasons.map((reason) => Reasons.render(reason, lang)).join("；"))
+                  }
+            )
+          )
+      }
+
 /** The hub as the left side. A dry run switches intake off: it would insert hub rows while listing. */
-export const hub = (settings: Settings, options: { readonly dryRun: boolean }) =>
+export const hub = (settings: Settings, options: { readonly dryRun: boolean; readonly lang: Lang }) =>
   Layer.unwrapEffect(
     Effect.map(requireHub(settings), (path) =>
       Layer.effect(
         LeftAdapter,
-        Effect.map(LeftAdapter, (adapter) => translateEvents(adapter, settings))
+        Effect.map(LeftAdapter, (adapter) =>
+          hubWording(translateEvents(adapter, settings), settings.hub.language ?? options.lang)
+        )
       ).pipe(
         Layer.provide(
           HubAdapter.layer({
@@ -108,5 +134,5 @@ export const hub = (settings: Settings, options: { readonly dryRun: boolean }) =
 /** Both sides and the store: what a sync or a rollback runs against. */
 export const sync = (
   settings: Settings,
-  options: { readonly dryRun: boolean; readonly http?: ErpHttp } = { dryRun: false }
+  options: { readonly dryRun: boolean; readonly lang: Lang; readonly http?: ErpHttp }
 ) => Layer.mergeAll(hub(settings, options), erp(settings, options.http), Layers.store(settings))

@@ -2,6 +2,7 @@ import type { Effect, Option, Stream } from "effect"
 import { Context, Schema } from "effect"
 import type { AdapterError, AuxiliaryUnavailable } from "./AdapterError.js"
 import type { Fields, FieldValue, IdempotencyKey, ListEntry, RecordId, SideRecord } from "./Domain.js"
+import type { Reason } from "./Plan.js"
 
 /** What a side can and cannot do; the dispatcher and the planner adapt to it. */
 export const Capabilities = Schema.Struct({
@@ -93,6 +94,8 @@ export interface RecordOutcome {
   readonly status: "synced" | "skipped" | "failed" | "conflict"
   readonly action: "create" | "update" | "link" | "none"
   readonly reason: Option.Option<string>
+  /** The reasons `reason` puts in English words, by rule and params: for a side whose people read another language. */
+  readonly reasons?: ReadonlyArray<Reason>
   readonly linkedId: Option.Option<RecordId>
 }
 

@@ -11,8 +11,8 @@ import { runOnce } from "./Sync.js"
  * Both sides stay open for the daemon's life (one ERP session, not one per run).
  */
 export const daemon = Command.make("daemon", common, (options) =>
-  handle(options, (settings) =>
-    Layer.build(Environment.sync(settings)).pipe(
+  handle(options, (settings, lang) =>
+    Layer.build(Environment.sync(settings, { dryRun: false, lang })).pipe(
       Effect.flatMap((context) =>
         Daemon.run(settings, (job) =>
           runOnce(settings, { direction: job.direction, dryRun: false, full: job.full }, Progress.silent).pipe(

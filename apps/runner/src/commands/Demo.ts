@@ -180,7 +180,7 @@ export const demo = Command.make("demo", options, (o) =>
         run(true),
         measured(run(false)),
         measured(run(false))
-      ]).pipe(Effect.provide(Environment.sync(settings)), Effect.provide(logging(settings)))
+      ]).pipe(Effect.provide(Environment.sync(settings, { dryRun: false, lang })), Effect.provide(logging(settings)))
       const erpState = {
         customers: control.customers().length,
         assignments: erpWrites("assign"),

@@ -84,7 +84,7 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
       const exitCode = failed === undefined ? ExitCode.ok : show(failed).exitCode
       yield* Console.log(JSON.stringify({ ...reportJson(report), error: failed?.message ?? null, exitCode }, null, 2))
       if (failed !== undefined) return yield* new CommandFailed({ exitCode })
-    }).pipe(Effect.provide(Environment.sync(settings)))
+    }).pipe(Effect.provide(Environment.sync(settings, { dryRun: false, lang })))
   )
 ).pipe(
   Command.withDescription(

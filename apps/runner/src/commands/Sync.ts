@@ -69,7 +69,7 @@ export const sync = Command.make("sync", options, (o) =>
       const run = runOnce(settings, { direction: o.direction, dryRun: o.dryRun, full: o.full }, progress)
       // a dry run writes nothing and needs no lease
       const report = yield* (o.dryRun ? run : leased(settings)(run)).pipe(
-        Effect.provide(Environment.sync(settings, { dryRun: o.dryRun }))
+        Effect.provide(Environment.sync(settings, { dryRun: o.dryRun, lang }))
       )
       const verdict =
         report.status === "failed"

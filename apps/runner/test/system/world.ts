@@ -205,7 +205,7 @@ export class World {
       Layer.provide(Layer.succeed(FetchHttpClient.Fetch, this.wire.fetch as typeof globalThis.fetch))
     )
     return broken.pipe(
-      Effect.provide(Environment.sync(this.settings, { dryRun, http })),
+      Effect.provide(Environment.sync(this.settings, { dryRun, lang: "en", http })),
       Effect.provide(NodeContext.layer)
     )
   }

@@ -187,6 +187,7 @@ export const acknowledgements = (
       action: action(outcome.operation),
       reason:
         outcome.reasons.length === 0 ? Option.none() : Option.some(outcome.reasons.map((r) => r.message).join("; ")),
+      ...(outcome.reasons.length === 0 ? {} : { reasons: outcome.reasons }),
       linkedId: Option.fromNullable(own ? outcome.otherId : outcome.id)
     }
     const current = byId.get(id)
