@@ -3,13 +3,26 @@ import type { Config, ConfigError, Option, Scope } from "effect"
 import { Context, Effect, Layer } from "effect"
 
 import { makeClient } from "./internal/client.js"
-import type { CustomerDetail, ListPage } from "./internal/customer.js"
+import type { CustomerDetail, EmptyForm, ListPage, ListShape } from "./internal/customer.js"
+import type { RowShape } from "./internal/wire/answer.js"
 import type { WireFields } from "./internal/wire/envelope.js"
 import type { ZhibangClientConfig } from "./ZhibangConfig.js"
 import type { ZhibangError } from "./ZhibangError.js"
 
+export type { RowShape } from "./internal/wire/answer.js"
 export type { WireFields, WireValue } from "./internal/wire/envelope.js"
-export type { CustomerDetail, ListPage }
+export type { CustomerDetail, EmptyForm, ListPage, ListShape }
+
+/**
+ * The envelope variants the client's list answers showed so far (customers and contacts): what an installation's ERP
+ * sends where the spec allows more than one form, for a profile of it (`tongbu check --record`).
+ */
+export interface ObservedShapes {
+  readonly rowShapes: ReadonlyArray<RowShape>
+  readonly emptyForms: ReadonlyArray<EmptyForm>
+  /** What had to be coerced to read it: `numeric cells` (a list cell sent as a JSON number, read as text). */
+  readonly coerced: ReadonlyArray<"numeric cells">
+}
 
 /** 1 = company customer (单位客户), 2 = person customer (个人客户). */
 export type Intsort = 1 | 2
@@ -94,6 +107,8 @@ export interface ZhibangClientService {
     action: "add" | "edit",
     body: Readonly<Record<string, unknown>>
   ) => Effect.Effect<void, ZhibangError>
+  /** The envelope variants the list answers showed so far. */
+  readonly observedShapes: Effect.Effect<ObservedShapes>
   /** Ends the session (also done when the client's scope closes). */
   readonly logout: Effect.Effect<void>
 }

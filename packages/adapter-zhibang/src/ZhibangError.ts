@@ -36,3 +36,7 @@ export class ZhibangFatalError extends Schema.TaggedError<ZhibangFatalError>()("
 }) {}
 
 export type ZhibangError = ZhibangTransientError | ZhibangRejectedError | ZhibangFatalError
+
+/** The ERP's answer for a page this installation does not have (its own text, `未知页面`), on a read. */
+export const isPageUnknown = (error: { readonly _tag: string }): boolean =>
+  error instanceof ZhibangTransientError && !error.uncertain && /未知页面/.test(error.message)

@@ -31,6 +31,28 @@ describe("ZhibangClient over the mock ERP", () => {
     })
   })
 
+  it.effect("reports the envelope variants its lists showed: row shape, the empty-list form, numeric cells", () =>
+    Effect.gen(function* () {
+      const page = { pageIndex: 1, pageSize: 5 }
+      const none = { ...page, filters: { telord: "0" } }
+      const seen = (options: Parameters<typeof makeMock>[0]) =>
+        withClient(makeMock(options), (client) =>
+          Effect.zipRight(Effect.all([client.listCustomers(page), client.listCustomers(none)]), client.observedShapes)
+        )
+      const plain = yield* seen({ seed: { customers: 3, seed: 1 } })
+      const other = yield* seen({
+        seed: { customers: 3, seed: 1 },
+        rowShape: "keyed",
+        emptyList: "missing",
+        numericCells: true
+      })
+      expect(plain).toEqual({ rowShapes: ["array"], emptyForms: ["empty"], coerced: [] })
+      expect(other).toEqual({ rowShapes: ["keyed"], emptyForms: ["missing"], coerced: ["numeric cells"] })
+      const wrapped = yield* seen({ seed: { customers: 3, seed: 1 }, rowShape: "object-wrapped" })
+      expect(wrapped.rowShapes).toEqual(["object-wrapped"])
+    })
+  )
+
   it.effect("lists the ERP's accounts (V3 orgs/user/list) page by page: the ids assignments name", () => {
     const mock = makeMock()
     return Effect.gen(function* () {

@@ -5,6 +5,7 @@ import { defaultContactColumns } from "./internal/contactPages.js"
 import type { Config } from "./internal/context.js"
 import { controlApi } from "./internal/controlApi.js"
 import { liveListColumns } from "./internal/customerList.js"
+import { type EnumOption, enums, type InstallationEnum } from "./internal/enums.js"
 
 export { liveListColumns }
 
@@ -54,8 +55,12 @@ export interface MockErpOptions {
   readonly contactListColumns?: ReadonlyArray<string>
   /** Serves the contact list (person/list.asp); false answers `未知页面` as an installation without it; default true. */
   readonly contactList?: boolean
-  /** List rows as positional arrays (default) or objects wrapping `value: [...]`. */
-  readonly rowShape?: "array" | "object-wrapped"
+  /** List rows as positional arrays (default), objects wrapping `value: [...]`, or objects keyed by column id. */
+  readonly rowShape?: "array" | "object-wrapped" | "keyed"
+  /** The lists' id columns (ord, person, company) as JSON numbers, not strings; default false. */
+  readonly numericCells?: boolean
+  /** The installation's own values of enumerations 11 (trade), 13 (ly), 14 (jz), 98 (follow-up method). */
+  readonly enumerations?: Partial<Record<InstallationEnum, ReadonlyArray<EnumOption>>>
   /** An empty list answers empty `page`/`cols`/`rows` (default) or leaves them out. */
   readonly emptyList?: "empty" | "missing"
   /** Bill fields leave out their empty members (text, value, ...); default false. */
@@ -109,6 +114,8 @@ const resolveConfig = (options: MockErpOptions): Config => ({
   contactListColumns: options.contactListColumns ?? defaultContactColumns,
   contactList: options.contactList ?? true,
   rowShape: options.rowShape ?? "array",
+  numericCells: options.numericCells ?? false,
+  enums: { ...enums, ...options.enumerations },
   emptyList: options.emptyList ?? "empty",
   dropEmptyKeys: options.dropEmptyKeys ?? false,
   sessionErrorStatus: options.sessionErrorStatus ?? 1,

@@ -93,7 +93,7 @@ const served = await serve({
   faultSeed: rngSeed,
   users: [{ user, password }],
   controlApi: values.control ?? false,
-  contactList: !values["no-contact-list"],
+  ...(values["no-contact-list"] ? { contactList: false } : {}),
   ...(values["contact-columns"] ? { contactListColumns: values["contact-columns"].split(",") } : {}),
   ...(dbPath ? { store: { sqlitePath: dbPath } } : {})
 }).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`))

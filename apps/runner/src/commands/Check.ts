@@ -2,25 +2,19 @@ import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { inspectHubDatabase } from "@tongbu/adapter-wechat-hub"
-import { ZhibangClient, type ZhibangError } from "@tongbu/adapter-zhibang"
+import { isPageUnknown, ZhibangClient, type ZhibangError } from "@tongbu/adapter-zhibang"
 import { SqliteStore } from "@tongbu/core"
-import { encodeProfile } from "@tongbu/mock-erp"
-import { Data, Duration, Effect, Either, Option } from "effect"
+import { Duration, Effect, Either, Option } from "effect"
 import type { CheckItem } from "../Check.js"
 import * as Check from "../Check.js"
 import type { Settings } from "../Config.js"
 import { requireErp, requireHub } from "../Config.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
 import { common, handle, output } from "../Handler.js"
+import { nothingSeen, record, recordedEnumerations, type Seen } from "../internal/record.js"
 
 /** Enumeration 13 of the ERP is the customer source `ly` (spec zhibang-wire.md §5). */
 const CUSTOMER_SOURCES = 13
-
-/** The list columns the check read, for `--record`: none when the list could not be read. */
-interface Seen {
-  customerColumns: ReadonlyArray<string>
-  contactColumns: ReadonlyArray<string>
-}
 
 const USERS_PER_PAGE = 100
 
@@ -46,7 +40,7 @@ const tiers = (settings: Settings): ReadonlyArray<Check.Tier> => [
  * Logs in, lists one page of customers and contacts, reads one customer's detail, resolves `mapping.ly`; notes the
  * list columns in `seen`.
  */
-const erpItems = (settings: Settings, seen: Seen) =>
+const erpItems = (settings: Settings, seen: Seen, recording: boolean) =>
   Effect.gen(function* () {
     const account = yield* Effect.either(requireErp(settings))
     if (Either.isLeft(account)) return [Check.fail("erp", "the ERP is not configured", account.left.message)]
@@ -80,10 +74,27 @@ const erpItems = (settings: Settings, seen: Seen) =>
         )
       ]
     }
-    yield* step("erp contact list", client.listContacts(page), (list) => {
-      seen.contactColumns = list.columns
-      return `${list.recordCount ?? list.rows.length} contacts, ${list.columns.length} list columns`
-    })
+    // an installation without the contact list is one a sync runs against (degraded): it passes, saying so
+    const contacts = yield* Effect.either(client.listContacts(page))
+    if (Either.isRight(contacts)) {
+      seen.contactColumns = contacts.right.columns
+      items.push(
+        Check.pass(
+          "erp contact list",
+          `${contacts.right.recordCount ?? contacts.right.rows.length} contacts, ${contacts.right.columns.length} list columns`
+        )
+      )
+    } else if (isPageUnknown(contacts.left)) {
+      seen.contactColumns = null
+      items.push(
+        Check.pass(
+          "erp contact list",
+          "this ERP has no contact list (未知页面): a sync goes on without checking mobiles against ERP contacts first; the ERP's own duplicate check still guards each save"
+        )
+      )
+    } else items.push(Check.erpFailure("erp contact list", user, contacts.left))
+    // for the profile: how this ERP answers an empty list (no customer has id 0)
+    if (recording) yield* Effect.ignore(client.listCustomers({ pageIndex: 1, pageSize: 1, filters: { telord: "0" } }))
     const first = customers.value.rows[0]?.ord
     if (first === undefined || first === null)
       items.push(Check.skipped("erp customer detail", "the ERP lists no customer to read"))
@@ -95,6 +106,12 @@ const erpItems = (settings: Settings, seen: Seen) =>
         })
       )
     const sources = yield* Effect.either(client.enumeration(CUSTOMER_SOURCES))
+    if (Either.isRight(sources)) seen.enumerations[13] = sources.right
+    if (recording)
+      for (const id of recordedEnumerations.filter((id) => id !== CUSTOMER_SOURCES)) {
+        const values = yield* Effect.either(client.enumeration(id))
+        if (Either.isRight(values)) seen.enumerations[id] = values.right
+      }
     items.push(
       Either.isRight(sources)
         ? Check.lyItem(settings.mapping.ly, sources.right)
@@ -106,6 +123,7 @@ const erpItems = (settings: Settings, seen: Seen) =>
         ? Check.salespeopleItem(tiers(settings), users.right)
         : Check.erpFailure("mapping.assignment", user, users.left)
     )
+    seen.shapes = yield* client.observedShapes
     return items
   }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 
@@ -154,31 +172,6 @@ const storeItem = (settings: Settings) =>
     return Check.storeItem(file, state.right, where, writable)
   })
 
-class NothingToRecord extends Data.TaggedError("NothingToRecord")<{ readonly message: string }> {}
-
-/**
- * Writes the profile of what the check saw: column ids only, no row, account or session. An empty list shows no
- * columns, so there is nothing to record then.
- */
-const record = (file: string, seen: Seen) =>
-  Effect.gen(function* () {
-    const [customerColumn, ...customerColumns] = seen.customerColumns
-    const [contactColumn, ...contactColumns] = seen.contactColumns
-    if (customerColumn === undefined || contactColumn === undefined)
-      return yield* new NothingToRecord({
-        message: `nothing recorded to ${file}: the check read no columns of the ERP's ${customerColumn === undefined ? "customer" : "contact"} list (not read, or empty)`
-      })
-    const fs = yield* FileSystem.FileSystem
-    yield* fs.writeFileString(
-      file,
-      encodeProfile({
-        version: 1,
-        customerListColumns: [customerColumn, ...customerColumns],
-        contactListColumns: [contactColumn, ...contactColumns]
-      })
-    )
-  })
-
 /** `tongbu check`: a read-only checklist of the configuration against the ERP, the hub and the store. */
 export const check = Command.make(
   "check",
@@ -186,7 +179,7 @@ export const check = Command.make(
     ...common,
     record: Options.file("record").pipe(
       Options.withDescription(
-        "write the ERP's shapes the check saw (its list columns) to this file, a profile `tongbu mock-erp --profile` serves"
+        "write the ERP's shapes the check saw (list columns, the enumerations the configuration resolves, the lists' envelope variants) to this file, a profile `tongbu mock-erp --profile` serves"
       ),
       Options.optional
     )
@@ -194,8 +187,12 @@ export const check = Command.make(
   (options) =>
     handle(options, (settings) =>
       Effect.gen(function* () {
-        const seen: Seen = { customerColumns: [], contactColumns: [] }
-        const items = [...(yield* erpItems(settings, seen)), yield* hubItems(settings), yield* storeItem(settings)]
+        const seen = nothingSeen()
+        const items = [
+          ...(yield* erpItems(settings, seen, Option.isSome(options.record))),
+          yield* hubItems(settings),
+          yield* storeItem(settings)
+        ]
         yield* output(
           options,
           () => Check.json(items),

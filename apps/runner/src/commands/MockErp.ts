@@ -58,7 +58,7 @@ const options = {
   ),
   profile: Options.file("profile").pipe(
     Options.withDescription(
-      "serve the shapes of a profile recorded by `tongbu check --record` (its list columns); --contact-columns still wins"
+      "serve the shapes of a profile recorded by `tongbu check --record` (list columns, enumerations, envelope variants, no contact list); --contact-columns and --no-contact-list still win"
     ),
     Options.optional
   )
@@ -126,7 +126,8 @@ export const mockErp = Command.make("mock-erp", options, (o) =>
               faultSeed: o.rngSeed,
               users: [{ user, password }],
               controlApi: o.control,
-              contactList: !o.noContactList,
+              // the profile's contact list stands unless switched off here
+              ...(o.noContactList ? { contactList: false } : {}),
               ...Option.match(o.contactColumns, {
                 onNone: () => ({}),
                 onSome: (columns) => ({ contactListColumns: columns.split(",").map((column) => column.trim()) })

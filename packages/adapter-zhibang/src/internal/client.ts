@@ -1,7 +1,7 @@
 import type { HttpClient } from "@effect/platform"
 import type { Scope } from "effect"
 import { Effect, Option, Ref } from "effect"
-import type { Intsort, ListQuery, NewCustomer, ZhibangClientService } from "../ZhibangClient.js"
+import type { Intsort, ListQuery, NewCustomer, ObservedShapes, ZhibangClientService } from "../ZhibangClient.js"
 import type { ZhibangClientConfig } from "../ZhibangConfig.js"
 import { ZhibangRejectedError, ZhibangTransientError } from "../ZhibangError.js"
 import type { V1Call } from "./call.js"
@@ -55,7 +55,22 @@ export const makeClient = (
     const createLock = yield* Effect.makeSemaphore(1)
     /** Captions read from the installation's own bills, to name the field of a refusal (`此手机【X】已存在！`). */
     const captions = yield* Ref.make<ReadonlyMap<string, string>>(new Map())
+    const observed = yield* Ref.make<ObservedShapes>({ rowShapes: [], emptyForms: [], coerced: [] })
     yield* Effect.addFinalizer(() => session.logout)
+
+    const observe = (shape: Customer.ListShape) =>
+      Ref.update(
+        observed,
+        (seen): ObservedShapes => ({
+          rowShapes: [...new Set([...seen.rowShapes, ...shape.rowShapes])],
+          emptyForms:
+            shape.emptyForm === undefined ? seen.emptyForms : [...new Set([...seen.emptyForms, shape.emptyForm])],
+          coerced:
+            shape.numericCells && !seen.coerced.includes("numeric cells")
+              ? [...seen.coerced, "numeric cells"]
+              : seen.coerced
+        })
+      )
 
     const learn = (bill: Bill) =>
       Ref.update(captions, (known) => {
@@ -172,7 +187,10 @@ export const makeClient = (
           write: false,
           interpret: (body) => (body.model === "source" || body.source ? Verdict.Ok({ body }) : classifySave(body))
         })
-        .pipe(Effect.map((body) => Customer.listPage(query, body)))
+        .pipe(
+          Effect.map((body) => Customer.listPage(query, body)),
+          Effect.tap((list) => observe(list.shape))
+        )
 
     const enumeration = (enumid: number) =>
       caller
@@ -218,6 +236,7 @@ export const makeClient = (
           page: action === "add" ? Pages.v3CustomerAdd : Pages.v3CustomerEdit,
           body
         }),
+      observedShapes: Ref.get(observed),
       logout: session.logout
     } satisfies ZhibangClientService
   })

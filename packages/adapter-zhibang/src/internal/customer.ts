@@ -1,5 +1,5 @@
-import type { Bill, Body } from "./wire/answer.js"
-import { billFields, fieldValue, isRequired, zipRows } from "./wire/answer.js"
+import type { Bill, Body, RowShape } from "./wire/answer.js"
+import { billFields, fieldValue, isRequired, tableShape, zipRows } from "./wire/answer.js"
 
 /** A customer as its detail page shows it: stored values by field id, empty as null. */
 export interface CustomerDetail {
@@ -11,6 +11,18 @@ export interface CustomerDetail {
   readonly required: ReadonlyArray<string>
 }
 
+/** How an empty list answered: empty `page`/`cols`/`rows`, or without them (spec §4.4). */
+export type EmptyForm = "empty" | "missing"
+
+/** The envelope variants one list answer showed, for `ZhibangClient.observedShapes`. */
+export interface ListShape {
+  readonly rowShapes: ReadonlyArray<RowShape>
+  /** Set when the list was empty. */
+  readonly emptyForm: EmptyForm | undefined
+  /** A cell came as a JSON number and was read as text. */
+  readonly numericCells: boolean
+}
+
 export interface ListPage {
   readonly pageIndex: number
   /** Null when the ERP leaves it out (an empty list). */
@@ -19,6 +31,7 @@ export interface ListPage {
   readonly columns: ReadonlyArray<string>
   /** Each row zipped with the column ids. */
   readonly rows: ReadonlyArray<Readonly<Record<string, string | null>>>
+  readonly shape: ListShape
 }
 
 /**
@@ -42,14 +55,22 @@ export const detail = (ord: number, bill: Bill): CustomerDetail => {
   }
 }
 
+const absent = (member: unknown) => member === undefined || member === null
+
 export const listPage = (query: { readonly pageIndex: number }, body: Body): ListPage => {
   const table = body.source?.table
-  if (!table) return { pageIndex: query.pageIndex, pageCount: null, recordCount: null, columns: [], rows: [] }
+  const missing: ListShape = { rowShapes: [], emptyForm: "missing", numericCells: false }
+  if (!table)
+    return { pageIndex: query.pageIndex, pageCount: null, recordCount: null, columns: [], rows: [], shape: missing }
+  const rows = zipRows(table)
+  const { rowShapes, numericCells } = tableShape(table)
+  const emptyForm = rows.length > 0 ? undefined : absent(table.rows) || absent(table.cols) ? "missing" : "empty"
   return {
     pageIndex: table.page?.pageindex ?? query.pageIndex,
     pageCount: table.page?.pagecount ?? null,
     recordCount: table.page?.recordcount ?? null,
     columns: (table.cols ?? []).map((col) => col.id),
-    rows: zipRows(table)
+    rows,
+    shape: { rowShapes, emptyForm, numericCells }
   }
 }

@@ -3,7 +3,7 @@ import { type Answer, dataAnswer, messageAnswer } from "./answer.js"
 import { renderBill } from "./bill.js"
 import { type Ctx, logWrite, type Page, readOrd } from "./context.js"
 import { deletedMessage, liveCustomer } from "./customers.js"
-import { enumIds, enums, optionName } from "./enums.js"
+import { enumIds, optionName } from "./enums.js"
 import { assignFields, type FieldDef, followUpFields } from "./fields.js"
 import type { ErpRequest } from "./request.js"
 import type { CustomerRow } from "./store.js"
@@ -69,7 +69,7 @@ export const followUpPage: Page = (ctx, req, account) => {
   if (!row) return messageAnswer(deletedMessage, false, req.session)
   const values = sentValues(req, followUpFields)
   const required = ["intro", "sort", "plantype", ...(scheduleFields[(values.plantype ?? "").trim()] ?? [])]
-  const invalid = validateFields(followUpFields, values, required)
+  const invalid = validateFields(followUpFields, values, required, ctx.config.enums)
   if (invalid) return messageAnswer(invalid, false, req.session)
   const intro = values.intro ?? ""
   const templateText = optionName("followTemplate", intro.trim())
@@ -153,7 +153,7 @@ export const unprotectPage: Page = poolAction("pool.unprotect", (row, _req, user
 )
 
 /** source.asp?enumid=N: an enumeration's options; an unknown id has none. */
-export const enumPage: Page = (_ctx, req) => {
+export const enumPage: Page = (ctx, req) => {
   const name = enumIds[req.param("enumid").trim()]
-  return dataAnswer("source", "options", { type: "options", options: name ? enums[name] : [] }, req.session)
+  return dataAnswer("source", "options", { type: "options", options: name ? ctx.config.enums[name] : [] }, req.session)
 }

@@ -1,5 +1,5 @@
 import type { Config } from "./context.js"
-import { enums, optionName } from "./enums.js"
+import { optionName } from "./enums.js"
 import type { FieldDef } from "./fields.js"
 
 export interface BillGroup {
@@ -45,7 +45,9 @@ export const renderBill = (config: Config, spec: BillSpec) => ({
 
 const renderField = (config: Config, def: FieldDef, spec: BillSpec) => {
   const value = spec.values?.[def.id] ?? ""
-  const text = spec.texts?.[def.id] ?? (def.options && value !== "" ? optionName(def.options, value) || value : value)
+  const text =
+    spec.texts?.[def.id] ??
+    (def.options && value !== "" ? optionName(def.options, value, config.enums) || value : value)
   const field: Record<string, unknown> = {
     id: def.id,
     caption: def.caption,
@@ -58,7 +60,7 @@ const renderField = (config: Config, def: FieldDef, spec: BillSpec) => {
     edit: true,
     visible: true
   }
-  if (def.options) field.source = { type: "options", options: enums[def.options] }
+  if (def.options) field.source = { type: "options", options: config.enums[def.options] }
   // the ERP's serializer may leave out the members that are empty
   if (config.dropEmptyKeys) {
     for (const key of ["text", "value"]) if (field[key] === "") delete field[key]

@@ -1,5 +1,6 @@
 import type { Salesperson, WriteLogEntry } from "../Model.js"
 import type { Answer } from "./answer.js"
+import type { Enums } from "./enums.js"
 import type { ErpRequest } from "./request.js"
 import type { Rng } from "./rng.js"
 import type { Account, Sessions } from "./sessions.js"
@@ -20,7 +21,10 @@ export interface Config {
   readonly listColumns: ReadonlyArray<string>
   readonly contactListColumns: ReadonlyArray<string>
   readonly contactList: boolean
-  readonly rowShape: "array" | "object-wrapped"
+  readonly rowShape: "array" | "object-wrapped" | "keyed"
+  /** The list's id columns (ord, person, company) as JSON numbers instead of strings. */
+  readonly numericCells: boolean
+  readonly enums: Enums
   readonly emptyList: "empty" | "missing"
   readonly dropEmptyKeys: boolean
   readonly sessionErrorStatus: number

@@ -54,9 +54,9 @@ const cellOf =
       case "personurl":
         return "_url"
       case "lyname":
-        return optionName("ly", f.ly ?? "")
+        return optionName("ly", f.ly ?? "", ctx.config.enums)
       case "jzname":
-        return optionName("jz", f.jz ?? "")
+        return optionName("jz", f.jz ?? "", ctx.config.enums)
       default:
         return f[column] ?? ""
     }

@@ -88,7 +88,7 @@ export const saveCustomer = (ctx: Ctx, save: SaveCustomer): SaveResult => {
   const defs = customerFields(intsort)
   const values = { ...(live ? customerValues(ctx, live) : {}), ...save.values }
   const required = intsort === 1 ? ctx.config.requiredFields.company : ctx.config.requiredFields.person
-  const invalid = validateFields(defs, values, required)
+  const invalid = validateFields(defs, values, required, ctx.config.enums)
   if (invalid) return { ok: false, message: invalid }
   const duplicate = findDuplicate(ctx, { defs, values, customer: live?.ord, contact: undefined })
   if (duplicate) return { ok: false, message: duplicate }

@@ -82,6 +82,12 @@ export const enums = {
 
 export type EnumName = keyof typeof enums
 
+/** An installation's enumerations: the defaults above, or its own where a profile recorded them. */
+export type Enums = { readonly [K in EnumName]: ReadonlyArray<EnumOption> }
+
+/** The enumerations an installation may have its own of: what `source.asp?enumid=N` serves (11, 13, 14, 98). */
+export type InstallationEnum = "trade" | "ly" | "jz" | "followMethod"
+
 /** `source.asp?enumid=N` serves these. */
 export const enumIds: Readonly<Record<string, EnumName>> = {
   "11": "trade",
@@ -90,5 +96,5 @@ export const enumIds: Readonly<Record<string, EnumName>> = {
   "98": "followMethod"
 }
 
-export const optionName = (name: EnumName, value: string): string =>
-  enums[name].find((option) => option.v === value)?.n ?? ""
+export const optionName = (name: EnumName, value: string, table: Enums = enums): string =>
+  table[name].find((option) => option.v === value)?.n ?? ""

@@ -1,6 +1,23 @@
 import { generateCustomers } from "../Generator.js"
 import type { Ctx } from "./context.js"
 import { commitCustomer } from "./customers.js"
+import { enums, type InstallationEnum } from "./enums.js"
+
+/** A generated enumeration value in the installation's own list: the value at the same place in it. */
+const own = (ctx: Ctx, name: InstallationEnum, value: string | undefined) => {
+  const index = enums[name].findIndex((option) => option.v === value)
+  const list = ctx.config.enums[name]
+  return index < 0 || list.length === 0 ? value : list[index % list.length]?.v
+}
+
+const inInstallation = (ctx: Ctx, fields: Readonly<Record<string, string>>): Record<string, string> => {
+  const values: Record<string, string> = { ...fields }
+  for (const name of ["ly", "jz", "trade"] as const) {
+    const value = own(ctx, name, fields[name])
+    if (value !== undefined) values[name] = value
+  }
+  return values
+}
 
 /**
  * Fills the store with generated customers as if they had always been there: unchecked (old data may break
@@ -12,7 +29,7 @@ export const seedStore = (ctx: Ctx, customers: number, seed: number, user: strin
       const ord = commitCustomer(ctx, {
         existing: undefined,
         intsort: generated.intsort,
-        values: generated.fields,
+        values: inInstallation(ctx, generated.fields),
         user
       })
       for (const fields of generated.contacts) {

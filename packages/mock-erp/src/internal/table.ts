@@ -23,7 +23,8 @@ const compareCells = (a: string, b: string): number => {
 
 /**
  * A list page's `source/table`: `searchKey` over the shown columns, `_rpt_sort` (a shown column, `-` for
- * descending; default ord descending), then `pagesize`/`pageindex`. Every cell is a string, numbers too.
+ * descending; default ord descending), then `pagesize`/`pageindex`. Every cell is a string, numbers too (unless
+ * `numericCells`).
  */
 export const renderTable = (
   config: Config,
@@ -51,8 +52,12 @@ export const renderTable = (
     return { type: "table", table: config.emptyList === "missing" ? {} : { page: {}, cols: [], rows: [] } }
   }
   const rows = sorted.slice((pageindex - 1) * pagesize, pageindex * pagesize).map((record) => {
-    const cells = columns.map((id) => record.cell(id))
-    return config.rowShape === "object-wrapped" ? { value: cells } : cells
+    const cells = columns.map((id) => {
+      const text = record.cell(id)
+      return config.numericCells && intColumns.has(id) && text !== "" ? Number(text) : text
+    })
+    if (config.rowShape === "object-wrapped") return { value: cells }
+    return config.rowShape === "keyed" ? Object.fromEntries(columns.map((id, i) => [id, cells[i]])) : cells
   })
   return {
     type: "table",

@@ -2,7 +2,7 @@ import type { Endpoint } from "../Model.js"
 import { type Answer, v3Answer } from "./answer.js"
 import { type Ctx, readOrd } from "./context.js"
 import { deletedMessage, liveCustomer, saveCustomer } from "./customers.js"
-import { type EnumName, enums } from "./enums.js"
+import type { EnumName, Enums } from "./enums.js"
 import { customerFields } from "./fields.js"
 import type { Loose } from "./lenientJson.js"
 import { type ErpRequest, looseText } from "./request.js"
@@ -20,7 +20,7 @@ type Mapped =
   | { readonly ok: false; readonly msg: string }
 
 /** Translates a V3 body to V1 fields: V3 `sort` (category) and `sort1` (follow level) make V1's `sort1`. */
-const mapBody = (body: Readonly<Record<string, Loose>>, intsort: 1 | 2): Mapped => {
+const mapBody = (body: Readonly<Record<string, Loose>>, intsort: 1 | 2, table: Enums): Mapped => {
   const text = (key: string) => looseText(body[key]).trim()
   if (text("sort") === "") return { ok: false, msg: "客户分类不能为空！" }
   if (text("sort1") === "") return { ok: false, msg: "跟进程度不能为空！" }
@@ -35,7 +35,7 @@ const mapBody = (body: Readonly<Record<string, Loose>>, intsort: 1 | 2): Mapped 
   for (const [key, name, caption] of enumKeys) {
     const given = text(key)
     if (given === "") continue
-    const option = enums[name].find((candidate) => candidate.v === given || candidate.n === given)
+    const option = table[name].find((candidate) => candidate.v === given || candidate.n === given)
     if (!option) return { ok: false, msg: `${caption}【${given}】不存在！` }
     values[key] = option.v
   }
@@ -58,7 +58,7 @@ export const v3CustomerPage =
     const intsort = sort2 === "2" ? 2 : 1
     const ord = endpoint === "customer.v3edit" ? readOrd(looseText(body.ord)) : undefined
     if (endpoint === "customer.v3edit" && !liveCustomer(ctx, ord)) return v3Answer(300, deletedMessage)
-    const mapped = mapBody(body, intsort)
+    const mapped = mapBody(body, intsort, ctx.config.enums)
     if (!mapped.ok) return v3Answer(300, mapped.msg)
     const cateName = looseText(body.cateName).trim()
     const salesperson = ctx.config.salespeople.find((person) => person.name === cateName)

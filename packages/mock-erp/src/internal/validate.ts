@@ -1,16 +1,16 @@
 import { parseErpDate } from "./dates.js"
-import { enums } from "./enums.js"
+import { type Enums, enums } from "./enums.js"
 import type { FieldDef } from "./fields.js"
 
 /** Characters as the ERP counts them (one per code point, a Chinese character is one). */
 export const charLength = (text: string): number => [...text].length
 
 /** The message for one non-empty value that breaks its field's rule, or undefined. */
-export const fieldError = (def: FieldDef, value: string): string | undefined => {
+export const fieldError = (def: FieldDef, value: string, table: Enums = enums): string | undefined => {
   if (def.type === "int" && !/^-?\d+$/.test(value)) return `${def.caption}必须是整数！`
   if (def.type === "decimal" && !/^-?\d+(?:\.\d+)?$/.test(value)) return `${def.caption}必须是数字！`
   if (def.type === "datetime" && parseErpDate(value) === undefined) return `${def.caption}不是有效的日期！`
-  if (def.options && !enums[def.options].some((option) => option.v === value)) {
+  if (def.options && !table[def.options].some((option) => option.v === value)) {
     return `${def.caption}的值【${value}】无效！`
   }
   if (def.max !== undefined && charLength(value) > def.max) return `${def.caption}不能超过${def.max}个字！`
@@ -24,7 +24,8 @@ export const fieldError = (def: FieldDef, value: string): string | undefined => 
 export const validateFields = (
   defs: ReadonlyArray<FieldDef>,
   values: Readonly<Record<string, string>>,
-  required: ReadonlyArray<string>
+  required: ReadonlyArray<string>,
+  table: Enums = enums
 ): string | undefined => {
   for (const def of defs) {
     const value = values[def.id] ?? ""
@@ -32,7 +33,7 @@ export const validateFields = (
       if (required.includes(def.id)) return `${def.caption}不能为空！`
       continue
     }
-    const error = fieldError(def, value)
+    const error = fieldError(def, value, table)
     if (error) return error
   }
   return undefined

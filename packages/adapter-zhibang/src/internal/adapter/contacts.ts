@@ -3,15 +3,12 @@ import { AuxiliaryUnavailable, RecordId } from "@tongbu/core"
 import { Effect, Stream } from "effect"
 import type { ZhibangClientService } from "../../ZhibangClient.js"
 import type { ZhibangError } from "../../ZhibangError.js"
-import { ZhibangFatalError } from "../../ZhibangError.js"
+import { isPageUnknown, ZhibangFatalError } from "../../ZhibangError.js"
 import type { OrdRow } from "./listing.js"
 import { contacts, listRows } from "./listing.js"
 
 /** Contact columns the ERP's duplicate check compares a customer's mobile with. */
 const mobileColumns = ["mobile", "mobile2"] as const
-
-/** The ERP's answer for a page this installation does not have (IIS/the ERP's own text). */
-const unknownPage = /未知页面/
 
 /**
  * Every mobile the ERP's contacts hold, each as held by the contact's customer: the values a customer's `mobile` must
@@ -37,8 +34,7 @@ export const contactMobiles = (
     ),
     Stream.catchAll((error) =>
       Stream.fail(
-        error._tag === "ZhibangFatalError" ||
-          (error._tag === "ZhibangTransientError" && !error.uncertain && unknownPage.test(error.message))
+        error._tag === "ZhibangFatalError" || isPageUnknown(error)
           ? new AuxiliaryUnavailable({ adapter, listing: "contacts", message: error.message })
           : error
       )

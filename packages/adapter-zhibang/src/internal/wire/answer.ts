@@ -5,15 +5,18 @@ import { Either, type Option, Predicate, Schema } from "effect"
  * keys of empty members may be missing, rows may be positional arrays or objects wrapping `value`.
  */
 
-/** Any scalar cell as text: the ERP sends numbers as strings (`"574"`) or numbers; empty means null. */
+/** Any scalar as text: the ERP sends numbers as strings (`"574"`) or numbers; empty means null. */
+export const cellText = (input: unknown): string | null => {
+  if (input === null || input === undefined) return null
+  if (typeof input === "string") return input.trim() === "" ? null : input
+  if (typeof input === "number" || typeof input === "boolean") return String(input)
+  return JSON.stringify(input)
+}
+
+/** A scalar member as text (`cellText`). */
 export const Cell = Schema.transform(Schema.Unknown, Schema.NullOr(Schema.String), {
   strict: true,
-  decode: (input) => {
-    if (input === null || input === undefined) return null
-    if (typeof input === "string") return input.trim() === "" ? null : input
-    if (typeof input === "number" || typeof input === "boolean") return String(input)
-    return JSON.stringify(input)
-  },
+  decode: cellText,
   encode: (output) => output
 })
 
@@ -57,10 +60,11 @@ export type Bill = typeof Bill.Type
 
 const Col = Schema.Struct({ id: Schema.String })
 
+/** Cells stay as they came until `zipRows`, so that the shape of the answer can be told (`tableShape`). */
 export const Row = Schema.Union(
-  Schema.Array(Cell),
-  Schema.Struct({ value: Schema.Array(Cell) }),
-  Schema.Record({ key: Schema.String, value: Cell })
+  Schema.Array(Schema.Unknown),
+  Schema.Struct({ value: Schema.Array(Schema.Unknown) }),
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
 )
 export type Row = typeof Row.Type
 
@@ -140,16 +144,33 @@ export const fieldValue = (field: BillField): string | null =>
 export const isRequired = (field: BillField): boolean =>
   field.notnull === true || field.notnull === 1 || field.notnull === "1" || field.notnull === "true"
 
-/** A table's rows zipped with its column ids (never by position), each cell as text or null. */
+/** How a list's rows came: positional arrays (the usual), objects wrapping `value: [...]`, or objects by column id. */
+export type RowShape = "array" | "object-wrapped" | "keyed"
+
+const cellsOf = (row: Row): ReadonlyArray<unknown> | undefined =>
+  Array.isArray(row) ? row : Predicate.hasProperty(row, "value") && Array.isArray(row.value) ? row.value : undefined
+
+const rowShape = (row: Row): RowShape =>
+  Array.isArray(row) ? "array" : cellsOf(row) === undefined ? "keyed" : "object-wrapped"
+
+/** A table's rows zipped with its column ids (never by position), each cell as text or null (`cellText`). */
 export const zipRows = (table: Table): ReadonlyArray<Readonly<Record<string, string | null>>> => {
   const cols = (table.cols ?? []).map((col) => col.id)
   return (table.rows ?? []).map((row) => {
-    const cells = Array.isArray(row)
-      ? row
-      : Predicate.hasProperty(row, "value") && Array.isArray(row.value)
-        ? row.value
-        : undefined
-    if (cells === undefined) return row as Readonly<Record<string, string | null>>
-    return Object.fromEntries(cols.map((id, index) => [id, cells[index] ?? null]))
+    const cells = cellsOf(row)
+    if (cells === undefined) return Object.fromEntries(Object.entries(row).map(([id, cell]) => [id, cellText(cell)]))
+    return Object.fromEntries(cols.map((id, index) => [id, cellText(cells[index])]))
   })
+}
+
+/** What a list's answer looked like: its rows' shapes, and whether a cell came as a JSON number (read as text). */
+export const tableShape = (
+  table: Table
+): { readonly rowShapes: ReadonlyArray<RowShape>; readonly numericCells: boolean } => {
+  const rows = table.rows ?? []
+  const cells = rows.flatMap((row) => cellsOf(row) ?? Object.values(row))
+  return {
+    rowShapes: [...new Set(rows.map(rowShape))],
+    numericCells: cells.some((cell) => typeof cell === "number")
+  }
 }
