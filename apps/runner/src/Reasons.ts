@@ -158,7 +158,7 @@ export const zh: Record<string, Wording> = {
     // the customer's name only when the action knew it; a reason stored before these params falls back to English
     text: (reason) =>
       template(
-        `可能已送达：尝试于 {at}；请在{side}记录 {id}${reason.params?.name === undefined ? "" : "（{name}）"}中查看{kind}（{content}，由运行 {run} 计划）；不会自动重发：核实后，已存在则 \`tongbu actions resolve <编号> --done\`，不存在则 \`--retry\`（下次同步重发一次）`
+        `可能已送达：尝试于 {at}；请在{side}记录 {id}${reason.params?.name === undefined ? "" : "（{name}）"}中查看{kind}（${reason.params?.content === "" ? "" : "{content}，"}由运行 {run} 计划）；不会自动重发：核实后，已存在则 \`tongbu actions resolve <编号> --done\`，不存在则 \`--retry\`（下次同步重发一次）`
       )(reason)
   },
   // rollback

@@ -158,6 +158,10 @@ describe("Reasons", () => {
     expect(Reasons.render(reason, "zh")).toBe(
       '可能已送达：尝试于 2026-12-04T01:00:00.000Z；请在ERP记录 58（武汉宏图环保有限公司）中查看跟进记录（intro "120"，由运行 3 计划）；不会自动重发：核实后，已存在则 `tongbu actions resolve <编号> --done`，不存在则 `--retry`（下次同步重发一次）'
     )
+    // an assignment with no name known and nothing in its content
+    const { name: _, ...unnamed } = reason.params ?? {}
+    const bare = new Reason({ ...reason, params: { ...unnamed, kind: "assign", content: "" } })
+    expect(Reasons.render(bare, "zh")).toContain("请在ERP记录 58中查看分配（由运行 3 计划）")
   })
 
   it("every wording with all its params filled reads in Chinese", () => {
