@@ -117,11 +117,19 @@ const erpItems = (settings: Settings, seen: Seen, recording: boolean) =>
         ? Check.lyItem(settings.mapping.ly, sources.right)
         : Check.erpFailure("mapping.ly", user, sources.left)
     )
-    const users = yield* Effect.either(allUsers(client))
+    // the account list is read only when there are salespeople to look for in it
+    const named = tiers(settings)
+    const users = named.every((tier) => tier.ids.length === 0)
+      ? Either.right([])
+      : yield* Effect.either(allUsers(client))
     items.push(
       Either.isRight(users)
-        ? Check.salespeopleItem(tiers(settings), users.right)
-        : Check.erpFailure("mapping.assignment", user, users.left)
+        ? Check.salespeopleItem(named, users.right)
+        : Check.fail(
+            "mapping.assignment",
+            `the ERP's account list could not be read: ${users.left.message}`,
+            `check that the ERP account ${user} may read the ERP's accounts (组织架构 › 账号, V3 orgs/user/list; \`--log-level debug\` traces its answer), or check the ids of mapping.assignment by hand`
+          )
     )
     seen.shapes = yield* client.observedShapes
     return items

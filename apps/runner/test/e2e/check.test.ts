@@ -83,6 +83,25 @@ describe("tongbu check", { timeout: 120_000 }, () => {
     })
   })
 
+  it("an account list the ERP does not give: ✗ mapping.assignment saying what to check, the other items unchanged", async () => {
+    s.erp.mock.control.setFaults({
+      name: "no-account-list",
+      endpoints: { "user.list": { transientRate: 1, transientKinds: ["crash"] } }
+    })
+    try {
+      const result = await check({}, "--json")
+      expect(result.code).toBe(1)
+      const items: Array<{ name: string; status: string; fix?: string }> = json(result).items
+      expect(items.find((i) => i.name === "mapping.assignment")).toMatchObject({
+        status: "fail",
+        fix: expect.stringContaining("check that the ERP account admin may read the ERP's accounts")
+      })
+      expect(items.filter((i) => i.status !== "pass").map((i) => i.name)).toEqual(["mapping.assignment"])
+    } finally {
+      s.erp.mock.control.setFaults("none")
+    }
+  })
+
   it("the state store: pending migrations pass; a store newer than this runner, or not a store, is ✗ with the fix", async () => {
     const state = join(s.dir, "store-check.db")
     const env = { TONGBU_STATE_DB: state }
