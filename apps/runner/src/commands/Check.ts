@@ -12,29 +12,10 @@ import { requireErp, requireHub } from "../Config.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
 import { common, handle, output } from "../Handler.js"
 import { nothingSeen, record, recordedEnumerations, type Seen } from "../internal/record.js"
+import { allUsers, tiers } from "../internal/salespeople.js"
 
 /** Enumeration 13 of the ERP is the customer source `ly` (spec zhibang-wire.md §5). */
 const CUSTOMER_SOURCES = 13
-
-const USERS_PER_PAGE = 100
-
-/** Every ERP account, page by page until a short page (or the count the ERP gave) says there are no more. */
-const allUsers = (client: ZhibangClient.ZhibangClientService) =>
-  Effect.gen(function* () {
-    const users: Array<ZhibangClient.ErpUser> = []
-    for (let pageIndex = 1; ; pageIndex++) {
-      const page = yield* client.users({ pageIndex, pageSize: USERS_PER_PAGE })
-      users.push(...page.users)
-      const done = page.users.length < USERS_PER_PAGE || (page.recordCount !== null && users.length >= page.recordCount)
-      if (done) return users
-    }
-  })
-
-/** The salespeople `mapping.assignment` names, by the yaml key of each tier. */
-const tiers = (settings: Settings): ReadonlyArray<Check.Tier> => [
-  { key: "mapping.assignment.top.salespeople", ids: settings.mapping.assignment.top.salespeople },
-  { key: "mapping.assignment.general.salespeople", ids: settings.mapping.assignment.general.salespeople }
-]
 
 /**
  * Logs in, lists one page of customers and contacts, reads one customer's detail, resolves `mapping.ly`; notes the
