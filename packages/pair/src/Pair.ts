@@ -54,6 +54,8 @@ export interface Definition<F extends Schema.Struct.Fields, S> {
   readonly name: string
   /** One line for `tongbu --help`, e.g. "Keep the WeChat hub and the Zhibang ERP in sync". */
   readonly description: string
+  /** What the runner's output calls each side, e.g. "hub" and "ERP" (default "left" and "right"). */
+  readonly labels?: { readonly left: string; readonly right: string }
   /** The pair's own top-level keys of `tongbu.yaml` (each a section of `ConfigSchema`), beside the runner's. */
   readonly sections: F
   /** What to say of a key the file must not hold (`"erp.password"`: where a password belongs instead). */
@@ -88,6 +90,7 @@ export interface Pair<S> {
   readonly [TypeId]: TypeId
   readonly name: string
   readonly description: string
+  readonly labels: { readonly left: string; readonly right: string }
   readonly sections: Schema.Struct.Fields
   readonly forbiddenKeys: Readonly<Record<string, string>>
   readonly settings: (sections: unknown, context: ConfigContext) => Effect.Effect<S, ConfigError, FileSystem.FileSystem>
@@ -107,6 +110,7 @@ export const make = <F extends Schema.Struct.Fields, S>(definition: Definition<F
   [TypeId]: TypeId,
   name: definition.name,
   description: definition.description,
+  labels: definition.labels ?? { left: "left", right: "right" },
   sections: definition.sections,
   forbiddenKeys: definition.forbiddenKeys ?? {},
   // the runner decodes the sections with `sections` before it hands them over

@@ -33,7 +33,7 @@ export const runOnce = <S>(
   progress: Progress.Progress
 ): Effect.Effect<Sync.RunReport, Sync.SyncError, LeftAdapter | RightAdapter | SyncStore> =>
   Sync.run(pair.policy(settings), { ...request, maxAttempts: settings.sync.maxAttempts }).pipe(
-    Effect.provide(Progress.observe(progress)),
+    Effect.provide(Progress.observe(progress, pair.labels)),
     Effect.ensuring(progress.finish),
     Effect.tap((report) =>
       request.dryRun ? Effect.void : Metrics.recordRun("sync", report.status, report.items, report.warnings)
