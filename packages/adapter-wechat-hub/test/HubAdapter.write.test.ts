@@ -160,13 +160,15 @@ describe("update", () => {
     })
   )
 
-  it.scoped("fails with StaleError for a customer that no longer exists", () =>
-    Effect.gen(function* () {
-      const { adapter, hub } = yield* setup
-      hub.prepare("DELETE FROM customers_unified WHERE id = 3").run()
-      expect((yield* Effect.flip(update(adapter, 3, { erp_region: "渝" }, {})))._tag).toBe("StaleError")
-      expect((yield* Effect.flip(update(adapter, 0, { erp_region: "渝" }, {})))._tag).toBe("StaleError")
-    })
+  it.scoped(
+    "fails with RejectedError for a customer that no longer exists (the port's error for a missing record)",
+    () =>
+      Effect.gen(function* () {
+        const { adapter, hub } = yield* setup
+        hub.prepare("DELETE FROM customers_unified WHERE id = 3").run()
+        expect((yield* Effect.flip(update(adapter, 3, { erp_region: "渝" }, {})))._tag).toBe("RejectedError")
+        expect((yield* Effect.flip(update(adapter, 0, { erp_region: "渝" }, {})))._tag).toBe("RejectedError")
+      })
   )
 })
 
@@ -289,10 +291,10 @@ describe("create, findCreated and compensateCreate", () => {
     Effect.gen(function* () {
       const { adapter, hub } = yield* setup
       const id = yield* createFrom(adapter, 900, erpCustomer(900))
-      expect(yield* adapter.compensateCreate(id, key("c:2"))).toEqual({ _tag: "Deleted" })
-      expect(yield* adapter.compensateCreate(id, key("c:2"))).toEqual({ _tag: "Deleted" })
+      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {} })).toEqual({ _tag: "Deleted" })
+      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {} })).toEqual({ _tag: "Deleted" })
       expect(row(hub, id)).toBeUndefined()
-      const error = yield* Effect.flip(adapter.compensateCreate(rid(1), key("c:3")))
+      const error = yield* Effect.flip(adapter.compensateCreate({ id: rid(1), key: key("c:3"), written: {} }))
       expect(error).toMatchObject({ _tag: "RejectedError" })
       expect(error.message).toContain("the sync did not create this customer")
       expect(row(hub, 1)).toBeDefined()

@@ -418,7 +418,10 @@ describe("ZhibangAdapter.compensateCreate", () => {
     })
     const id = RecordId.make(String(customer.ord))
     const { effect } = withAdapter(mock, (adapter) =>
-      Effect.all([adapter.compensateCreate(id, key("c")), adapter.compensateCreate(id, key("c"))])
+      Effect.all([
+        adapter.compensateCreate({ id: id, key: key("c"), written: {} }),
+        adapter.compensateCreate({ id: id, key: key("c"), written: {} })
+      ])
     )
     return Effect.map(effect, ([first, second]) => {
       expect(first).toMatchObject({ _tag: "Withdrawn", note: expect.stringContaining("a person must delete it") })
@@ -433,7 +436,7 @@ describe("ZhibangAdapter.compensateCreate", () => {
     const customer = mock.control.insertCustomer({ name: "庚公司", sort1: "17,146", person_name: "郑一" })
     const { effect } = withAdapter(
       mock,
-      (adapter) => adapter.compensateCreate(RecordId.make(String(customer.ord)), key("c")),
+      (adapter) => adapter.compensateCreate({ id: RecordId.make(String(customer.ord)), key: key("c"), written: {} }),
       {
         adapter: { withdraw: { toPublicPool: false, note: "[withdrawn]" } }
       }

@@ -1,4 +1,4 @@
-import type { AdapterError, Compensation, Fields, SyncAdapter } from "@tongbu/core"
+import type { AdapterError, CompensateRequest, Compensation, Fields, SyncAdapter } from "@tongbu/core"
 import { RecordId, RejectedError, StaleError } from "@tongbu/core"
 import { Effect, Option } from "effect"
 import type { Intsort, ZhibangClientService } from "../../ZhibangClient.js"
@@ -132,7 +132,7 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
       return { overwritten }
     })
 
-  const compensateCreate = (id: RecordId): Effect.Effect<Compensation, AdapterError> =>
+  const compensateCreate = ({ id }: CompensateRequest): Effect.Effect<Compensation, AdapterError> =>
     Effect.gen(function* () {
       const detail = yield* detailOf(id)
       if (Option.isNone(detail)) return { _tag: "Deleted" } as const
