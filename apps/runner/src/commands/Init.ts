@@ -31,9 +31,9 @@ export const init = Command.make("init", { ...common, force, pair: pairOption },
       // the pair was loaded from --pair before the command line was parsed (Runner.pairOf)
       const pair = yield* CurrentPair
       const named = Option.filter(options.pair, (spec) => spec !== defaultPair.name)
-      // a path is written relative to the file, as the file's other paths are
+      // a relative path is written relative to the file, as the file's other paths are
       const spec = Option.map(named, (given) =>
-        given.startsWith(".") || path.isAbsolute(given)
+        given.startsWith(".")
           ? `./${path.relative(path.dirname(file), path.resolve(given)).replaceAll("\\", "/")}`.replace(
               /^\.\/\.\./,
               ".."
