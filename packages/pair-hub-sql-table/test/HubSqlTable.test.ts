@@ -66,6 +66,8 @@ describe("the hub↔sql-table pair", () => {
   )
 
   it("a table section the adapter refuses is named by its key", () => {
-    expect(() => decode({ table: { ...table, table: "customer list" } })).toThrow(/"customer list" is not a plain SQL name/)
+    expect(() => decode({ table: { ...table, table: "customer list" } })).toThrow(
+      /"customer list" is not a plain SQL name/
+    )
   })
 })

@@ -6,7 +6,7 @@ import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { serve } from "@tongbu/mock-erp"
 import type { RunnerKit } from "@tongbu/pair"
 import { ConfigError } from "@tongbu/pair"
-import { Console, Data, Effect, Either, Option } from "effect"
+import { Console, Data, Effect, Option } from "effect"
 import * as Yaml from "yaml"
 import type { Settings } from "./Settings.js"
 
@@ -104,7 +104,7 @@ export const demo = <T extends Settings>(kit: RunnerKit<T>) =>
           onSome: (file) =>
             fs.readFileString(file).pipe(
               Effect.mapError(() => new ConfigError({ message: `cannot read the configuration file ${file}` })),
-              Effect.tap((text) => Either.mapLeft(kit.parse(text, file), (error) => error))
+              Effect.tap((text) => kit.parse(text, file))
             )
         })
         const dir = yield* Option.match(o.dir, {

@@ -14,7 +14,7 @@ import type { RunnerKit } from "./RunnerKit.js"
  */
 
 // A global symbol: a pair made by another copy of this package (a team's module loaded at run time) is a pair too.
-export const TypeId: unique symbol = Symbol.for("@tongbu/pair/Pair") as never
+export const TypeId: unique symbol = Symbol.for("@tongbu/pair/Pair")
 export type TypeId = typeof TypeId
 
 /** What the runner tells a pair while it reads the pair's part of the configuration. */

@@ -80,11 +80,13 @@ describe("pair: in tongbu.yaml, loaded by the bundled runner at run time", { tim
     }
   })
 
-  it("a configuration without pair: runs the hub↔ERP pair, as before", async () => {
-    const file = join(dir, "default.yaml")
-    writeFileSync(file, "erp:\n  concurrency: 2\n")
-    const result = await tongbu(dir, ["sync", "--config", file])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain("TONGBU_HUB_DB")
+  it("a configuration without pair:, or naming hub-zhibang, runs the hub↔ERP pair, as before", async () => {
+    for (const head of ["", "pair: hub-zhibang\n"]) {
+      const file = join(dir, "default.yaml")
+      writeFileSync(file, `${head}erp:\n  concurrency: 2\n`)
+      const result = await tongbu(dir, ["sync", "--config", file])
+      expect(result.code, head).toBe(2)
+      expect(result.stderr).toContain("the hub database is not configured: set TONGBU_HUB_DB")
+    }
   })
 })
