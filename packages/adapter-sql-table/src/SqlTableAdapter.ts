@@ -11,7 +11,7 @@ import type { ConfigError } from "effect/ConfigError"
 import { list, prepareListing } from "./internal/listing.js"
 import { makeTable } from "./internal/table.js"
 import { makeWrites } from "./internal/writes.js"
-import type { SqlTableConfigError, SqlTableOptions } from "./SqlTableConfig.js"
+import type { SqlTableConfigError, SqlTableOptions, SqlTableOptionsInput } from "./SqlTableConfig.js"
 import { decodeSqlTableOptions, SqlTableConfig } from "./SqlTableConfig.js"
 import type { SqlTableOpenError, SqlTableSchemaError } from "./SqlTableDatabase.js"
 import { openSqlTable } from "./SqlTableDatabase.js"
@@ -26,8 +26,11 @@ export const capabilities: Capabilities = {
 
 export type SqlTableStartError = SqlTableConfigError | SqlTableOpenError | SqlTableSchemaError
 
-/** Opens and checks the table and builds the adapter (`input`: `SqlTableOptions` before defaults, or decoded). */
-export const make = (input: unknown): Effect.Effect<SyncAdapter, SqlTableStartError, Scope.Scope> =>
+/**
+ * Opens and checks the table and builds the adapter. `input` is decoded with `SqlTableOptions` (defaults filled, every
+ * wrong key named): options given in code, or read from a configuration file as they are.
+ */
+export const make = (input: SqlTableOptionsInput): Effect.Effect<SyncAdapter, SqlTableStartError, Scope.Scope> =>
   Effect.gen(function* () {
     const options = yield* decodeSqlTableOptions(input)
     const { sqlite, shape } = yield* openSqlTable(options)
@@ -37,9 +40,6 @@ export const make = (input: unknown): Effect.Effect<SyncAdapter, SqlTableStartEr
     // Statements on the one connection never interleave (a reserved create's transaction spans `reserve`).
     const lock = yield* Effect.makeSemaphore(1)
     const serially = lock.withPermits(1)
-    const one = sqlite
-      .prepare<[number | string], ReadonlyArray<unknown>>(`${table.select} WHERE "${options.idColumn}" = ?`)
-      .raw(true)
     return {
       name: options.name,
       capabilities,
@@ -50,7 +50,7 @@ export const make = (input: unknown): Effect.Effect<SyncAdapter, SqlTableStartEr
           onSome: (rowId) =>
             serially(
               table.attempt(`read of ${options.table} ${id}`, () =>
-                Option.map(Option.fromNullable(one.get(rowId)), (row) => table.toRecord(row as never))
+                Option.map(Option.fromNullable(table.one.get(rowId)), table.toRecord)
               )
             )
         }),
@@ -71,11 +71,11 @@ export const make = (input: unknown): Effect.Effect<SyncAdapter, SqlTableStartEr
   })
 
 /** The table as the core's right side. */
-export const layer = (input: unknown): Layer.Layer<RightAdapter, SqlTableStartError> =>
+export const layer = (input: SqlTableOptionsInput): Layer.Layer<RightAdapter, SqlTableStartError> =>
   Layer.scoped(RightAdapter, make(input))
 
 /** The table as the core's left side. */
-export const layerLeft = (input: unknown): Layer.Layer<LeftAdapter, SqlTableStartError> =>
+export const layerLeft = (input: SqlTableOptionsInput): Layer.Layer<LeftAdapter, SqlTableStartError> =>
   Layer.scoped(LeftAdapter, make(input))
 
 /** The table as the core's right side, set up from the environment (`TONGBU_SQL_TABLE_*`, see `SqlTableConfig`). */

@@ -4,6 +4,7 @@ import { join } from "node:path"
 import type { Fields, RecordId } from "@tongbu/core"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
+import type { SqlTableOptionsInput } from "../src/index.js"
 
 export type VersionKind = "counter" | "updatedAt"
 
@@ -35,7 +36,7 @@ export const tempDatabase = (ddl: string) =>
       })
   )
 
-export const baseOptions = (path: string, extra: Record<string, unknown> = {}) => ({
+export const baseOptions = (path: string, extra: Partial<SqlTableOptionsInput> = {}): SqlTableOptionsInput => ({
   path,
   table: "customers",
   idColumn: "id",

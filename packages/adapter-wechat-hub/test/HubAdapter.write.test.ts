@@ -300,4 +300,25 @@ describe("create, findCreated and compensateCreate", () => {
       expect(row(hub, 1)).toBeDefined()
     })
   )
+
+  it.scoped("keeps a row a person changed even when the sync wrote to it after them, by what the sync last wrote", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      const fields = erpCustomer(901)
+      const id = yield* createFrom(adapter, 901, fields)
+      // A person renames the company; then the sync writes the email, so updated_by is the sync's again.
+      hub
+        .prepare("UPDATE customers_unified SET company_name = '上海改名有限公司', updated_by = 'staff' WHERE id = ?")
+        .run(Number(id))
+      yield* update(adapter, Number(id), { email: "buy@example.com" }, { email: null })
+      expect(row(hub, id)?.updated_by).toBe("tongbu")
+      const written = { ...fields, email: "buy@example.com" }
+      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written })).toEqual({
+        _tag: "Kept",
+        note: `hub customer ${id} no longer holds what the sync wrote to it (customer_name); kept`
+      })
+      hub.prepare("UPDATE customers_unified SET company_name = ? WHERE id = ?").run(fields.customer_name, Number(id))
+      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written })).toEqual({ _tag: "Deleted" })
+    })
+  )
 })

@@ -417,10 +417,11 @@ describe("ZhibangAdapter.compensateCreate", () => {
       intro: "原备注"
     })
     const id = RecordId.make(String(customer.ord))
+    const written = { name: "己公司", sort1: "17,146", person_name: "吴十" }
     const { effect } = withAdapter(mock, (adapter) =>
       Effect.all([
-        adapter.compensateCreate({ id: id, key: key("c"), written: {} }),
-        adapter.compensateCreate({ id: id, key: key("c"), written: {} })
+        adapter.compensateCreate({ id, key: key("c"), written }),
+        adapter.compensateCreate({ id, key: key("c"), written })
       ])
     )
     return Effect.map(effect, ([first, second]) => {
@@ -428,6 +429,27 @@ describe("ZhibangAdapter.compensateCreate", () => {
       expect(second).toEqual(first)
       expect(mock.control.customers()[0]!.fields.intro).toBe("【同步回滚：已撤回，请人工删除】\n原备注")
       expect(mock.control.assignments().map((a) => a.member1)).toEqual([1, 1])
+    })
+  })
+
+  it.effect("keeps a customer someone changed in the ERP since the sync wrote it: no pool move, no note", () => {
+    const mock = makeMock()
+    const customer = mock.control.insertCustomer({
+      name: "辛公司",
+      sort1: "17,146",
+      person_name: "钱二",
+      intro: "原备注"
+    })
+    const id = RecordId.make(String(customer.ord))
+    const written = { name: "辛公司（同步写入）", sort1: "17,146", person_name: "钱二" }
+    const { effect } = withAdapter(mock, (adapter) => adapter.compensateCreate({ id, key: key("c"), written }))
+    return Effect.map(effect, (result) => {
+      expect(result).toEqual({
+        _tag: "Kept",
+        note: `ERP customer ${id} was changed in the ERP since the sync wrote it (name); kept as it is`
+      })
+      expect(mock.control.customers()[0]!.fields.intro).toBe("原备注")
+      expect(mock.control.assignments()).toEqual([])
     })
   })
 

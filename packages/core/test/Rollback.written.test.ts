@@ -35,7 +35,14 @@ const createdThenUpdated = Effect.gen(function* () {
   yield* w.left.edit(id("1"), { name: "张三丰" })
   const second = yield* sync(w, right)
   expect((yield* w.right.records)[0]?.fields.name).toBe("张三丰")
-  return { w, right, asked, first: Option.getOrThrow(first.runId), second: Option.getOrThrow(second.runId), createdId: created?.id }
+  return {
+    w,
+    right,
+    asked,
+    first: Option.getOrThrow(first.runId),
+    second: Option.getOrThrow(second.runId),
+    createdId: created?.id
+  }
 })
 
 describe("Rollback.run tells compensateCreate what the sync last wrote to the record", () => {

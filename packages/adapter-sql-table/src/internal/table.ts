@@ -21,6 +21,8 @@ export interface Table {
   readonly fields: ReadonlyArray<string>
   /** `SELECT id, version, <columns> FROM table`, for the `WHERE` a statement adds. */
   readonly select: string
+  /** The row of one id, in raw (array) mode. */
+  readonly one: Database.Statement<[number | string], Row>
   /** Runs one statement or one short transaction; every throw becomes an `AdapterError` naming `what`. */
   readonly attempt: <A>(what: string, run: () => A) => Effect.Effect<A, AdapterError>
   /** The id as the column stores it; none for an id this table could never hold ("x" for integer ids). */
@@ -84,12 +86,14 @@ export const makeTable = (sqlite: Database.Database, options: SqlTableOptions, s
     })
   }
 
+  const select = `SELECT ${columns.map(quote).join(", ")} FROM ${quote(table)}`
   return {
     sqlite,
     options,
     shape,
     fields,
-    select: `SELECT ${columns.map(quote).join(", ")} FROM ${quote(table)}`,
+    select,
+    one: sqlite.prepare<[number | string], Row>(`${select} WHERE ${quote(options.idColumn)} = ?`).raw(true),
     attempt: (what, run) => Effect.try({ try: run, catch: (cause) => toAdapterError(what, cause) }),
     idOf: (id) => {
       if (!shape.integerIds) return Option.some(id)

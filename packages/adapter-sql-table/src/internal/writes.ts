@@ -35,7 +35,7 @@ export const makeWrites = (table: Table) => {
     statements.set(sql, statement)
     return statement
   }
-  const one = sqlite.prepare<[number | string], Row>(`${table.select} WHERE ${id} = ?`).raw(true)
+  const { one } = table
   const maxVersion = sqlite.prepare<[], number | null>(`SELECT max(${version}) FROM ${t}`).pluck()
   const key = options.keyColumn === undefined ? undefined : quote(options.keyColumn)
   const byKey =
