@@ -1,73 +1,10 @@
-import type { ZhibangClient, ZhibangError } from "@tongbu/adapter-zhibang"
 import type { SqliteStore } from "@tongbu/core"
+import { Check } from "@tongbu/pair"
 import * as Logging from "./Logging.js"
 
-/** One line of `tongbu check`: what was checked, whether it passed, what was seen, and for a failure the fix. */
-export interface CheckItem {
-  readonly name: string
-  readonly status: "pass" | "fail" | "skipped"
-  readonly seen: string
-  readonly fix?: string
-}
-
-export const pass = (name: string, seen: string): CheckItem => ({ name, status: "pass", seen })
-export const fail = (name: string, seen: string, fix: string): CheckItem => ({ name, status: "fail", seen, fix })
-export const skipped = (name: string, because: string): CheckItem => ({ name, status: "skipped", seen: because })
-
-/** A check passes only when every item passed: a skipped item was not checked. */
-export const allPassed = (items: ReadonlyArray<CheckItem>): boolean => items.every((item) => item.status === "pass")
-
-/** An ERP call that failed: the login's refusal names the account and where its password comes from. */
-export const erpFailure = (name: string, user: string, error: ZhibangError): CheckItem =>
-  error._tag === "ZhibangFatalError" && error.operation === "login"
-    ? fail(
-        name,
-        `the ERP refused the login: ${error.message}`,
-        `the ERP refused user ${user}: check TONGBU_ERP_PASSWORD / erp.passwordFile (and erp.user / TONGBU_ERP_USER)`
-      )
-    : error._tag === "ZhibangTransientError"
-      ? fail(name, error.message, "check erp.url / TONGBU_ERP_URL and that the ERP answers from this machine")
-      : fail(name, error.message, "check that the ERP account may read customers and contacts")
-
-/** `mapping.ly` must be one of the installation's customer sources (enumeration 13). */
-export const lyItem = (ly: number, sources: ReadonlyArray<ZhibangClient.EnumValue>): CheckItem => {
-  const listed = sources.map((source) => `${source.id} ${source.name}`).join(", ")
-  return sources.some((source) => source.id === String(ly))
-    ? pass("mapping.ly", `${ly} is a customer source of the ERP`)
-    : fail(
-        "mapping.ly",
-        `${ly} is not a customer source of the ERP`,
-        sources.length === 0
-          ? `mapping.ly = ${ly} cannot be checked: the ERP lists no customer sources (enumeration 13)`
-          : `mapping.ly = ${ly} is not one of the ERP's customer sources: ${listed}`
-      )
-}
-
-/** The salespeople of one assignment tier, by the yaml key that lists them. */
-export interface Tier {
-  readonly key: string
-  readonly ids: ReadonlyArray<string>
-}
-
-/** Every salesperson id `mapping.assignment` names must be an ERP account: a ✗ names each unknown id and its key. */
-export const salespeopleItem = (tiers: ReadonlyArray<Tier>, users: ReadonlyArray<ZhibangClient.ErpUser>): CheckItem => {
-  const known = new Set(users.map((user) => user.id))
-  const named = tiers.flatMap((tier) => tier.ids)
-  if (named.length === 0)
-    return pass("mapping.assignment", "no salespeople configured: customers created in the ERP go to the public pool")
-  const unknown = tiers.flatMap((tier) => tier.ids.filter((id) => !known.has(id)).map((id) => ({ key: tier.key, id })))
-  if (unknown.length === 0)
-    return pass("mapping.assignment", `salespeople ${named.join(", ")} are ERP users (${users.length} users listed)`)
-  const listed = users
-    .slice(0, 20)
-    .map((user) => `${user.id} ${user.name}`)
-    .join(", ")
-  return fail(
-    "mapping.assignment",
-    unknown.map(({ key, id }) => `${id} (${key}) is not an ERP user`).join("; "),
-    `${unknown.map(({ key, id }) => `remove or correct ${id} in ${key}`).join("; ")}: the ERP's users are ${users.length === 0 ? "none listed" : listed}${users.length > 20 ? ", …" : ""}`
-  )
-}
+// The items are a pair's (`@tongbu/pair` declares them); the runner renders them.
+export type CheckItem = Check.CheckItem
+export const { pass, fail, skipped, allPassed } = Check
 
 /**
  * The state store as `SqliteStore.inspect` found it. `writable` says whether this user may write where the sync will:
@@ -98,16 +35,6 @@ export const storeItem = (file: string, state: SqliteStore.StoreState, where: st
       )
   }
 }
-
-/** The hub file's required tables and columns (`inspectHubDatabase`). */
-export const hubItem = (path: string, missing: ReadonlyArray<string>): CheckItem =>
-  missing.length === 0
-    ? pass("hub columns", `${path} has every table and column the sync uses`)
-    : fail(
-        "hub columns",
-        missing.join("; "),
-        `the hub's schema in ${path} is older or newer than this tongbu expects (spec wechat-hub.md): upgrade the hub or tongbu so that ${missing.join(", ")} exist`
-      )
 
 /** Text for a person: one ✓/✗/– line per item, its fix indented beneath. Mobiles are masked, as in every output. */
 export const render = (items: ReadonlyArray<CheckItem>): string =>

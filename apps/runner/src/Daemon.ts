@@ -1,6 +1,7 @@
 import type { Direction, SyncStore } from "@tongbu/core"
+import type { Pair } from "@tongbu/pair"
 import { Cause, Clock, Cron, Duration, Effect, Option, Schedule } from "effect"
-import type { Settings } from "./Config.js"
+import type { RunnerSettings as Settings } from "./Config.js"
 import { ConfigError } from "./Config.js"
 import * as Http from "./Http.js"
 import { holderId, withLease } from "./Lease.js"
@@ -67,7 +68,12 @@ export const runSchedules = <E, R>(
  * `tongbu daemon`: waits for the store's lease (a second daemon on the same store waits here), then serves the HTTP
  * endpoints and runs the schedules until interrupted (SIGTERM/SIGINT), releasing the lease on the way out.
  */
-export const run = <E, R>(settings: Settings, runJob: (job: Job) => Effect.Effect<JobResult, E, R>) =>
+export const run = <E, R>(
+  settings: Settings,
+  runJob: (job: Job) => Effect.Effect<JobResult, E, R>,
+  /** The pair's metrics, listed on /metrics before their first update. */
+  metrics: ReadonlyArray<Pair.PairMetric> = []
+) =>
   Effect.gen(function* () {
     const { host, port } = settings.daemon
     if (!isLoopback(host) && Option.isNone(settings.daemon.token)) {
@@ -83,6 +89,7 @@ export const run = <E, R>(settings: Settings, runJob: (job: Job) => Effect.Effec
       const app = Http.app(runtime, {
         token: settings.daemon.token,
         thresholds: settings.alerts,
+        metrics,
         health: () => ({ holder, ...health })
       })
       const listening = yield* listen(app, host, port)

@@ -1,6 +1,7 @@
 import { Options } from "@effect/cli"
-import { Cause, Console, Data, Effect, Option } from "effect"
-import type { Settings } from "./Config.js"
+import type { Pair } from "@tongbu/pair"
+import { Cause, Console, Context, Data, Effect, Option } from "effect"
+import type { RunnerSettings, Settings } from "./Config.js"
 import * as Config from "./Config.js"
 import { CommandFailed, ExitCode } from "./Exit.js"
 import * as Lang from "./Lang.js"
@@ -21,6 +22,9 @@ export interface Common {
   readonly json: boolean
   readonly lang: Option.Option<Lang.Lang>
 }
+
+/** The pair this process runs (`pair:` of the configuration, or the one `Runner.main` was given). */
+export class CurrentPair extends Context.Tag("@tongbu/runner/CurrentPair")<CurrentPair, Pair.Any>() {}
 
 /** The run, conflict or record a command was asked about does not exist. */
 export class NotFound extends Data.TaggedError("NotFound")<{ readonly message: string }> {}
@@ -49,6 +53,7 @@ export const show = (error: unknown): Shown => {
     case "ConfigError":
     case "NotFound":
     case "NotParked":
+    case "NotSupported":
     case "ProfileError":
     case "RollbackRefused":
       return { exitCode: ExitCode.usage, message: messageOf(error) }
@@ -97,23 +102,25 @@ export const guard = <A, E, R>(options: { readonly json: boolean }, effect: Effe
   )
 
 /** The logger the settings ask for (stderr: pretty on a terminal, JSON lines otherwise). */
-export const logging = (settings: Settings) =>
+export const logging = (settings: RunnerSettings) =>
   Logging.layer({ format: settings.log.format, level: settings.log.level, isTTY: process.stderr.isTTY === true })
 
 /**
- * Runs a command's body with its settings loaded, its logger installed and the language of its text output chosen,
- * failures shown (see `guard`).
+ * Runs a command's body with the current pair's settings loaded, its logger installed and the language of its text
+ * output chosen, failures shown (see `guard`).
  */
 export const handle = <E, R>(
   options: Common,
-  body: (settings: Settings, lang: Lang.Lang) => Effect.Effect<void, E, R>
+  // the settings are the pair's: only the pair's own members read its part
+  body: (settings: Settings<unknown>, lang: Lang.Lang, pair: Pair.Any) => Effect.Effect<void, E, R>
 ) =>
   guard(
     options,
     Effect.gen(function* () {
-      const settings = yield* Config.load(options.config)
+      const pair = yield* CurrentPair
+      const settings = yield* Config.loadWith(pair)(options.config)
       const lang = yield* Lang.resolve(options.lang)
-      return yield* Effect.provide(body(settings, lang), logging(settings))
+      return yield* Effect.provide(body(settings, lang, pair), logging(settings))
     })
   )
 

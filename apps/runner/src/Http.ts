@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto"
 import type { RunId } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
+import type { Pair } from "@tongbu/pair"
 import { Effect, Option, Redacted, Runtime } from "effect"
 import { Hono } from "hono"
 import type * as Alerts from "./Alerts.js"
@@ -13,6 +14,8 @@ export interface HttpOptions {
   readonly thresholds: Alerts.Thresholds
   /** What /healthz reports besides "ok": whether this daemon holds the lease, what it is doing. */
   readonly health: () => Record<string, unknown>
+  /** The pair's metrics, listed on /metrics before their first update. */
+  readonly metrics?: ReadonlyArray<Pair.PairMetric>
 }
 
 const sameSecret = (given: string, expected: string): boolean => {
@@ -39,7 +42,7 @@ export const app = (runtime: Runtime.Runtime<SyncStore>, options: HttpOptions): 
   })
 
   api.get("/metrics", async (c) => {
-    const text = await run(Metrics.scrape(options.thresholds))
+    const text = await run(Metrics.scrape(options.thresholds, options.metrics ?? []))
     return c.text(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" })
   })
 

@@ -1,7 +1,7 @@
 import { FileSystem, Path } from "@effect/platform"
 import { SqliteStore, StoreError } from "@tongbu/core"
 import { Effect, Layer } from "effect"
-import type { Settings } from "./Config.js"
+import type { RunnerSettings as Settings } from "./Config.js"
 
 /** The state store the settings name, its directory created first (`.tongbu/` on a first run). */
 export const store = (settings: Settings) =>

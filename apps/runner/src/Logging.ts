@@ -1,11 +1,8 @@
+import { maskMobiles } from "@tongbu/core"
 import { HashMap, Layer, Logger, LogLevel } from "effect"
 
-/** A mainland mobile anywhere in a text, optionally behind +86/86 and separated by spaces or dashes. */
-const MOBILE = /(?<![\d])((?:\+?86[\s-]?)?1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)/g
-
-/** `13800138000` → `138****8000`, wherever mobiles occur in a text. */
-export const maskMobiles = (text: string): string =>
-  text.replace(MOBILE, (_, head: string, _mid: string, tail: string) => `${head}****${tail}`)
+// The runner's modules mask through `Logging`; the masking itself is the core's, one for every package.
+export { maskMobiles }
 
 const maskDeep = (value: unknown): unknown => {
   if (typeof value === "string") return maskMobiles(value)

@@ -1,7 +1,8 @@
 import type { Outcome } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
+import type { Pair } from "@tongbu/pair"
 import type { MetricPair } from "effect"
-import { Effect, Metric, MetricBoundaries, MetricState, Option } from "effect"
+import { Effect, Metric, MetricState, Option } from "effect"
 import * as Alerts from "./Alerts.js"
 
 export const runs = Metric.counter("tongbu_runs_total", {
@@ -13,11 +14,6 @@ export const operations = Metric.counter("tongbu_operations_total", {
 export const runWarnings = Metric.counter("tongbu_run_warnings_total", {
   description: "Warnings of sync runs (an auxiliary listing the run went on without), by code"
 })
-export const erpCallSeconds = Metric.histogram(
-  "tongbu_erp_call_duration_seconds",
-  MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
-  "Latency of ERP calls"
-)
 const queueDepth = Metric.gauge("tongbu_queue_depth", {
   description: "Operations in the outbox not yet done (pending or attempted)"
 })
@@ -81,8 +77,11 @@ export const prometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Untype
     .concat("\n")
 }
 
-/** Refreshes the gauges read from the store (queue depth, alerts), then renders every metric (boundaries include +Inf). */
-export const scrape = (thresholds: Alerts.Thresholds) =>
+/**
+ * Refreshes the gauges read from the store (queue depth, alerts), then renders every metric (boundaries include +Inf).
+ * `listed` are the pair's metrics, shown before their first update.
+ */
+export const scrape = (thresholds: Alerts.Thresholds, listed: ReadonlyArray<Pair.PairMetric>) =>
   Effect.gen(function* () {
     const store = yield* SyncStore
     const unfinished = yield* store.unfinished
@@ -93,7 +92,7 @@ export const scrape = (thresholds: Alerts.Thresholds) =>
         alert.firing ? 1 : 0
       )
     }
-    // a histogram shows up once touched: ERP latency is listed (empty) before the first call
-    yield* Metric.value(erpCallSeconds)
+    // a metric shows up once touched: the pair's (e.g. ERP latency) are listed, empty, before their first update
+    for (const metric of listed) yield* Metric.value(metric)
     return prometheusText(yield* Metric.snapshot)
   })

@@ -70,7 +70,7 @@ export const silent: Progress = { report: () => Effect.void, finish: Effect.void
  * Feeds `progress` from what a run does, without the core knowing: entries listed per side (no total is known while
  * listing), then operations journaled as finished against the number the run recorded in the outbox.
  */
-export const observe = (progress: Progress) =>
+export const observe = (progress: Progress, labels: { readonly left: string; readonly right: string }) =>
   Layer.effectContext(
     Effect.gen(function* () {
       const store = yield* SyncStore
@@ -111,7 +111,7 @@ export const observe = (progress: Progress) =>
           )
       }
       return Context.make(SyncStore, observed)
-        .pipe(Context.add(LeftAdapter, listing(left, "left", "hub")))
-        .pipe(Context.add(RightAdapter, listing(right, "right", "ERP")))
+        .pipe(Context.add(LeftAdapter, listing(left, "left", labels.left)))
+        .pipe(Context.add(RightAdapter, listing(right, "right", labels.right)))
     })
   )

@@ -1,10 +1,5 @@
 #!/usr/bin/env node
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect } from "effect"
-import { run } from "./Cli.js"
-import { teardown } from "./Exit.js"
+import { defaultPair } from "./DefaultPair.js"
+import { main } from "./Runner.js"
 
-run(process.argv).pipe(
-  Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown })
-)
+main({ pair: defaultPair })

@@ -5,7 +5,8 @@ import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as Config from "../src/Config.js"
-import { template } from "../src/ConfigTemplate.js"
+import { template, templateFor } from "../src/ConfigTemplate.js"
+import { pair as memory } from "./fixtures/memory-pair/pair.js"
 
 const withEnv = (env: Record<string, string>) =>
   Layer.merge(NodeContext.layer, Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
@@ -99,6 +100,36 @@ describe("Config", () => {
         Config.load(Option.none()).pipe(Effect.provide(withEnv({ TONGBU_ERP_URL: "erp.example.com" })))
       )
       expect(badEnv.message).toContain("TONGBU_ERP_URL")
+    })
+  )
+})
+
+describe("Config of another pair", () => {
+  it("its sections beside the runner's: the default pair's keys are unknown there, errors name the key", () => {
+    expect(Either.isRight(Config.parseConfigFile(templateFor(memory), "t.yaml", memory))).toBe(true)
+    expect(Config.parseConfigFile(templateFor(memory), "t.yaml", memory)).toEqual(
+      Config.parseConfigFile("", "empty", memory)
+    )
+    expect(message(Config.parseConfigFile("erp:\n  url: http://x\n", "t.yaml", memory))).toContain(
+      "key `erp`: unknown key"
+    )
+    expect(message(Config.parseConfigFile("left:\n  customers: 3\n", "t.yaml", memory))).toContain(
+      "key `left.customers`"
+    )
+    expect(templateFor(memory, "./memory.mjs")).toContain('pair: "./memory.mjs"')
+  })
+
+  it.effect("loadWith gives the pair its sections and the runner its own", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "tongbu-config-"))
+      writeFileSync(join(dir, "t.yaml"), "pair: ./memory.mjs\nleft:\n  customers: [{ name: a, mobile: '1' }]\n")
+      const settings = yield* Config.loadWith(memory)(Option.some(join(dir, "t.yaml"))).pipe(
+        Effect.provide(withEnv({}))
+      )
+      expect(settings.left.customers).toEqual([{ name: "a", mobile: "1" }])
+      expect(settings.right.customers).toEqual([])
+      expect(settings.pair).toBe("./memory.mjs")
+      expect(settings.state.database).toBe(join(dir, ".tongbu/state.db"))
     })
   )
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Outcome, RecordId, SqliteStore, SyncStore } from "@tongbu/core"
 import { Effect, Metric, MetricBoundaries, Option, Redacted } from "effect"
+import { defaultPair } from "../src/DefaultPair.js"
 import * as Http from "../src/Http.js"
 import * as Metrics from "../src/Metrics.js"
 
@@ -24,7 +25,10 @@ const withApp = (token: Option.Option<Redacted.Redacted<string>>) =>
     yield* store.finishRun(runId, "completed", counts)
     yield* Metrics.recordRun("sync", "completed", [outcome], [{ code: "contacts-unavailable" }])
     const runtime = yield* Effect.runtime<SyncStore>()
-    return { app: Http.app(runtime, { token, thresholds, health: () => ({ running: null }) }), runId }
+    return {
+      app: Http.app(runtime, { token, thresholds, metrics: defaultPair.metrics, health: () => ({ running: null }) }),
+      runId
+    }
   })
 
 const store = SqliteStore.layer({ filename: ":memory:" })

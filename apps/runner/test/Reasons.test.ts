@@ -5,8 +5,7 @@ import { defaultHubAdmissionOptions, displayNameOf } from "@tongbu/adapter-wecha
 import { defaultMapping } from "@tongbu/adapter-zhibang"
 import type { Fields } from "@tongbu/core"
 import { Reason, RecordId, refusalMessage, SideRecord } from "@tongbu/core"
-import { policyFields } from "../src/ConfigFile.js"
-import * as HubErpPolicy from "../src/HubErpPolicy.js"
+import { HubErpPolicy, Sections } from "@tongbu/pair-hub-zhibang"
 import * as Reasons from "../src/Reasons.js"
 
 const repo = resolve(import.meta.dirname, "../../..")
@@ -14,6 +13,7 @@ const sources = [
   "packages/core/src",
   "packages/adapter-wechat-hub/src",
   "packages/adapter-zhibang/src",
+  "packages/pair-hub-zhibang/src",
   "apps/runner/src"
 ]
 
@@ -34,7 +34,7 @@ const rulesInSources = (): ReadonlySet<string> =>
   )
 
 const policy = HubErpPolicy.make({
-  conflicts: Object.fromEntries(policyFields.map((f) => [f, "erpWins"])) as never,
+  conflicts: Object.fromEntries(Sections.policyFields.map((f) => [f, "erpWins"])) as never,
   fillIn: ["wechat", "email", "address"],
   admission: defaultHubAdmissionOptions,
   pullSources: [3],

@@ -76,7 +76,7 @@ export const make = (input: HubOptionsInput): Effect.Effect<SyncAdapter, HubStar
       create: (request) => create(conn, request),
       findCreated: (request) => findCreated(conn, request),
       update: (request) => update(conn, queries, request),
-      compensateCreate: (id) => compensateCreate(conn, id),
+      compensateCreate: (request) => compensateCreate(conn, queries, request),
       perform: (request) =>
         Effect.fail(
           new RejectedError({ adapter: options.name, message: `the hub has no action ${JSON.stringify(request.kind)}` })

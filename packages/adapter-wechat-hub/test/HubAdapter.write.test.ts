@@ -160,13 +160,15 @@ describe("update", () => {
     })
   )
 
-  it.scoped("fails with StaleError for a customer that no longer exists", () =>
-    Effect.gen(function* () {
-      const { adapter, hub } = yield* setup
-      hub.prepare("DELETE FROM customers_unified WHERE id = 3").run()
-      expect((yield* Effect.flip(update(adapter, 3, { erp_region: "渝" }, {})))._tag).toBe("StaleError")
-      expect((yield* Effect.flip(update(adapter, 0, { erp_region: "渝" }, {})))._tag).toBe("StaleError")
-    })
+  it.scoped(
+    "fails with RejectedError for a customer that no longer exists (the port's error for a missing record)",
+    () =>
+      Effect.gen(function* () {
+        const { adapter, hub } = yield* setup
+        hub.prepare("DELETE FROM customers_unified WHERE id = 3").run()
+        expect((yield* Effect.flip(update(adapter, 3, { erp_region: "渝" }, {})))._tag).toBe("RejectedError")
+        expect((yield* Effect.flip(update(adapter, 0, { erp_region: "渝" }, {})))._tag).toBe("RejectedError")
+      })
   )
 })
 
@@ -289,13 +291,34 @@ describe("create, findCreated and compensateCreate", () => {
     Effect.gen(function* () {
       const { adapter, hub } = yield* setup
       const id = yield* createFrom(adapter, 900, erpCustomer(900))
-      expect(yield* adapter.compensateCreate(id, key("c:2"))).toEqual({ _tag: "Deleted" })
-      expect(yield* adapter.compensateCreate(id, key("c:2"))).toEqual({ _tag: "Deleted" })
+      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {} })).toEqual({ _tag: "Deleted" })
+      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {} })).toEqual({ _tag: "Deleted" })
       expect(row(hub, id)).toBeUndefined()
-      const error = yield* Effect.flip(adapter.compensateCreate(rid(1), key("c:3")))
+      const error = yield* Effect.flip(adapter.compensateCreate({ id: rid(1), key: key("c:3"), written: {} }))
       expect(error).toMatchObject({ _tag: "RejectedError" })
       expect(error.message).toContain("the sync did not create this customer")
       expect(row(hub, 1)).toBeDefined()
+    })
+  )
+
+  it.scoped("keeps a row a person changed even when the sync wrote to it after them, by what the sync last wrote", () =>
+    Effect.gen(function* () {
+      const { adapter, hub } = yield* setup
+      const fields = erpCustomer(901)
+      const id = yield* createFrom(adapter, 901, fields)
+      // A person renames the company; then the sync writes the email, so updated_by is the sync's again.
+      hub
+        .prepare("UPDATE customers_unified SET company_name = '上海改名有限公司', updated_by = 'staff' WHERE id = ?")
+        .run(Number(id))
+      yield* update(adapter, Number(id), { email: "buy@example.com" }, { email: null })
+      expect(row(hub, id)?.updated_by).toBe("tongbu")
+      const written = { ...fields, email: "buy@example.com" }
+      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written })).toEqual({
+        _tag: "Kept",
+        note: `hub customer ${id} no longer holds what the sync wrote to it (customer_name); kept`
+      })
+      hub.prepare("UPDATE customers_unified SET company_name = ? WHERE id = ?").run(fields.customer_name, Number(id))
+      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written })).toEqual({ _tag: "Deleted" })
     })
   )
 })

@@ -32,5 +32,5 @@ conformance(
         action: { kind: "followUp", payload: { intro: "106" } }
       }
     }),
-  { listCount: 12, incremental: false }
+  { listCount: 12, incremental: false, unique: "mobile" }
 )

@@ -417,8 +417,12 @@ describe("ZhibangAdapter.compensateCreate", () => {
       intro: "原备注"
     })
     const id = RecordId.make(String(customer.ord))
+    const written = { name: "己公司", sort1: "17,146", person_name: "吴十" }
     const { effect } = withAdapter(mock, (adapter) =>
-      Effect.all([adapter.compensateCreate(id, key("c")), adapter.compensateCreate(id, key("c"))])
+      Effect.all([
+        adapter.compensateCreate({ id, key: key("c"), written }),
+        adapter.compensateCreate({ id, key: key("c"), written })
+      ])
     )
     return Effect.map(effect, ([first, second]) => {
       expect(first).toMatchObject({ _tag: "Withdrawn", note: expect.stringContaining("a person must delete it") })
@@ -428,12 +432,33 @@ describe("ZhibangAdapter.compensateCreate", () => {
     })
   })
 
+  it.effect("keeps a customer someone changed in the ERP since the sync wrote it: no pool move, no note", () => {
+    const mock = makeMock()
+    const customer = mock.control.insertCustomer({
+      name: "辛公司",
+      sort1: "17,146",
+      person_name: "钱二",
+      intro: "原备注"
+    })
+    const id = RecordId.make(String(customer.ord))
+    const written = { name: "辛公司（同步写入）", sort1: "17,146", person_name: "钱二" }
+    const { effect } = withAdapter(mock, (adapter) => adapter.compensateCreate({ id, key: key("c"), written }))
+    return Effect.map(effect, (result) => {
+      expect(result).toEqual({
+        _tag: "Kept",
+        note: `ERP customer ${id} was changed in the ERP since the sync wrote it (name); kept as it is`
+      })
+      expect(mock.control.customers()[0]!.fields.intro).toBe("原备注")
+      expect(mock.control.assignments()).toEqual([])
+    })
+  })
+
   it.effect("follows the configuration: no pool move, another note", () => {
     const mock = makeMock()
     const customer = mock.control.insertCustomer({ name: "庚公司", sort1: "17,146", person_name: "郑一" })
     const { effect } = withAdapter(
       mock,
-      (adapter) => adapter.compensateCreate(RecordId.make(String(customer.ord)), key("c")),
+      (adapter) => adapter.compensateCreate({ id: RecordId.make(String(customer.ord)), key: key("c"), written: {} }),
       {
         adapter: { withdraw: { toPublicPool: false, note: "[withdrawn]" } }
       }

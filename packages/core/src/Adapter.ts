@@ -81,6 +81,19 @@ export interface ActionRequest {
   readonly payload: Fields
 }
 
+export interface CompensateRequest {
+  /** The create's key (for a record the side took in on its own, the intake's). */
+  readonly key: IdempotencyKey
+  readonly id: RecordId
+  /**
+   * What the sync last wrote to the record: each native field the create and the later updates still standing wrote,
+   * with the value last written (empty for a record the side took in on its own). A record that holds something else
+   * in one of them was changed by someone since, so "changed since" is decidable without the side keeping history; a
+   * field the sync never wrote is not here.
+   */
+  readonly written: Fields
+}
+
 export type Compensation =
   | { readonly _tag: "Deleted" }
   /** The target cannot delete: the record was marked withdrawn instead; a person must finish the job. */
@@ -148,14 +161,24 @@ export interface SyncAdapter {
   readonly name: string
   readonly capabilities: Capabilities
   readonly list: (request: ListRequest) => Stream.Stream<ListEntry, AdapterError>
+  /** `Option.none()` for a missing record, also for an id the side could never have: not an error. */
   readonly read: (id: RecordId) => Effect.Effect<Option.Option<SideRecord>, AdapterError>
+  /** A unique value another record holds is a `CollisionError` naming that record (`collidingId`). */
   readonly create: (request: CreateRequest) => Effect.Effect<RecordId, AdapterError>
   /** Did an earlier attempt of this create land? Called before repeating a create after a crash or an ambiguous error. */
   readonly findCreated: (request: FindCreatedRequest) => Effect.Effect<Option.Option<RecordId>, AdapterError>
-  /** Idempotent: succeeds when the target already holds `changes`. Reports what it overwrote, as stored. */
+  /**
+   * Idempotent: succeeds when the target already holds `changes`. Reports what it overwrote, as stored. A missing
+   * record (also an id the side could never have) is a `RejectedError`; a field changed since it was read a
+   * `StaleError`; a unique value another record holds a `CollisionError` naming it.
+   */
   readonly update: (request: UpdateRequest) => Effect.Effect<Updated, AdapterError>
-  /** Safe to repeat; never deletes a record someone changed since the sync created it (`Kept`, or `Withdrawn`). */
-  readonly compensateCreate: (id: RecordId, key: IdempotencyKey) => Effect.Effect<Compensation, AdapterError>
+  /**
+   * Safe to repeat; never deletes a record someone changed since the sync wrote it (`Kept`, or `Withdrawn`), and
+   * deletes one that holds just what the sync last wrote (`written`) when it can. A missing record is `Deleted`.
+   */
+  readonly compensateCreate: (request: CompensateRequest) => Effect.Effect<Compensation, AdapterError>
+  /** A missing record, or an action kind the side does not know, is a `RejectedError`. */
   readonly perform: (request: ActionRequest) => Effect.Effect<void, AdapterError>
   /** Events for the other side since the checkpoint; `Stream.empty` for a side that emits none. */
   readonly events: (request: ListRequest) => Stream.Stream<SideEvent, AdapterError>

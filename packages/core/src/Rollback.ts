@@ -4,6 +4,7 @@ import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import type { FatalError } from "./AdapterError.js"
 import type { IdempotencyKey, RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
+import { makeLastWritten } from "./internal/lastWritten.js"
 import { keys } from "./internal/planner/context.js"
 import { countOutcomes } from "./internal/report.js"
 import type { UndoContext, Undone } from "./internal/undo.js"
@@ -113,7 +114,8 @@ export const run = (
           { kind: "rollback", direction: "both", dryRun: false, full: false, target },
           todo.flatMap(linkUndone)
         )).runId
-    const ctx: UndoContext = { runId, target, dryRun: options.dryRun, store, sides, unlinked: new Set() }
+    const lastWritten = yield* makeLastWritten(store, target)
+    const ctx: UndoContext = { runId, target, dryRun: options.dryRun, store, sides, unlinked: new Set(), lastWritten }
     const items: Array<Outcome> = []
     let stopped: FatalError | undefined
     for (const stored of todo) {

@@ -3,7 +3,9 @@ import type { Scope } from "effect"
 import { Effect } from "effect"
 import type { SyncAdapter } from "./Adapter.js"
 import type { Fields, FieldValue, RecordId } from "./Domain.js"
+import { compensationTests } from "./internal/conformance/compensation.js"
 import { createTests } from "./internal/conformance/creates.js"
+import { errorTests } from "./internal/conformance/errors.js"
 import type { Register } from "./internal/conformance/helpers.js"
 import { writeTests } from "./internal/conformance/writes.js"
 
@@ -27,8 +29,13 @@ export interface ConformanceSubject {
   readonly editOutOfBand: (id: RecordId, fields: Fields) => Effect.Effect<void, unknown>
   /** The comparable form of a record's fields, as the adapter stores them; default: the sample's own fields. */
   readonly project?: (fields: Fields) => Fields
-  /** An id no record has (default "conformance-missing-0"). */
-  readonly missingId?: RecordId
+  /**
+   * A well-formed id no record has (for numeric ids, a number no row holds), so that a missing record is looked for
+   * where the side keeps records, not refused as malformed before it gets there.
+   */
+  readonly missingId: RecordId
+  /** An id the side could never have (default "conformance-malformed-0"). */
+  readonly malformedId?: RecordId
   /** An action the side performs on a record (default: kind "conformance", empty payload). */
   readonly action?: { readonly kind: string; readonly payload: Fields }
 }
@@ -42,8 +49,19 @@ export interface ConformanceOptions {
   readonly exactSince?: boolean
   /** Run on Effect's TestClock instead of the live clock (default false: adapters that pace calls need real time). */
   readonly testClock?: boolean
+  /**
+   * A native field of the samples no two records may share (a mobile): a create or update giving it another record's
+   * value must fail with `CollisionError` naming that record. Set it for every side that has one.
+   */
+  readonly unique?: string
   /** Per-test timeout in milliseconds. */
   readonly timeout?: number
+}
+
+/** One check of the suite, to run on its own: `conformance` registers each as a test. */
+export interface ConformanceCheck {
+  readonly title: string
+  readonly run: Effect.Effect<void, unknown, Scope.Scope>
 }
 
 type Make<E> =
@@ -55,11 +73,28 @@ type Make<E> =
  * (scoped: a server or a database file opened there is closed after the test).
  */
 export const conformance = <E>(name: string, make: Make<E>, options: ConformanceOptions = {}): void => {
-  const subjectOf = typeof make === "function" ? make : () => make
   const test = options.testClock ? it.scoped : it.scopedLive
-  const register: Register = (title, body) => test(title, () => Effect.flatMap(subjectOf(), body), options.timeout)
   describe(`${name} conforms to SyncAdapter`, () => {
-    createTests(register, options)
-    writeTests(register, options)
+    for (const check of conformanceChecks(make, options)) test(check.title, () => check.run, options.timeout)
   })
+}
+
+/**
+ * The suite's checks as values, each with a fresh subject from `make`: run one to see how an adapter fails it (an
+ * assertion that fails is a defect whose message says what the adapter did wrong).
+ */
+export const conformanceChecks = <E>(
+  make: Make<E>,
+  options: ConformanceOptions = {}
+): ReadonlyArray<ConformanceCheck> => {
+  const subjectOf = typeof make === "function" ? make : () => make
+  const checks: Array<ConformanceCheck> = []
+  const register: Register = (title, body) => {
+    checks.push({ title, run: Effect.flatMap(Effect.suspend(subjectOf), body) })
+  }
+  createTests(register, options)
+  writeTests(register, options)
+  compensationTests(register)
+  errorTests(register, options)
+  return checks
 }

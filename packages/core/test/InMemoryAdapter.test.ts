@@ -19,12 +19,14 @@ const subject = (options: Partial<InMemoryAdapterOptions>) =>
     adapter,
     sampleFields: (i: number) => ({ name: `Customer ${i}`, mobile: `1380000${String(i).padStart(4, "0")}`, level: 1 }),
     update: { field: "name", values: ["Renamed A", "Renamed B"] as const, stored: " Renamed B " },
+    missingId: rid("987654"),
     editOutOfBand: (id: RecordId, fields: Record<string, string | number | boolean | null>) => adapter.edit(id, fields)
   }))
 
 conformance("in-memory (deletes, pages of 5, shows links)", subject({ pageSize: 5, linkField: "erpId" }), {
   listCount: 12,
   exactSince: true,
+  unique: "mobile",
   testClock: true
 })
 conformance(
@@ -35,6 +37,7 @@ conformance(
   }),
   {
     exactSince: true,
+    unique: "mobile",
     testClock: true
   }
 )
@@ -207,7 +210,7 @@ describe("InMemoryAdapter", () => {
   it.effect("withdraws instead of deleting when it cannot delete, and records acknowledgements", () =>
     Effect.gen(function* () {
       const adapter = yield* seeded({ capabilities: { canDelete: false } })
-      const result = yield* adapter.compensateCreate(rid("2"), key("c"))
+      const result = yield* adapter.compensateCreate({ id: rid("2"), key: key("c"), written: {} })
       expect(result._tag).toBe("Withdrawn")
       expect(yield* adapter.withdrawn).toEqual(["2"])
       const outcome = {

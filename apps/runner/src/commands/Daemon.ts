@@ -8,16 +8,19 @@ import { runOnce } from "./Sync.js"
 
 /**
  * `tongbu daemon`: the schedules of sync-rules §7 under the store's lease, with /healthz, /metrics and /runs.
- * Both sides stay open for the daemon's life (one ERP session, not one per run).
+ * Both sides stay open for the daemon's life (e.g. one ERP session, not one per run).
  */
 export const daemon = Command.make("daemon", common, (options) =>
-  handle(options, (settings, lang) =>
-    Layer.build(Environment.sync(settings, { dryRun: false, lang })).pipe(
+  handle(options, (settings, lang, pair) =>
+    Layer.build(Environment.sync(pair, settings, { dryRun: false, lang })).pipe(
       Effect.flatMap((context) =>
-        Daemon.run(settings, (job) =>
-          runOnce(settings, { direction: job.direction, dryRun: false, full: job.full }, Progress.silent).pipe(
-            Effect.provide(context)
-          )
+        Daemon.run(
+          settings,
+          (job) =>
+            runOnce(pair, settings, { direction: job.direction, dryRun: false, full: job.full }, Progress.silent).pipe(
+              Effect.provide(context)
+            ),
+          pair.metrics
         ).pipe(Effect.provide(context))
       ),
       Effect.scoped

@@ -3,14 +3,21 @@ import { FileSystem, Path } from "@effect/platform"
 import { SyncStore } from "@tongbu/core"
 import { Effect, Option } from "effect"
 import * as Config from "../Config.js"
-import { template } from "../ConfigTemplate.js"
-import { common, guard, output } from "../Handler.js"
+import { templateFor } from "../ConfigTemplate.js"
+import { defaultPair } from "../DefaultPair.js"
+import { CurrentPair, common, guard, output } from "../Handler.js"
 import * as Layers from "../Layers.js"
 
 const force = Options.boolean("force").pipe(Options.withDescription("overwrite an existing configuration file"))
+const pairOption = Options.text("pair").pipe(
+  Options.withDescription(
+    `the pair the configuration runs: a package name or a module's path (default ${defaultPair.name}, the WeChat hub and the Zhibang ERP)`
+  ),
+  Options.optional
+)
 
 /** `tongbu init`: writes the commented configuration file, then creates the state store it names. */
-export const init = Command.make("init", { ...common, force }, (options) =>
+export const init = Command.make("init", { ...common, force, pair: pairOption }, (options) =>
   guard(
     options,
     Effect.gen(function* () {
@@ -21,21 +28,32 @@ export const init = Command.make("init", { ...common, force }, (options) =>
       if (existed && !options.force) {
         return yield* new Config.ConfigError({ message: `${file} already exists; pass --force to overwrite it` })
       }
+      // the pair was loaded from --pair before the command line was parsed (Runner.pairOf)
+      const pair = yield* CurrentPair
+      const named = Option.filter(options.pair, (spec) => spec !== defaultPair.name)
+      // a relative path is written relative to the file, as the file's other paths are
+      const spec = Option.map(named, (given) =>
+        given.startsWith(".")
+          ? `./${path.relative(path.dirname(file), path.resolve(given)).replaceAll("\\", "/")}`.replace(
+              /^\.\/\.\./,
+              ".."
+            )
+          : given
+      )
       yield* fs.makeDirectory(path.dirname(file), { recursive: true })
-      yield* fs.writeFileString(file, template)
-      const settings = yield* Config.load(Option.some(file))
+      yield* fs.writeFileString(file, templateFor(pair, Option.getOrUndefined(spec)))
+      const settings = yield* Config.loadWith(pair)(Option.some(file))
       // Opening the store creates and migrates it.
       yield* Effect.provide(SyncStore, Layers.store(settings))
       yield* output(
         options,
-        () => ({ config: file, stateStore: settings.state.database, overwritten: existed }),
+        () => ({ config: file, pair: pair.name, stateStore: settings.state.database, overwritten: existed }),
         () =>
           [
             `Wrote ${file}${existed ? " (overwritten)" : ""}.`,
             `Created the state store ${settings.state.database}.`,
             "",
-            "Next: set erp.url, erp.user and hub.database in it (or TONGBU_ERP_URL, TONGBU_ERP_USER, TONGBU_HUB_DB),",
-            "export TONGBU_ERP_PASSWORD, then try `tongbu sync --dry-run`."
+            pair.init.next
           ].join("\n")
       )
     })

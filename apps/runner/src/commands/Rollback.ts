@@ -51,7 +51,7 @@ const dryRun = Options.boolean("dry-run").pipe(
 
 /** `tongbu rollback <run-id> [--dry-run]`: shows the rollback, then (without --dry-run) performs it. */
 export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (o) =>
-  handle(o, (settings, lang) =>
+  handle(o, (settings, lang, pair) =>
     Effect.gen(function* () {
       const target = o.runId as RunId
       const preview = yield* Rollback.run(target, { dryRun: true })
@@ -84,7 +84,7 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
       const exitCode = failed === undefined ? ExitCode.ok : show(failed).exitCode
       yield* Console.log(JSON.stringify({ ...reportJson(report), error: failed?.message ?? null, exitCode }, null, 2))
       if (failed !== undefined) return yield* new CommandFailed({ exitCode })
-    }).pipe(Effect.provide(Environment.sync(settings, { dryRun: false, lang })))
+    }).pipe(Effect.provide(Environment.sync(pair, settings, { dryRun: false, lang })))
   )
 ).pipe(
   Command.withDescription(

@@ -1,9 +1,10 @@
 import { Command, Options } from "@effect/cli"
 import type { LeftAdapter, RightAdapter, SyncStore } from "@tongbu/core"
 import { Direction, Sync } from "@tongbu/core"
+import type { Pair } from "@tongbu/pair"
 import type { Duration } from "effect"
 import { Console, Data, Effect, Option } from "effect"
-import type { Settings } from "../Config.js"
+import type { RunnerSettings, Settings } from "../Config.js"
 import * as Environment from "../Environment.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
 import { common, handle, show } from "../Handler.js"
@@ -24,14 +25,15 @@ export interface RunRequest {
   readonly full: boolean
 }
 
-/** One run of the hub↔ERP policy against the sides in context, its progress reported to `progress`. */
-export const runOnce = (
-  settings: Settings,
+/** One run of the pair's policy against the sides in context, its progress reported to `progress`. */
+export const runOnce = <S>(
+  pair: Pair.Pair<S>,
+  settings: Settings<S>,
   request: RunRequest,
   progress: Progress.Progress
 ): Effect.Effect<Sync.RunReport, Sync.SyncError, LeftAdapter | RightAdapter | SyncStore> =>
-  Sync.run(Environment.policyOf(settings), { ...request, maxAttempts: settings.sync.maxAttempts }).pipe(
-    Effect.provide(Progress.observe(progress)),
+  Sync.run(pair.policy(settings), { ...request, maxAttempts: settings.sync.maxAttempts }).pipe(
+    Effect.provide(Progress.observe(progress, pair.labels)),
     Effect.ensuring(progress.finish),
     Effect.tap((report) =>
       request.dryRun ? Effect.void : Metrics.recordRun("sync", report.status, report.items, report.warnings)
@@ -39,7 +41,7 @@ export const runOnce = (
   )
 
 /** Holds the store's lease around a real run, waiting up to twice its life for a busy one (a crashed holder's expires). */
-export const leased = (settings: Settings) =>
+export const leased = (settings: RunnerSettings) =>
   Lease.withLease({
     ttl: `${settings.state.leaseSeconds} seconds`,
     wait: Option.some<Duration.DurationInput>(`${2 * settings.state.leaseSeconds} seconds`)
@@ -51,7 +53,7 @@ const options = {
     Options.withDescription("plan exactly as a real run would, show it, write nothing to either side")
   ),
   direction: Options.choice("direction", Direction).pipe(
-    Options.withDescription("push = hub → ERP only, pull = ERP → hub only, both = both ways"),
+    Options.withDescription("push = left → right only (hub → ERP), pull = right → left only, both = both ways"),
     Options.withDefault("both" as const)
   ),
   full: Options.boolean("full").pipe(
@@ -61,15 +63,15 @@ const options = {
 
 /** `tongbu sync [--dry-run] [--direction push|pull|both] [--full]`. */
 export const sync = Command.make("sync", options, (o) =>
-  handle(o, (settings, lang) =>
+  handle(o, (settings, lang, pair) =>
     Effect.gen(function* () {
       const progress = o.json
         ? Progress.silent
         : yield* Progress.make({ isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) })
-      const run = runOnce(settings, { direction: o.direction, dryRun: o.dryRun, full: o.full }, progress)
+      const run = runOnce(pair, settings, { direction: o.direction, dryRun: o.dryRun, full: o.full }, progress)
       // a dry run writes nothing and needs no lease
       const report = yield* (o.dryRun ? run : leased(settings)(run)).pipe(
-        Effect.provide(Environment.sync(settings, { dryRun: o.dryRun, lang }))
+        Effect.provide(Environment.sync(pair, settings, { dryRun: o.dryRun, lang }))
       )
       const verdict =
         report.status === "failed"

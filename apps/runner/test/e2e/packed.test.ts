@@ -1,8 +1,9 @@
 import { execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import { buildFixturePair } from "./fixturePair.js"
 import { finish, json } from "./harness.js"
 
 const runnerDir = resolve(import.meta.dirname, "../..")
@@ -73,5 +74,15 @@ describe("the packed runner", { timeout: 120_000 }, () => {
     expect(shown.code, shown.stderr).toBe(0)
     expect(shown.stdout).toContain("运行 1: 完成")
     expect(shown.stdout).toContain("没有已验证的手机号")
+  })
+
+  it("runs a pair module named by pair: in tongbu.yaml, imported at run time", async () => {
+    const team = join(dir, "team")
+    await buildFixturePair(join(team, "memory.mjs"))
+    const seeded = readFileSync(resolve(import.meta.dirname, "../fixtures/memory-pair/tongbu.yaml"), "utf8")
+    writeFileSync(join(team, "tongbu.yaml"), `pair: ./memory.mjs\n${seeded}`)
+    const synced = await installed(dir, ["sync", "--json", "--config", join(team, "tongbu.yaml")])
+    expect(synced.code, synced.stderr).toBe(0)
+    expect(json(synced).counts.created).toBe(3)
   })
 })

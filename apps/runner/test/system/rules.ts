@@ -6,10 +6,9 @@
 import { customerNameColumn, HubSchema, writableFields } from "@tongbu/adapter-wechat-hub"
 import type { SyncPolicy } from "@tongbu/core"
 import { writableField } from "@tongbu/core"
-import { Either } from "effect"
+import { Sections, Sides } from "@tongbu/pair-hub-zhibang"
+import { Schema } from "effect"
 import type { Settings } from "../../src/Config.js"
-import { parseConfigFile } from "../../src/Config.js"
-import * as Environment from "../../src/Environment.js"
 
 /**
  * How a canonical field travels. `twoWay`: both sides write it, a change on one side is carried to the other, a
@@ -22,8 +21,8 @@ export type FieldRule =
 
 /** The policy of a world's settings with the conflict rules of the default configuration: what the user asked for. */
 export const intendedPolicy = (settings: Settings): SyncPolicy => {
-  const defaults = Either.getOrThrow(parseConfigFile("", "the default configuration"))
-  return Environment.policyOf({ ...settings, policy: { ...settings.policy, conflicts: defaults.policy.conflicts } })
+  const defaults = Schema.decodeUnknownSync(Schema.Struct(Sections.sections))({})
+  return Sides.policyOf({ ...settings, policy: { ...settings.policy, conflicts: defaults.policy.conflicts } })
 }
 
 /** Every field the sync keeps in step after a record exists on both sides (create-only fields are written once). */

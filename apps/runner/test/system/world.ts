@@ -15,6 +15,7 @@ import type { LeftAdapter, RunId, SyncAdapter, SyncStore, SyncStoreService } fro
 import { RightAdapter, Rollback, SqliteStore } from "@tongbu/core"
 import type { FaultProfile, MockErp } from "@tongbu/mock-erp"
 import { createMockErp, liveListColumns } from "@tongbu/mock-erp"
+import { Sides } from "@tongbu/pair-hub-zhibang"
 import {
   ConfigProvider,
   Effect,
@@ -33,8 +34,10 @@ import {
 import type { Settings } from "../../src/Config.js"
 import * as Config from "../../src/Config.js"
 import { leased, runOnce } from "../../src/commands/Sync.js"
-import * as Environment from "../../src/Environment.js"
+import { defaultPair } from "../../src/DefaultPair.js"
+import * as Layers from "../../src/Layers.js"
 import * as Progress from "../../src/Progress.js"
+import * as Reasons from "../../src/Reasons.js"
 import type { Budget } from "./drive.js"
 import { drive, Meter } from "./drive.js"
 import type { CrashPlan } from "./wire.js"
@@ -205,7 +208,12 @@ export class World {
       Layer.provide(Layer.succeed(FetchHttpClient.Fetch, this.wire.fetch as typeof globalThis.fetch))
     )
     return broken.pipe(
-      Effect.provide(Environment.sync(this.settings, { dryRun, lang: "en", http })),
+      Effect.provide(
+        Layer.merge(
+          Sides.layer(this.settings, { dryRun, http, lang: "en", word: Reasons.render }),
+          Layers.store(this.settings)
+        )
+      ),
       Effect.provide(NodeContext.layer)
     )
   }
@@ -221,7 +229,7 @@ export class World {
     readonly dryRun?: boolean
   }) {
     const request = { direction: "both" as const, dryRun: options.dryRun ?? false, full: options.full }
-    const run = runOnce(this.settings, request, Progress.silent)
+    const run = runOnce(defaultPair, this.settings, request, Progress.silent)
     const program = this.withEnvironment(request.dryRun ? run : leased(this.settings)(run), request.dryRun)
     if (options.faults) this.mock.control.setFaults(options.faults)
     try {

@@ -2,15 +2,17 @@
  * Rows the sync inserts for ERP-born customers: the insert, "did my earlier insert land?", and the rollback's
  * compensation, each one short transaction.
  */
-import type { Compensation, CreateRequest, FindCreatedRequest, RecordId } from "@tongbu/core"
+import type { CompensateRequest, Compensation, CreateRequest, Fields, FindCreatedRequest, RecordId } from "@tongbu/core"
 import { RecordId as RecordIdSchema, RejectedError } from "@tongbu/core"
 import { eq } from "drizzle-orm"
 import { Effect, Option } from "effect"
-import { CUSTOMER_NAME, customerNameColumn } from "../HubRecord.js"
+import { CUSTOMER_NAME, customerNameColumn, fieldKind, toSideRecord } from "../HubRecord.js"
 import { customersUnified } from "../HubSchema.js"
+import { normalizeValue } from "../Normalize.js"
 import type { StoredValue } from "./coerce.js"
 import { writableValues } from "./coerce.js"
 import type { HubConnection } from "./connection.js"
+import type { HubQueries } from "./queries.js"
 import type { Insert } from "./writes.js"
 import { collision, hubId, SYNC_USER, withProvenance } from "./writes.js"
 
@@ -88,13 +90,22 @@ export const findCreated = (conn: HubConnection, request: FindCreatedRequest) =>
         .pipe(Effect.map((id) => Option.map(Option.fromNullable(id), (found) => RecordIdSchema.make(String(found)))))
   })
 
+/** The fields the sync last wrote that the row no longer holds, compared as the hub reads them. */
+const changedSince = (current: Fields, written: Fields): ReadonlyArray<string> =>
+  Object.entries(written).flatMap(([field, value]) => {
+    const kind = field === CUSTOMER_NAME ? "text" : fieldKind(field)
+    return kind !== undefined && (current[field] ?? null) !== normalizeValue(kind, value) ? [field] : []
+  })
+
 /**
  * Deletes a row the sync created (an ERP customer it pulled, a WeChat contact its intake took in) while nobody else
- * changed it since (`updated_by` is still the sync's): a row someone changed is kept, and a row the sync did not
- * create is never deleted.
+ * changed it since: `updated_by` is still the sync's and every field the sync last wrote (`written`) still holds that
+ * value, so a person's edit the sync later wrote over in another field is noticed too. A row someone changed is kept,
+ * and a row the sync did not create is never deleted.
  */
-export const compensateCreate = (conn: HubConnection, id: RecordId) => {
+export const compensateCreate = (conn: HubConnection, queries: HubQueries, request: CompensateRequest) => {
   const adapter = conn.options.name
+  const { id } = request
   const what = `deletion of created hub customer ${id}`
   return Option.match(hubId(id), {
     onNone: () => Effect.succeed<Compensation>({ _tag: "Deleted" }),
@@ -104,21 +115,24 @@ export const compensateCreate = (conn: HubConnection, id: RecordId) => {
         (): Compensation =>
           conn.db.transaction(
             (tx) => {
-              const found = tx
-                .select({ created_by: customersUnified.created_by, updated_by: customersUnified.updated_by })
-                .from(customersUnified)
-                .where(eq(customersUnified.id, rowId))
-                .get()
-              if (found === undefined) return { _tag: "Deleted" }
-              if (found.created_by !== SYNC_USER) {
+              const row = queries.one.get(rowId)
+              if (row === undefined) return { _tag: "Deleted" }
+              if (row.created_by !== SYNC_USER) {
                 throw new RejectedError({
                   adapter,
                   message: `${what}: the sync did not create this customer; it is kept`
                 })
               }
-              if (found.updated_by !== SYNC_USER) {
-                const who = found.updated_by === null ? "" : ` (last by ${found.updated_by})`
+              if (row.updated_by !== SYNC_USER) {
+                const who = row.updated_by === null ? "" : ` (last by ${row.updated_by})`
                 return { _tag: "Kept", note: `hub customer ${id} was changed since the sync created it${who}; kept` }
+              }
+              const changed = changedSince(toSideRecord(row, conn.time).fields, request.written)
+              if (changed.length > 0) {
+                return {
+                  _tag: "Kept",
+                  note: `hub customer ${id} no longer holds what the sync wrote to it (${changed.join(", ")}); kept`
+                }
               }
               tx.delete(customersUnified).where(eq(customersUnified.id, rowId)).run()
               return { _tag: "Deleted" }

@@ -1,33 +1,9 @@
 /** Seeded randomness and plausible Chinese business data for the fixture generator. */
 
-export interface Rng {
-  /** Uniform in [0, 1). */
-  readonly next: () => number
-  readonly int: (min: number, max: number) => number
-  readonly pick: <A>(items: ReadonlyArray<A>) => A
-  readonly chance: (p: number) => boolean
-  readonly hex: (length: number) => string
-}
+import type { Rng } from "@tongbu/core/random"
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export const makeRng = (seed: number): Rng => {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
-  return {
-    next,
-    int,
-    pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
-    chance: (p) => next() < p,
-    hex: (length) => Array.from({ length }, () => "0123456789abcdef"[int(0, 15)]).join("")
-  }
-}
+// The fixture's modules take the generator from here; it is the core's, the one every package shares.
+export { makeRng, type Rng } from "@tongbu/core/random"
 
 const SURNAMES = Array.from("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘")
 const GIVEN = Array.from("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玲华红建国志文斌浩宇婷晨欣怡")

@@ -36,7 +36,7 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
     const what = `update of hub customer ${request.id}`
     const id = yield* Option.match(hubId(request.id), {
       onNone: () =>
-        Effect.fail(new StaleError({ adapter, message: `${what}: there is no hub customer ${request.id}` })),
+        Effect.fail(new RejectedError({ adapter, message: `${what}: there is no hub customer ${request.id}` })),
       onSome: Effect.succeed
     })
     const changes = yield* writableValues(adapter, request.changes)
@@ -69,7 +69,7 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
       conn.db.transaction(
         (tx): Updated => {
           const row = queries.one.get(id)
-          if (row === undefined) throw new StaleError({ adapter, message: `${what}: the customer no longer exists` })
+          if (row === undefined) throw new RejectedError({ adapter, message: `${what}: the customer no longer exists` })
           const current = toSideRecord(row, conn.time).fields
           for (const [field, expected] of Object.entries(request.expected)) {
             const now = current[field] ?? null

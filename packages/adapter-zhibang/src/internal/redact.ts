@@ -1,5 +1,4 @@
-/** `13800138000` → `138****8000`: mainland mobiles, wherever they appear in a text. */
-export const maskMobiles = (text: string): string => text.replace(/(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)/g, "$1****$2")
+import { maskMobiles } from "@tongbu/core"
 
 /** Any phone number: its first 3 and last 4 digits stay, the others become `*` (`010-****6666`). */
 export const maskPhone = (value: string): string => {

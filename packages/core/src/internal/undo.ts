@@ -7,6 +7,7 @@ import type { Action, ReasonParams, Update } from "../Plan.js"
 import { Reason } from "../Plan.js"
 import type { StoredOperation, SyncStoreService } from "../SyncStore.js"
 import { Outcome } from "../SyncStore.js"
+import type { LastWritten } from "./lastWritten.js"
 import { retryTransient } from "./retry.js"
 
 // Undoing one operation of the journal. Each step is safe to repeat: a field already back at its before-image
@@ -22,6 +23,8 @@ export interface UndoContext {
   readonly sides: Record<Side, SyncAdapter>
   /** Records (`side:id`) whose link this rollback removed so far, or would in a dry run. */
   readonly unlinked: Set<string>
+  /** What the sync last wrote to a record: what `compensateCreate` compares it with. */
+  readonly lastWritten: LastWritten
 }
 
 export interface Undone {

@@ -19,10 +19,20 @@ type Base = Omit<ConstructorParameters<typeof Outcome>[0], "runId" | "outcome" |
 const outcomeOf = (ctx: UndoContext, base: Base, outcome: Outcome["outcome"], reasons: ReadonlyArray<Reason>) =>
   new Outcome({ runId: ctx.runId, ...base, outcome, reasons })
 
-/** Compensates `id` (in a dry run: what the side declares it would do). */
-const compensate = (ctx: UndoContext, side: Side, id: RecordId, key: IdempotencyKey) => {
+/** Compensates `id`, telling the side what the sync last wrote to it (in a dry run: what the side declares it would do). */
+const compensate = (
+  ctx: UndoContext,
+  side: Side,
+  id: RecordId,
+  key: IdempotencyKey,
+  created: StoredOperation | undefined
+) => {
   const adapter = ctx.sides[side]
-  if (!ctx.dryRun) return Effect.either(retryTransient(adapter.compensateCreate(id, key)))
+  if (!ctx.dryRun) {
+    return Effect.flatMap(ctx.lastWritten.of(side, id, created), (written) =>
+      Effect.either(retryTransient(adapter.compensateCreate({ key, id, written })))
+    )
+  }
   const predicted: Compensation = adapter.capabilities.canDelete
     ? { _tag: "Deleted" }
     : { _tag: "Withdrawn", note: `${adapter.name} cannot delete: record ${id} would be marked withdrawn` }
@@ -65,7 +75,7 @@ export const undoCreate = (ctx: UndoContext, stored: StoredOperation, op: Create
       const reasons = [reason("rollbackFailed", "the journal holds no id for the created record")]
       return { outcome: outcomeOf(ctx, base, "failed", reasons), undone: false } satisfies Undone
     }
-    const compensated = yield* compensate(ctx, op.side, id, op.key)
+    const compensated = yield* compensate(ctx, op.side, id, op.key, stored)
     if (Either.isLeft(compensated)) return yield* failed(ctx, base)(compensated.left)
     const result = compensated.right
     if (result._tag === "Kept") {
@@ -106,7 +116,7 @@ export const undoIntake = (ctx: UndoContext, op: Intake): Effect.Effect<Undone, 
       const why = `${adapter.name} record ${op.id} was linked to ${other} record ${otherId} since; kept`
       return { outcome: outcomeOf(ctx, base, "kept", [reason("linkedSince", why)]), undone: true }
     }
-    const compensated = yield* compensate(ctx, op.side, op.id, op.key)
+    const compensated = yield* compensate(ctx, op.side, op.id, op.key, undefined)
     if (Either.isLeft(compensated)) return yield* failed(ctx, base)(compensated.left)
     const result = compensated.right
     switch (result._tag) {

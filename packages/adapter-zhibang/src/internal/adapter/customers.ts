@@ -1,4 +1,4 @@
-import type { AdapterError, Compensation, Fields, SyncAdapter } from "@tongbu/core"
+import type { AdapterError, CompensateRequest, Compensation, Fields, SyncAdapter } from "@tongbu/core"
 import { RecordId, RejectedError, StaleError } from "@tongbu/core"
 import { Effect, Option } from "effect"
 import type { Intsort, ZhibangClientService } from "../../ZhibangClient.js"
@@ -132,10 +132,27 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
       return { overwritten }
     })
 
-  const compensateCreate = (id: RecordId): Effect.Effect<Compensation, AdapterError> =>
+  /** Fields the sync last wrote that the ERP no longer holds; a field the ERP may have cut to its limit is not judged. */
+  const changedSince = (current: Fields, written: Fields): ReadonlyArray<string> =>
+    Object.entries(written)
+      .filter(([field, value]) => field in current && !truncatable.has(field) && !sameValue(current[field], value))
+      .map(([field]) => field)
+
+  /**
+   * The ERP's API cannot delete: a customer that still holds what the sync last wrote is withdrawn for a person to
+   * delete; one someone changed since is theirs, and is kept as it is (not moved to the public pool).
+   */
+  const compensateCreate = ({ id, written }: CompensateRequest): Effect.Effect<Compensation, AdapterError> =>
     Effect.gen(function* () {
       const detail = yield* detailOf(id)
       if (Option.isNone(detail)) return { _tag: "Deleted" } as const
+      const changed = changedSince(detail.value.fields, written)
+      if (changed.length > 0) {
+        return {
+          _tag: "Kept",
+          note: `ERP customer ${id} was changed in the ERP since the sync wrote it (${changed.join(", ")}); kept as it is`
+        } as const
+      }
       const { toPublicPool, note } = withdraw
       yield* forget(id)
       if (toPublicPool) yield* client.assign(detail.value.ord, { member1: 1, member2: "" })

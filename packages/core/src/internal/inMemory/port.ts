@@ -157,15 +157,16 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
         if (Object.keys(overwritten).length > 0) yield* gate.ackLost(fault, `update ${request.key}`)
         return { overwritten }
       }),
-    compensateCreate: (id, key) =>
+    compensateCreate: ({ id, key }) =>
       Effect.gen(function* () {
         const fault = yield* gate.enter({ op: "compensateCreate", key, id })
         const now = yield* Clock.currentTimeMillis
         const result = yield* Ref.modify(state, (s): readonly [Compensation, State] => {
           const stored = HashMap.get(s.records, id)
-          // Repeating a compensation finds it done: nothing more happens, and the answer is the same.
+          // Repeating a compensation finds it done: nothing more happens, and the answer is the same. A record that
+          // is gone needs nothing, whether the side can delete or not.
+          if (Option.isNone(stored)) return [{ _tag: "Deleted" }, s]
           if (capabilities.canDelete) {
-            if (Option.isNone(stored)) return [{ _tag: "Deleted" }, s]
             if (stored.value.touched) {
               return [{ _tag: "Kept", note: `record ${id} on ${name} was changed by a person since; kept` }, s]
             }
@@ -175,7 +176,7 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
             ]
           }
           const note = `record ${id} on ${name} cannot be deleted: marked withdrawn, a person must remove it`
-          if (Option.isNone(stored) || stored.value.withdrawn) return [{ _tag: "Withdrawn", note }, s]
+          if (stored.value.withdrawn) return [{ _tag: "Withdrawn", note }, s]
           const [, next] = Store.putRecord(s, id, stored.value.record.fields, now, { withdrawn: true })
           return [
             { _tag: "Withdrawn", note },

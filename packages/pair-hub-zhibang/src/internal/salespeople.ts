@@ -1,7 +1,12 @@
 import type { ZhibangClient } from "@tongbu/adapter-zhibang"
 import { Effect } from "effect"
-import type * as Check from "../Check.js"
-import type { Settings } from "../Config.js"
+import type { Settings } from "../Settings.js"
+
+/** The salespeople of one assignment tier, by the yaml key that lists them. */
+export interface Tier {
+  readonly key: string
+  readonly ids: ReadonlyArray<string>
+}
 
 const USERS_PER_PAGE = 100
 
@@ -25,7 +30,7 @@ export const allUsers = (client: ZhibangClient.ZhibangClientService) =>
   })
 
 /** The salespeople `mapping.assignment` names, by the yaml key of each tier. */
-export const tiers = (settings: Settings): ReadonlyArray<Check.Tier> => [
+export const tiers = (settings: Settings): ReadonlyArray<Tier> => [
   { key: "mapping.assignment.top.salespeople", ids: settings.mapping.assignment.top.salespeople },
   { key: "mapping.assignment.general.salespeople", ids: settings.mapping.assignment.general.salespeople }
 ]

@@ -5,7 +5,7 @@ import { assignmentFor, jzForScore, khidFor } from "@tongbu/adapter-zhibang"
 import type { Admission, ConflictResolution, FieldMapping, FieldValue, SideRecord, SyncPolicy } from "@tongbu/core"
 import { RecordId } from "@tongbu/core"
 import { Option } from "effect"
-import type { ConflictRule, PolicyField } from "./ConfigFile.js"
+import type { ConflictRule, PolicyField } from "./Sections.js"
 
 /**
  * The hub↔ERP policy of sync-rules §1–§6 as a core `SyncPolicy`: the hub is the left side (native fields = its column

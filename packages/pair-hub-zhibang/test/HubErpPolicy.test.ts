@@ -4,9 +4,9 @@ import { defaultHubAdmissionOptions } from "@tongbu/adapter-wechat-hub"
 import { defaultMapping } from "@tongbu/adapter-zhibang"
 import type { Direction, Fields, LinkState, Operation, SideRecord as SideRecordType, SyncPolicy } from "@tongbu/core"
 import { canonicalize, goneFrom, plan, RecordId, SideRecord } from "@tongbu/core"
-import type { PolicyField } from "../src/ConfigFile.js"
-import { policyFields } from "../src/ConfigFile.js"
 import * as HubErpPolicy from "../src/HubErpPolicy.js"
+import type { PolicyField } from "../src/Sections.js"
+import { policyFields } from "../src/Sections.js"
 
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 50)
 

@@ -1,9 +1,9 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { faultProfiles, isFaultProfileName, ProfileError, parseProfile, profileOptions, serve } from "@tongbu/mock-erp"
+import type { RunnerKit } from "@tongbu/pair"
 import { Console, Data, Effect, Option, Redacted } from "effect"
-import * as Config from "../Config.js"
-import { common, guard, output } from "../Handler.js"
+import type { Settings } from "./Settings.js"
 
 const nonNegative = (name: string, fallback: number, description: string) =>
   Options.integer(name).pipe(
@@ -16,7 +16,7 @@ const DEFAULT_PORT = 46088
 const DEFAULT_USER = "admin"
 const DEFAULT_PASSWORD = "admin123"
 
-const options = {
+const optionsOf = (common: RunnerKit<Settings>["common"]) => ({
   ...common,
   config: Options.file("config").pipe(
     Options.withDescription(
@@ -62,7 +62,7 @@ const options = {
     ),
     Options.optional
   )
-}
+})
 
 /** The mock's options for a profile file, when one is given. */
 const profileFile = (file: Option.Option<string>) =>
@@ -80,12 +80,12 @@ const profileFile = (file: Option.Option<string>) =>
 class MockStartFailed extends Data.TaggedError("MockStartFailed")<{ readonly message: string }> {}
 
 /** The port, account and password a configuration file points the runner at, each when it names one. */
-const expected = (file: Option.Option<string>) =>
+const expected = <T extends Settings>(kit: RunnerKit<T>, file: Option.Option<string>) =>
   Option.match(file, {
     onNone: () =>
       Effect.succeed({ port: Option.none<number>(), user: Option.none<string>(), password: Option.none<string>() }),
     onSome: (f) =>
-      Effect.map(Config.load(Option.some(f)), (settings) => ({
+      Effect.map(kit.load(f, { environment: true }), (settings) => ({
         port: Option.map(settings.erp.url, (url) => {
           const parsed = new URL(url)
           return parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port)
@@ -96,63 +96,64 @@ const expected = (file: Option.Option<string>) =>
   })
 
 /** `tongbu mock-erp`: the mock Zhibang ERP, with the same options as its own CLI; runs until interrupted. */
-export const mockErp = Command.make("mock-erp", options, (o) =>
-  guard(
-    o,
-    Effect.gen(function* () {
-      const configured = yield* expected(o.config)
-      const profile = yield* profileFile(o.profile)
-      const port = Option.getOrElse(
-        Option.orElse(o.port, () => configured.port),
-        () => DEFAULT_PORT
-      )
-      const user = Option.getOrElse(
-        Option.orElse(o.user, () => configured.user),
-        () => DEFAULT_USER
-      )
-      const password = Option.getOrElse(
-        Option.orElse(o.password, () => configured.password),
-        () => DEFAULT_PASSWORD
-      )
-      const served = yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: () =>
-            serve({
-              ...profile,
-              port,
-              host: o.host,
-              seed: { customers: o.seed, seed: o.rngSeed },
-              faults: o.faults,
-              faultSeed: o.rngSeed,
-              users: [{ user, password }],
-              controlApi: o.control,
-              // the profile's contact list stands unless switched off here
-              ...(o.noContactList ? { contactList: false } : {}),
-              ...Option.match(o.contactColumns, {
-                onNone: () => ({}),
-                onSome: (columns) => ({ contactListColumns: columns.split(",").map((column) => column.trim()) })
+export const mockErp = <T extends Settings>(kit: RunnerKit<T>) =>
+  Command.make("mock-erp", optionsOf(kit.common), (o) =>
+    kit.guard(
+      o,
+      Effect.gen(function* () {
+        const configured = yield* expected(kit, o.config)
+        const profile = yield* profileFile(o.profile)
+        const port = Option.getOrElse(
+          Option.orElse(o.port, () => configured.port),
+          () => DEFAULT_PORT
+        )
+        const user = Option.getOrElse(
+          Option.orElse(o.user, () => configured.user),
+          () => DEFAULT_USER
+        )
+        const password = Option.getOrElse(
+          Option.orElse(o.password, () => configured.password),
+          () => DEFAULT_PASSWORD
+        )
+        const served = yield* Effect.acquireRelease(
+          Effect.tryPromise({
+            try: () =>
+              serve({
+                ...profile,
+                port,
+                host: o.host,
+                seed: { customers: o.seed, seed: o.rngSeed },
+                faults: o.faults,
+                faultSeed: o.rngSeed,
+                users: [{ user, password }],
+                controlApi: o.control,
+                // the profile's contact list stands unless switched off here
+                ...(o.noContactList ? { contactList: false } : {}),
+                ...Option.match(o.contactColumns, {
+                  onNone: () => ({}),
+                  onSome: (columns) => ({ contactListColumns: columns.split(",").map((column) => column.trim()) })
+                }),
+                ...Option.match(o.db, { onNone: () => ({}), onSome: (sqlitePath) => ({ store: { sqlitePath } }) })
               }),
-              ...Option.match(o.db, { onNone: () => ({}), onSome: (sqlitePath) => ({ store: { sqlitePath } }) })
-            }),
-          catch: (error) =>
-            new MockStartFailed({
-              message: `cannot start the mock ERP: ${error instanceof Error ? error.message : String(error)}`
-            })
-        }),
-        (s) => Effect.promise(() => s.close())
-      )
-      yield* output(
-        { json: o.json },
-        () => ({ url: served.url, user, faults: o.faults, db: Option.getOrNull(o.db), control: o.control }),
-        () =>
-          [
-            `Mock Zhibang ERP listening on ${served.url}`,
-            `account: ${user} (password ${Option.isSome(o.password) ? "as given" : Option.isSome(configured.password) ? "as configured" : DEFAULT_PASSWORD})`,
-            `faults: ${o.faults}${Option.match(o.db, { onNone: () => "", onSome: (db) => `, data in ${db}` })}${o.control ? `, control API at ${served.url}/__mock` : ""}`
-          ].join("\n")
-      )
-      yield* Console.error("Ctrl-C to stop.")
-      return yield* Effect.never
-    }).pipe(Effect.scoped)
-  )
-).pipe(Command.withDescription("Serve the mock Zhibang ERP (for trying tongbu without a real ERP)"))
+            catch: (error) =>
+              new MockStartFailed({
+                message: `cannot start the mock ERP: ${error instanceof Error ? error.message : String(error)}`
+              })
+          }),
+          (s) => Effect.promise(() => s.close())
+        )
+        yield* kit.output(
+          { json: o.json },
+          () => ({ url: served.url, user, faults: o.faults, db: Option.getOrNull(o.db), control: o.control }),
+          () =>
+            [
+              `Mock Zhibang ERP listening on ${served.url}`,
+              `account: ${user} (password ${Option.isSome(o.password) ? "as given" : Option.isSome(configured.password) ? "as configured" : DEFAULT_PASSWORD})`,
+              `faults: ${o.faults}${Option.match(o.db, { onNone: () => "", onSome: (db) => `, data in ${db}` })}${o.control ? `, control API at ${served.url}/__mock` : ""}`
+            ].join("\n")
+        )
+        yield* Console.error("Ctrl-C to stop.")
+        return yield* Effect.never
+      }).pipe(Effect.scoped)
+    )
+  ).pipe(Command.withDescription("Serve the mock Zhibang ERP (for trying tongbu without a real ERP)"))

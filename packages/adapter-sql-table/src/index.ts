@@ -1,0 +1,3 @@
+export * as SqlTableAdapter from "./SqlTableAdapter.js"
+export * from "./SqlTableConfig.js"
+export * from "./SqlTableDatabase.js"

@@ -1,0 +1,5 @@
+export * from "./HubSqlTable.js"
+export * as Policy from "./Policy.js"
+export * as Sections from "./Sections.js"
+export * as Settings from "./Settings.js"
+export * as Template from "./Template.js"

@@ -1,0 +1,5 @@
+export * as Check from "./Check.js"
+export * from "./ConfigError.js"
+export * as ConfigSchema from "./ConfigSchema.js"
+export * as Pair from "./Pair.js"
+export type * from "./RunnerKit.js"
