@@ -8,9 +8,11 @@ import { LeftAdapter, RejectedError, RightAdapter } from "@tongbu/core"
 import type { Scope } from "effect"
 import { type Config, Effect, Layer, Option, Stream } from "effect"
 import type { ConfigError } from "effect/ConfigError"
+import { makeCreates } from "./internal/creates.js"
 import { list, prepareListing } from "./internal/listing.js"
 import { makeTable } from "./internal/table.js"
 import { makeWrites } from "./internal/writes.js"
+import { makeWriting } from "./internal/writing.js"
 import type { SqlTableConfigError, SqlTableOptions, SqlTableOptionsInput } from "./SqlTableConfig.js"
 import { decodeSqlTableOptions, SqlTableConfig } from "./SqlTableConfig.js"
 import type { SqlTableOpenError, SqlTableSchemaError } from "./SqlTableDatabase.js"
@@ -36,7 +38,9 @@ export const make = (input: SqlTableOptionsInput): Effect.Effect<SyncAdapter, Sq
     const { sqlite, shape } = yield* openSqlTable(options)
     const table = makeTable(sqlite, options, shape)
     const listing = prepareListing(table)
-    const writes = makeWrites(table)
+    const writing = makeWriting(table)
+    const creates = makeCreates(table, writing)
+    const writes = makeWrites(table, writing)
     // Statements on the one connection never interleave (a reserved create's transaction spans `reserve`).
     const lock = yield* Effect.makeSemaphore(1)
     const serially = lock.withPermits(1)
@@ -54,8 +58,8 @@ export const make = (input: SqlTableOptionsInput): Effect.Effect<SyncAdapter, Sq
               )
             )
         }),
-      create: (request) => serially(writes.create(request)),
-      findCreated: (request) => serially(writes.findCreated(request)),
+      create: (request) => serially(creates.create(request)),
+      findCreated: (request) => serially(creates.findCreated(request)),
       update: (request) => serially(writes.update(request)),
       compensateCreate: (request) => serially(writes.compensateCreate(request)),
       perform: (request) =>

@@ -1,6 +1,7 @@
 /**
- * The hub's own tables, exactly as the Python hub declares them (names and declared SQL types). The adapter never
- * creates or alters them; only the fixture generator writes their DDL, for tests and the demo.
+ * The hub's own tables, exactly as the Python hub declares them (names, declared SQL types, defaults, keys, indexes):
+ * the one declaration of the hub's columns. The fixture generator's DDL is written from it and the start-up check's
+ * required columns are taken from it. The adapter never creates or alters the tables.
  */
 import { sql } from "drizzle-orm"
 import { customType, getTableConfig, index, integer, sqliteTable } from "drizzle-orm/sqlite-core"
@@ -24,94 +25,92 @@ const source = (name: string) => varchar(name, { length: 20 }).default("unknown"
 /** A row stamp SQLite fills when the writer gives none (UTC, see `HubTime`). */
 const stamped = (name: string) => datetime(name).default(sql`CURRENT_TIMESTAMP`)
 
-export const customersUnified = sqliteTable(
-  "customers_unified",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    erp_customer_id: integer("erp_customer_id").unique(),
-    erp_customer_code: varchar("erp_customer_code", { length: 50 }),
-    wechat_id: varchar("wechat_id", { length: 100 }).unique(),
+const customersUnifiedColumns = {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  erp_customer_id: integer("erp_customer_id").unique(),
+  erp_customer_code: varchar("erp_customer_code", { length: 50 }),
+  wechat_id: varchar("wechat_id", { length: 100 }).unique(),
 
-    company_name: varchar("company_name", { length: 200 }),
-    company_name_source: source("company_name_source"),
-    company_name_verified: boolean("company_name_verified").default(false),
-    company_name_verified_at: datetime("company_name_verified_at"),
-    real_name: varchar("real_name", { length: 100 }),
-    real_name_source: source("real_name_source"),
-    phone: varchar("phone", { length: 20 }),
-    phone_source: source("phone_source"),
-    phone_verified: boolean("phone_verified").default(false),
-    phone_verified_at: datetime("phone_verified_at"),
-    email: varchar("email", { length: 100 }),
-    email_source: source("email_source"),
-    email_verified: boolean("email_verified").default(false),
-    address: textType("address"),
-    address_source: source("address_source"),
+  company_name: varchar("company_name", { length: 200 }),
+  company_name_source: source("company_name_source"),
+  company_name_verified: boolean("company_name_verified").default(false),
+  company_name_verified_at: datetime("company_name_verified_at"),
+  real_name: varchar("real_name", { length: 100 }),
+  real_name_source: source("real_name_source"),
+  phone: varchar("phone", { length: 20 }),
+  phone_source: source("phone_source"),
+  phone_verified: boolean("phone_verified").default(false),
+  phone_verified_at: datetime("phone_verified_at"),
+  email: varchar("email", { length: 100 }),
+  email_source: source("email_source"),
+  email_verified: boolean("email_verified").default(false),
+  address: textType("address"),
+  address_source: source("address_source"),
 
-    wechat_nickname: varchar("wechat_nickname", { length: 200 }),
-    wechat_avatar: varchar("wechat_avatar", { length: 500 }),
-    wechat_remark: varchar("wechat_remark", { length: 200 }),
+  wechat_nickname: varchar("wechat_nickname", { length: 200 }),
+  wechat_avatar: varchar("wechat_avatar", { length: 500 }),
+  wechat_remark: varchar("wechat_remark", { length: 200 }),
 
-    erp_customer_type: integer("erp_customer_type").default(1),
-    erp_customer_category: varchar("erp_customer_category", { length: 100 }),
-    erp_follow_level: varchar("erp_follow_level", { length: 50 }),
-    erp_source: varchar("erp_source", { length: 50 }),
-    erp_value_assessment: varchar("erp_value_assessment", { length: 50 }),
-    erp_industry: varchar("erp_industry", { length: 50 }),
-    erp_region: varchar("erp_region", { length: 50 }),
+  erp_customer_type: integer("erp_customer_type").default(1),
+  erp_customer_category: varchar("erp_customer_category", { length: 100 }),
+  erp_follow_level: varchar("erp_follow_level", { length: 50 }),
+  erp_source: varchar("erp_source", { length: 50 }),
+  erp_value_assessment: varchar("erp_value_assessment", { length: 50 }),
+  erp_industry: varchar("erp_industry", { length: 50 }),
+  erp_region: varchar("erp_region", { length: 50 }),
 
-    extracted_company_info: textType("extracted_company_info"),
-    extracted_product_interest: textType("extracted_product_interest"),
-    extracted_needs: textType("extracted_needs"),
-    business_license_info: textType("business_license_info"),
-    business_license_path: varchar("business_license_path", { length: 500 }),
-    business_license_verified: boolean("business_license_verified").default(false),
+  extracted_company_info: textType("extracted_company_info"),
+  extracted_product_interest: textType("extracted_product_interest"),
+  extracted_needs: textType("extracted_needs"),
+  business_license_info: textType("business_license_info"),
+  business_license_path: varchar("business_license_path", { length: 500 }),
+  business_license_verified: boolean("business_license_verified").default(false),
 
-    intent_score: float("intent_score").default(0),
-    intent_level: varchar("intent_level", { length: 20 }),
-    intent_signals: textType("intent_signals"),
-    intent_updated_at: datetime("intent_updated_at"),
-    message_count: integer("message_count").default(0),
-    conversation_days: integer("conversation_days").default(0),
-    first_contact_time: datetime("first_contact_time"),
-    last_contact_time: datetime("last_contact_time"),
-    last_message_content: textType("last_message_content"),
+  intent_score: float("intent_score").default(0),
+  intent_level: varchar("intent_level", { length: 20 }),
+  intent_signals: textType("intent_signals"),
+  intent_updated_at: datetime("intent_updated_at"),
+  message_count: integer("message_count").default(0),
+  conversation_days: integer("conversation_days").default(0),
+  first_contact_time: datetime("first_contact_time"),
+  last_contact_time: datetime("last_contact_time"),
+  last_message_content: textType("last_message_content"),
 
-    has_order: boolean("has_order").default(false),
-    has_contract: boolean("has_contract").default(false),
-    has_payment: boolean("has_payment").default(false),
-    marked_as_important: boolean("marked_as_important").default(false),
-    marked_as_invalid: boolean("marked_as_invalid").default(false),
-    has_quote_request: boolean("has_quote_request").default(false),
+  has_order: boolean("has_order").default(false),
+  has_contract: boolean("has_contract").default(false),
+  has_payment: boolean("has_payment").default(false),
+  marked_as_important: boolean("marked_as_important").default(false),
+  marked_as_invalid: boolean("marked_as_invalid").default(false),
+  has_quote_request: boolean("has_quote_request").default(false),
 
-    data_quality_score: float("data_quality_score").default(0),
-    data_completeness: float("data_completeness").default(0),
-    quality_issues: textType("quality_issues"),
+  data_quality_score: float("data_quality_score").default(0),
+  data_completeness: float("data_completeness").default(0),
+  quality_issues: textType("quality_issues"),
 
-    erp_sync_status: varchar("erp_sync_status", { length: 20 }).default("pending"),
-    erp_sync_action: varchar("erp_sync_action", { length: 20 }),
-    erp_sync_rule: varchar("erp_sync_rule", { length: 100 }),
-    erp_sync_confidence: float("erp_sync_confidence"),
-    erp_sync_error: textType("erp_sync_error"),
-    erp_last_pulled: datetime("erp_last_pulled"),
-    erp_last_pushed: datetime("erp_last_pushed"),
-    local_updated_at: datetime("local_updated_at"),
-    erp_updated_at: datetime("erp_updated_at"),
+  erp_sync_status: varchar("erp_sync_status", { length: 20 }).default("pending"),
+  erp_sync_action: varchar("erp_sync_action", { length: 20 }),
+  erp_sync_rule: varchar("erp_sync_rule", { length: 100 }),
+  erp_sync_confidence: float("erp_sync_confidence"),
+  erp_sync_error: textType("erp_sync_error"),
+  erp_last_pulled: datetime("erp_last_pulled"),
+  erp_last_pushed: datetime("erp_last_pushed"),
+  local_updated_at: datetime("local_updated_at"),
+  erp_updated_at: datetime("erp_updated_at"),
 
-    created_at: stamped("created_at"),
-    updated_at: stamped("updated_at"),
-    created_by: varchar("created_by", { length: 100 }),
-    updated_by: varchar("updated_by", { length: 100 }).default("system")
-  },
-  (table) => [
-    index("ix_customers_unified_erp_customer_id").on(table.erp_customer_id),
-    index("ix_customers_unified_wechat_id").on(table.wechat_id),
-    index("ix_customers_unified_phone").on(table.phone),
-    index("ix_customers_unified_erp_sync_status").on(table.erp_sync_status),
-    index("ix_customers_unified_data_quality_score").on(table.data_quality_score),
-    index("ix_customers_unified_intent_score").on(table.intent_score)
-  ]
-)
+  created_at: stamped("created_at"),
+  updated_at: stamped("updated_at"),
+  created_by: varchar("created_by", { length: 100 }),
+  updated_by: varchar("updated_by", { length: 100 }).default("system")
+}
+
+export const customersUnified = sqliteTable("customers_unified", customersUnifiedColumns, (table) => [
+  index("ix_customers_unified_erp_customer_id").on(table.erp_customer_id),
+  index("ix_customers_unified_wechat_id").on(table.wechat_id),
+  index("ix_customers_unified_phone").on(table.phone),
+  index("ix_customers_unified_erp_sync_status").on(table.erp_sync_status),
+  index("ix_customers_unified_data_quality_score").on(table.data_quality_score),
+  index("ix_customers_unified_intent_score").on(table.intent_score)
+])
 
 export const contacts = sqliteTable("contacts", {
   id: textType("id").primaryKey(),
