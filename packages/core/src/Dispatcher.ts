@@ -19,6 +19,13 @@ export interface DispatchOptions {
   readonly retryBase?: Duration.DurationInput
   /** The link states the plan expects once applied (`Plan.links`). Without them (a resume) both sides are re-read. */
   readonly links?: ReadonlyArray<LinkState>
+  /**
+   * The operations were enqueued by this run (`Sync.run`'s own dispatch): the attempt mark of an operation whose
+   * repetition is harmless (an update is a compare-and-set; an action on a side that recognizes repeats) is then
+   * journaled with its completion rather than before its call. Left false by a resume, where every mark is durable
+   * before its call, so an operation that keeps crashing the process is parked once its attempts are used up.
+   */
+  readonly fresh?: boolean
 }
 
 export interface DispatchSummary {
@@ -37,6 +44,7 @@ interface Dispatch {
   readonly retryBase: Duration.Duration
   readonly created: Map<string, RecordId>
   readonly outcomes: Array<Outcome>
+  readonly fresh: boolean
   stopped: FatalError | undefined
 }
 
@@ -64,6 +72,7 @@ const begin = (runId: RunId, operations: ReadonlyArray<StoredOperation>, options
       retryBase: Duration.decode(options.retryBase ?? Duration.millis(200)),
       created: new Map(),
       outcomes: [],
+      fresh: options.fresh === true,
       stopped: undefined
     } satisfies Dispatch as Dispatch
   })
@@ -96,18 +105,23 @@ const failed = (d: Dispatch, stored: StoredOperation, error: AdapterError, resol
   )
 }
 
-/** Marks the attempt durably, then calls; transient failures are retried with exponential backoff and jitter. */
+/**
+ * Marks the attempt, then calls; transient failures are retried with exponential backoff and jitter. The mark is
+ * durable before the call unless `harmless` (a repeat of the call has no further effect) in a fresh dispatch.
+ */
 const attempt = <A>(
   d: Dispatch,
   stored: StoredOperation,
   call: (attemptNo: number) => Effect.Effect<A, AdapterError>,
-  retry = true
+  retry: boolean,
+  harmless: boolean
 ): Effect.Effect<A, AdapterError | StoreError> => {
   let attemptNo = stored.attempts
+  const mark = harmless && d.fresh ? d.journal.append : d.journal.commit
   const once = Effect.suspend(() => {
     attemptNo++
     return Effect.zipRight(
-      commit(d, () => [{ _tag: "Attempted", key: stored.key }]),
+      mark(() => [{ _tag: "Attempted", key: stored.key }]),
       call(attemptNo)
     )
   })
@@ -156,7 +170,7 @@ const create = (d: Dispatch, stored: StoredOperation, op: Create) => {
         onNone: () => adapter.create({ key: op.key, sourceId: op.sourceId, fields: op.fields, reserve })
       })
     )
-  return Effect.matchEffect(attempt(d, stored, call), {
+  return Effect.matchEffect(attempt(d, stored, call, true, false), {
     onFailure: orFailed(d, stored),
     onSuccess: (id) => {
       d.created.set(`${op.side}:${op.sourceId}`, id)
@@ -170,7 +184,7 @@ const create = (d: Dispatch, stored: StoredOperation, op: Create) => {
 const update = (d: Dispatch, stored: StoredOperation, op: Update) => {
   const call = () => d.adapters[op.side].update({ key: op.key, id: op.id, changes: op.changes, expected: op.before })
   const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
-  return Effect.matchEffect(attempt(d, stored, call), {
+  return Effect.matchEffect(attempt(d, stored, call, true, true), {
     onFailure: orFailed(d, stored),
     onSuccess: ({ overwritten }) =>
       record(
@@ -194,7 +208,7 @@ const action = (d: Dispatch, stored: StoredOperation, op: Action) => {
     if (stored.state === "attempted" && !idempotent) return uncertain()
     const call = () => adapter.perform({ key: op.key, id, kind: op.kind, payload: op.payload })
     // A side that cannot recognize a repeated action gets no blind retry: an ambiguous failure parks it instead.
-    return Effect.matchEffect(attempt(d, stored, call, idempotent), {
+    return Effect.matchEffect(attempt(d, stored, call, idempotent, idempotent), {
       onFailure: (error) =>
         error._tag === "TransientError" && !idempotent ? uncertain() : orFailed(d, stored, id)(error),
       onSuccess: () =>

@@ -223,7 +223,7 @@ const dispatchAndRecord = (
   Effect.gen(function* () {
     const dispatched = new Set<string>(operations.map((op) => op.key))
     const outcome = yield* Dispatcher.stopsOnFatal(
-      Dispatcher.dispatch(runId, operations, { ...options, links: plan.links })
+      Dispatcher.dispatch(runId, operations, { ...options, links: plan.links, fresh: true })
     )
     // What a stopped dispatch finished is read back before the plan's own outcomes join it in the store.
     const items = Either.isRight(outcome) ? outcome.right.outcomes : yield* store.outcomes(runId)
