@@ -1,15 +1,15 @@
-import { Duration, Effect, Either, Option, Schedule } from "effect"
-import type { SyncAdapter } from "./Adapter.js"
+import { Duration, Effect, Either, Option } from "effect"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
-import type { AdapterError, FatalError } from "./AdapterError.js"
-import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
+import type { FatalError } from "./AdapterError.js"
+import type { LinkState, RecordId, RunId } from "./Domain.js"
+import type { Dispatch } from "./internal/dispatchState.js"
+import { attempt, commit, orFailed, record } from "./internal/dispatchState.js"
 import * as Journal from "./internal/journal.js"
-import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
 import { PairLinks } from "./internal/pairLinks.js"
 import * as Steps from "./internal/steps.js"
 import type { Action, Create, Operation, Update } from "./Plan.js"
-import type { JournalEntry, Outcome, StoredOperation, StoreError, SyncStoreService } from "./SyncStore.js"
+import type { Outcome, StoredOperation, StoreError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 export interface DispatchOptions {
@@ -33,24 +33,6 @@ export interface DispatchSummary {
   readonly outcomes: ReadonlyArray<Outcome>
 }
 
-/** What one dispatch works with, and what it learns on the way (the ids it created, the error that stopped it). */
-interface Dispatch {
-  readonly runId: RunId
-  readonly store: SyncStoreService
-  readonly adapters: Record<Side, SyncAdapter>
-  readonly journal: Journal.Journal
-  readonly pairs: PairLinks
-  readonly maxAttempts: number
-  readonly retryBase: Duration.Duration
-  readonly created: Map<string, RecordId>
-  readonly outcomes: Array<Outcome>
-  readonly fresh: boolean
-  stopped: FatalError | undefined
-}
-
-type Entries = () => ReadonlyArray<JournalEntry>
-
-const isTransient = (error: AdapterError | StoreError): boolean => error._tag === "TransientError"
 const phaseOf = (op: Operation): 0 | 1 | 2 => (op._tag === "Link" ? 0 : op._tag === "Create" ? 1 : 2)
 const laneOf = (op: Operation): 0 | 1 | 2 =>
   op._tag === "Create" || op._tag === "Update" || op._tag === "Action" ? (op.side === "left" ? 0 : 1) : 2
@@ -76,78 +58,6 @@ const begin = (runId: RunId, operations: ReadonlyArray<StoredOperation>, options
       stopped: undefined
     } satisfies Dispatch as Dispatch
   })
-
-/**
- * Writes a step's entries (and its outcome, kept for the run's report): `commit` resumes once they are durable;
- * `record` does not wait, the worker's next step (or the phase's end) commits them first.
- */
-const journaled = (d: Dispatch, write: Journal.Journal["commit"]) => (build: Entries, outcome?: Outcome) =>
-  Effect.map(write(outcome === undefined ? build : () => [...build(), { _tag: "Outcome", outcome }]), () => {
-    if (outcome !== undefined) d.outcomes.push(outcome)
-  })
-const commit = (d: Dispatch, build: Entries, outcome?: Outcome) => journaled(d, d.journal.commit)(build, outcome)
-const record = (d: Dispatch, build: Entries, outcome?: Outcome) => journaled(d, d.journal.append)(build, outcome)
-
-/** Records how an operation failed, in the words its outcome gives, and stops the dispatch on a fatal error. */
-const failed = (d: Dispatch, stored: StoredOperation, error: AdapterError, resolvedId?: RecordId) => {
-  const op = stored.operation
-  const step = Steps.classify(error, stored, d.maxAttempts)
-  if (error._tag === "FatalError" && d.stopped === undefined) d.stopped = error
-  const entries: Entries = () => [
-    { _tag: "Failed", key: op.key, state: step.state, error: step.error },
-    ...(op._tag === "Update" ? [{ _tag: "Links" as const, links: [d.pairs.settle(op, false)] }] : [])
-  ]
-  const outcome = step.outcome && O.notDone(d.runId, op, step.outcome.kind, step.outcome.reason, resolvedId)
-  if (step.outcome === undefined) return commit(d, entries, outcome)
-  return Effect.zipRight(
-    Effect.logWarning(`${O.subject(op).operation} ${op.key}: ${maskMobiles(step.error)}`),
-    commit(d, entries, outcome)
-  )
-}
-
-/**
- * Marks the attempt, then calls; transient failures are retried with exponential backoff and jitter. The mark is
- * durable before the call unless `harmless` (a repeat of the call has no further effect) in a fresh dispatch.
- */
-const attempt = <A>(
-  d: Dispatch,
-  stored: StoredOperation,
-  call: (attemptNo: number) => Effect.Effect<A, AdapterError>,
-  retry: boolean,
-  harmless: boolean
-): Effect.Effect<A, AdapterError | StoreError> => {
-  let attemptNo = stored.attempts
-  const mark = harmless && d.fresh ? d.journal.append : d.journal.commit
-  const once = Effect.suspend(() => {
-    attemptNo++
-    return Effect.zipRight(
-      mark(() => [{ _tag: "Attempted", key: stored.key }]),
-      call(attemptNo)
-    )
-  })
-  const times = retry ? Math.max(0, d.maxAttempts - stored.attempts - 1) : 0
-  if (times === 0) return once
-  // The retry machinery is set up only once a transient failure happened: most operations succeed first time.
-  return Effect.catchIf(once, isTransient, (first) => {
-    let replayed = false
-    const again = Effect.suspend(() => {
-      if (replayed) return once
-      replayed = true
-      return Effect.fail(first)
-    })
-    return Effect.retry(again, {
-      schedule: Schedule.jittered(Schedule.exponential(d.retryBase)),
-      times,
-      while: isTransient
-    })
-  })
-}
-
-/** A store failure ends the dispatch; an adapter's error ends only its operation. */
-const orFailed =
-  (d: Dispatch, stored: StoredOperation, resolvedId?: RecordId) =>
-  (error: AdapterError | StoreError): Effect.Effect<void, StoreError> =>
-    error._tag === "StoreError" ? Effect.fail(error) : failed(d, stored, error, resolvedId)
 
 /** A create, asking first whether an earlier attempt (this run's or a crashed one's) landed. */
 const create = (d: Dispatch, stored: StoredOperation, op: Create) => {

@@ -3,13 +3,15 @@ import { Clock, Effect, Either, Option } from "effect"
 import type { SyncAdapter } from "./Adapter.js"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import * as Dispatcher from "./Dispatcher.js"
-import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
+import type { RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
+import { acknowledge } from "./internal/acknowledge.js"
 import { readClaimed } from "./internal/claimed.js"
 import type { RunWarning } from "./internal/held.js"
 import { planWithHeld } from "./internal/held.js"
 import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
+import { untouchedLinks } from "./internal/pairLinks.js"
 import * as Report from "./internal/report.js"
 import { resume } from "./internal/resume.js"
 import type { Listed, SideUnavailable } from "./internal/snapshot.js"
@@ -55,74 +57,6 @@ export interface RunReport {
 
 const dryRunId = RunIdSchema.make("dry-run")
 
-/**
- * Tells each side what changed about its records: this run's outcomes, then those of earlier runs the side was not
- * told (its `acknowledge` failed, or the run stopped before it), the newest word on each record winning. The side's
- * runs are marked told once it accepted; a side that cannot be told now keeps them and this run untold, so the next
- * run that reaches it tells them. An earlier outcome that would show a link no longer standing is left out: a
- * rollback removed the link and told the side why.
- */
-const acknowledge = (
-  store: SyncStoreService,
-  sides: Record<Side, SyncAdapter>,
-  listed: Record<Side, Listed>,
-  runId: RunId,
-  items: ReadonlyArray<Outcome>,
-  links: ReadonlyArray<LinkState>
-) =>
-  Effect.gen(function* () {
-    const untold = yield* store.untold
-    yield* Effect.forEach(
-      ["left", "right"] as const,
-      (side) =>
-        Effect.gen(function* () {
-          const pending = untold.filter((u) => u.side === side && u.runId !== runId).map((u) => u.runId)
-          const earlier = yield* Effect.forEach(pending, (id) => store.outcomes(id))
-          const merged = Report.withEarlier(items, Report.linksStanding(earlier, links))
-          const ids = new Set<RecordId>()
-          for (const item of merged) {
-            if (item.side === side) ids.add(item.id)
-            else if (item.otherId !== undefined) ids.add(item.otherId)
-          }
-          const told = Report.acknowledgements(
-            side,
-            merged,
-            listed[side].read,
-            yield* store.acknowledged(side, [...ids])
-          )
-          const done = store.markTold(side, [runId, ...pending])
-          if (told.outcomes.length === 0) return yield* done
-          yield* sides[side].acknowledge(told.outcomes).pipe(
-            Effect.flatMap((shown) => store.saveShown(side, shown)),
-            Effect.zipRight(store.saveAcknowledged(side, told.digests)),
-            Effect.zipRight(done),
-            Effect.catchTag("TransientError", "RejectedError", "CollisionError", "StaleError", "FatalError", (error) =>
-              Effect.logWarning(
-                `could not show outcomes on ${side} (${error.adapter}); a later run tells them: ${maskMobiles(error.message)}`
-              )
-            )
-          )
-        }),
-      { discard: true }
-    )
-  })
-
-/** The link states of pairs no dispatched operation touched (a version seen, a baseline moved); placeholders left out. */
-const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyArray<LinkState> => {
-  const creates = new Set<string>(plan.operations.filter((op) => op._tag === "Create").map((op) => op.key))
-  const touched = new Set<string>()
-  for (const op of plan.operations) {
-    if (!dispatched.has(op.key)) continue
-    if (op._tag === "Update")
-      touched.add(op.side === "left" ? `${op.id}\u0000${op.otherId}` : `${op.otherId}\u0000${op.id}`)
-    if (op._tag === "Link") touched.add(`${op.leftId}\u0000${op.rightId}`)
-  }
-  return plan.links.filter(
-    (link) =>
-      !creates.has(link.leftId) && !creates.has(link.rightId) && !touched.has(`${link.leftId}\u0000${link.rightId}`)
-  )
-}
-
 const emptyPlan = new Plan({ operations: [], links: [], unchanged: 0 })
 
 /** What every report is made of; the counts are taken from the items. */
@@ -161,6 +95,10 @@ const stoppedResuming = (store: SyncStoreService, start: StartRun, outcomes: Rea
     return stopped
   })
 
+/** What a run keeps of a side's listing once it planned. */
+type Kept = Pick<Listed, "read" | "checkpoints" | "intake">
+const kept = ({ read, checkpoints, intake }: Listed): Kept => ({ read, checkpoints, intake })
+
 /** Lists both sides, reads what unlinked records claim, and plans (asking a side for its held values when needed). */
 const listAndPlan = (
   store: SyncStoreService,
@@ -184,7 +122,8 @@ const listAndPlan = (
       sides
     )
     for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
-    return { links, listed: { left, right }, settled, plan, warnings }
+    // The records themselves are not kept: the plan has what it writes, and they can be collected while dispatching.
+    return { links, listed: { left: kept(left), right: kept(right) }, settled, plan, warnings }
   })
 
 type Planned = Effect.Effect.Success<ReturnType<typeof listAndPlan>>
@@ -240,7 +179,7 @@ const dispatchAndRecord = (
   })
 
 /** Moves each side's checkpoints: only after a complete listing and dispatch, so a failed run is listed again. */
-const saveCheckpoints = (store: SyncStoreService, listed: Record<Side, Listed>) =>
+const saveCheckpoints = (store: SyncStoreService, listed: Record<Side, Kept>) =>
   Effect.forEach(
     ["left", "right"] as const,
     (side) =>

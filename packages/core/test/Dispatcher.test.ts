@@ -491,7 +491,7 @@ describe("Dispatcher", () => {
           ...w.right,
           update: (request) =>
             Effect.zipRight(
-              Effect.flatMap(w.store.unfinished, (ops) =>
+              Effect.flatMap(Effect.orDie(w.store.unfinished), (ops) =>
                 Effect.sync(() => seen.push(...ops.map((op) => [op.state, op.attempts] as const)))
               ),
               w.right.update(request)

@@ -23,8 +23,8 @@ import type { JournalEntry, StoreError, SyncStoreService } from "../SyncStore.js
  *   is sent only once the create's id is durable), and the dispatch returns only after its last `flush`.
  *
  * The store (`SqliteStore`) runs SQLite in WAL mode with `synchronous = NORMAL`: a commit is in the WAL file (the OS
- * holds it) when the transaction returns, so it survives the process being killed; only a power loss or an OS crash
- * can lose the commits since the last checkpoint. `FULL` would add an fsync to every group commit for that case.
+ * holds it) when the transaction returns, so it survives the process being killed; a power loss or an OS crash can
+ * lose the commits since the last checkpoint, which `FULL` (an fsync per group commit) would cover and is not used.
  */
 export interface Journal {
   /**
