@@ -98,7 +98,8 @@ const outboxTimes = (dir: string, ops: ReadonlyArray<Operation>): Promise<Outbox
       ops
     )
     const enqueue = seconds(start)
-    const summary = yield* Dispatcher.dispatch(runId, stored)
+    // As `Sync.run` dispatches the operations it just enqueued.
+    const summary = yield* Dispatcher.dispatch(runId, stored, { fresh: true })
     if (summary.outcomes.length !== ops.length) return yield* Effect.dieMessage("not every operation was dispatched")
     return { enqueue, dispatch: seconds(start) - enqueue }
   }).pipe(

@@ -1,15 +1,15 @@
-import { Clock, Duration, Effect, Either, Option, Schedule } from "effect"
-import type { SyncAdapter } from "./Adapter.js"
+import { Clock, Duration, Effect, Either, Option } from "effect"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
-import type { AdapterError, FatalError } from "./AdapterError.js"
-import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
+import type { FatalError } from "./AdapterError.js"
+import type { LinkState, RecordId, RunId } from "./Domain.js"
+import type { Dispatch } from "./internal/dispatchState.js"
+import { attempt, commit, orFailed, record } from "./internal/dispatchState.js"
 import * as Journal from "./internal/journal.js"
-import { maskMobiles } from "./internal/mask.js"
 import * as O from "./internal/opOutcome.js"
 import { PairLinks } from "./internal/pairLinks.js"
 import * as Steps from "./internal/steps.js"
 import type { Action, Create, Operation, Update } from "./Plan.js"
-import type { JournalEntry, Outcome, StoredOperation, StoreError } from "./SyncStore.js"
+import type { Outcome, StoredOperation, StoreError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 export interface DispatchOptions {
@@ -19,6 +19,13 @@ export interface DispatchOptions {
   readonly retryBase?: Duration.DurationInput
   /** The link states the plan expects once applied (`Plan.links`). Without them (a resume) both sides are re-read. */
   readonly links?: ReadonlyArray<LinkState>
+  /**
+   * The operations were enqueued by this run (`Sync.run`'s own dispatch): the attempt mark of an operation whose
+   * repetition is harmless (an update is a compare-and-set; an action on a side that recognizes repeats) is then
+   * journaled with its completion rather than before its call. Left false by a resume, where every mark is durable
+   * before its call, so an operation that keeps crashing the process is parked once its attempts are used up.
+   */
+  readonly fresh?: boolean
 }
 
 export interface DispatchSummary {
@@ -26,10 +33,160 @@ export interface DispatchSummary {
   readonly outcomes: ReadonlyArray<Outcome>
 }
 
-const isTransient = (error: AdapterError | StoreError): boolean => error._tag === "TransientError"
-const phase = (op: Operation): 0 | 1 | 2 => (op._tag === "Link" ? 0 : op._tag === "Create" ? 1 : 2)
-const targetSide = (op: Operation): Side | undefined =>
-  op._tag === "Create" || op._tag === "Update" || op._tag === "Action" ? op.side : undefined
+const phaseOf = (op: Operation): 0 | 1 | 2 => (op._tag === "Link" ? 0 : op._tag === "Create" ? 1 : 2)
+const laneOf = (op: Operation): 0 | 1 | 2 =>
+  op._tag === "Create" || op._tag === "Update" || op._tag === "Action" ? (op.side === "left" ? 0 : 1) : 2
+
+/** The state of one dispatch: the pairs its updates and links touch, registered before any of them finishes. */
+const begin = (runId: RunId, operations: ReadonlyArray<StoredOperation>, options: DispatchOptions) =>
+  Effect.gen(function* () {
+    const store = yield* SyncStore
+    const touchesLinks = operations.some(({ operation }) => operation._tag === "Update" || operation._tag === "Link")
+    const pairs = new PairLinks(touchesLinks ? yield* store.links : [], options.links ?? [])
+    for (const stored of operations) if (stored.operation._tag === "Update") pairs.register(stored.operation)
+    return {
+      runId,
+      store,
+      adapters: { left: yield* LeftAdapter, right: yield* RightAdapter },
+      journal: yield* Journal.make(store),
+      pairs,
+      maxAttempts: Math.max(1, options.maxAttempts ?? 5),
+      retryBase: Duration.decode(options.retryBase ?? Duration.millis(200)),
+      created: new Map(),
+      outcomes: [],
+      fresh: options.fresh === true,
+      stopped: undefined
+    } satisfies Dispatch as Dispatch
+  })
+
+/** A create, asking first whether an earlier attempt (this run's or a crashed one's) landed. */
+const create = (d: Dispatch, stored: StoredOperation, op: Create) => {
+  const adapter = d.adapters[op.side]
+  let provisionalId = Option.fromNullable(stored.provisionalId)
+  // The provisional id is durable before the write that makes the record real (spec: allocate, record, save).
+  const reserve = (id: string) =>
+    Effect.orDie(commit(d, () => [{ _tag: "Provisional", key: op.key, provisionalId: id }])).pipe(
+      Effect.tap(() => {
+        provisionalId = Option.some(id)
+      })
+    )
+  const call = (attemptNo: number) =>
+    Effect.flatMap(
+      attemptNo > 1 || stored.state === "attempted"
+        ? adapter.findCreated({ key: op.key, sourceId: op.sourceId, fields: op.fields, provisionalId })
+        : Effect.succeed(Option.none<RecordId>()),
+      Option.match({
+        onSome: Effect.succeed,
+        onNone: () => adapter.create({ key: op.key, sourceId: op.sourceId, fields: op.fields, reserve })
+      })
+    )
+  return Effect.matchEffect(attempt(d, stored, call, true, false), {
+    onFailure: orFailed(d, stored),
+    onSuccess: (id) => {
+      d.created.set(`${op.side}:${op.sourceId}`, id)
+      const result = { resultId: id, written: op.fields, links: [d.pairs.created(op, id)] }
+      return record(d, () => [{ _tag: "Completed", key: op.key, result }], O.done(d.runId, op, id))
+    }
+  })
+}
+
+/** An update; its pair's link state is settled with the completion, in the order the pair's updates finish. */
+const update = (d: Dispatch, stored: StoredOperation, op: Update) => {
+  const call = () => d.adapters[op.side].update({ key: op.key, id: op.id, changes: op.changes, expected: op.before })
+  const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
+  return Effect.matchEffect(attempt(d, stored, call, true, true), {
+    onFailure: orFailed(d, stored),
+    onSuccess: ({ overwritten }) =>
+      record(
+        d,
+        () => {
+          const linkBefore = d.pairs.linkBefore(leftId, rightId)
+          const result = { written: op.changes, overwritten, links: [d.pairs.settle(op, true)], linkBefore }
+          return [{ _tag: "Completed", key: op.key, result }]
+        },
+        O.done(d.runId, op)
+      )
+  })
+}
+
+/** An action on its record, which may be one this dispatch (or an earlier one) created. */
+const action = (d: Dispatch, stored: StoredOperation, op: Action) => {
+  const adapter = d.adapters[op.side]
+  const idempotent = adapter.capabilities.idempotentActions
+  const perform = (id: RecordId) => {
+    const uncertain = (attemptedAt: number) =>
+      commit(d, ...Steps.uncertain(d.runId, op, adapter.name, id, stored.runId, attemptedAt))
+    // attempted by a run that stopped before it heard the answer: attempted when it was marked so
+    if (stored.state === "attempted" && !idempotent) return uncertain(stored.updatedAt)
+    const call = () => adapter.perform({ key: op.key, id, kind: op.kind, payload: op.payload })
+    // A side that cannot recognize a repeated action gets no blind retry: an ambiguous failure parks it instead.
+    return Effect.matchEffect(attempt(d, stored, call, idempotent, idempotent), {
+      onFailure: (error) =>
+        error._tag === "TransientError" && !idempotent
+          ? Effect.flatMap(Clock.currentTimeMillis, uncertain)
+          : orFailed(d, stored, id)(error),
+      onSuccess: () =>
+        record(d, () => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(d.runId, op, id))
+    })
+  }
+  return Effect.flatMap(
+    Steps.resolveTarget(op, d.created, d.store),
+    Option.match({ onNone: () => commit(d, ...Steps.notCreated(d.runId, op)), onSome: perform })
+  )
+}
+
+/** One operation, unless a fatal error stopped the dispatch; a crash-looping one is parked without another try. */
+const execute =
+  (d: Dispatch) =>
+  (stored: StoredOperation): Effect.Effect<void, StoreError> => {
+    const op = stored.operation
+    if (d.stopped !== undefined) return Effect.void
+    if (stored.attempts >= d.maxAttempts && stored.state === "attempted" && op._tag !== "Link") {
+      return commit(d, ...Steps.exhausted(d.runId, op, stored))
+    }
+    switch (op._tag) {
+      case "Link": {
+        const links = () => [d.pairs.linked(op.leftId, op.rightId)]
+        return record(d, () => [{ _tag: "Completed", key: op.key, result: { links: links() } }], O.done(d.runId, op))
+      }
+      case "Create":
+        return Steps.catchStoreDefect(create(d, stored, op))
+      case "Update":
+        return update(d, stored, op)
+      case "Action":
+        return action(d, stored, op)
+      case "Skip":
+      case "Conflict":
+      case "Intake":
+        return record(d, () => [{ _tag: "Completed", key: op.key, result: { links: [] } }])
+    }
+  }
+
+/**
+ * One phase: each side's operations with the concurrency it declares (its creates one at a time where it asks), the
+ * others 64 at a time; every step of the phase is durable before the next phase starts.
+ */
+const runPhase = (d: Dispatch, phase: 0 | 1 | 2, lanes: ReadonlyArray<ReadonlyArray<StoredOperation>>) =>
+  Effect.zipRight(
+    Effect.forEach(
+      lanes,
+      (ops, lane) => {
+        const capabilities = lane === 2 ? undefined : d.adapters[lane === 0 ? "left" : "right"].capabilities
+        const concurrency =
+          capabilities === undefined ? 64 : phase === 1 && capabilities.serializeCreates ? 1 : capabilities.concurrency
+        return Steps.forEachPooled(ops, concurrency, execute(d))
+      },
+      { concurrency: "unbounded", discard: true }
+    ),
+    d.journal.flush
+  )
+
+/** The operations by phase (links, creates, the rest), each phase by lane (left, right, neither side), in order. */
+const byPhase = (operations: ReadonlyArray<StoredOperation>) => {
+  const phases = [0, 1, 2].map(() => [[], [], []] as Array<Array<StoredOperation>>)
+  for (const stored of operations) phases[phaseOf(stored.operation)]![laneOf(stored.operation)]!.push(stored)
+  return phases
+}
 
 /**
  * Executes operations recorded in the outbox: links first, then creates, then updates and actions, each side with the
@@ -45,217 +202,12 @@ export const dispatch = (
   options: DispatchOptions = {}
 ): Effect.Effect<DispatchSummary, FatalError | StoreError, LeftAdapter | RightAdapter | SyncStore> =>
   Effect.gen(function* () {
-    const store = yield* SyncStore
-    const adapters: Record<Side, SyncAdapter> = { left: yield* LeftAdapter, right: yield* RightAdapter }
-    const journal = yield* Journal.make(store)
-    const touchesLinks = operations.some(
-      (stored) => stored.operation._tag === "Update" || stored.operation._tag === "Link"
-    )
-    const pairs = new PairLinks(touchesLinks ? yield* store.links : [], options.links ?? [])
-    for (const stored of operations) if (stored.operation._tag === "Update") pairs.register(stored.operation)
-    const maxAttempts = Math.max(1, options.maxAttempts ?? 5)
-    const retryBase = Duration.decode(options.retryBase ?? Duration.millis(200))
-    const outcomes: Array<Outcome> = []
-    const created = new Map<string, RecordId>()
-    let stopped: FatalError | undefined
-
-    /** Writes a step's entries (and its outcome) through `write`, and keeps the outcome for the run's report. */
-    const journaled =
-      (write: Journal.Journal["commit"]) => (build: () => ReadonlyArray<JournalEntry>, outcome?: Outcome) =>
-        write(() => (outcome === undefined ? build() : [...build(), { _tag: "Outcome", outcome }])).pipe(
-          Effect.tap(() => {
-            if (outcome !== undefined) outcomes.push(outcome)
-          })
-        )
-    const commit = journaled(journal.commit)
-    /** Records a finished step without waiting: the worker's next step, or the phase's end, commits it first. */
-    const record = journaled(journal.append)
-
-    /** Records how an operation failed, in the words its outcome gives, and stops the dispatch on a fatal error. */
-    const failed = (stored: StoredOperation, error: AdapterError, resolvedId?: RecordId) => {
-      const op = stored.operation
-      const links = (): ReadonlyArray<JournalEntry> =>
-        op._tag === "Update" ? [{ _tag: "Links", links: [pairs.settle(op, false)] }] : []
-      const step = Steps.classify(error, stored, maxAttempts)
-      if (error._tag === "FatalError" && stopped === undefined) stopped = error
-      return Effect.zipRight(
-        step.outcome === undefined
-          ? Effect.void
-          : Effect.logWarning(`${O.subject(op).operation} ${op.key}: ${maskMobiles(step.error)}`),
-        commit(
-          () => [{ _tag: "Failed", key: op.key, state: step.state, error: step.error }, ...links()],
-          step.outcome && O.notDone(runId, op, step.outcome.kind, step.outcome.reason, resolvedId)
-        )
-      )
-    }
-
-    /** Marks the attempt, calls, and retries transient failures with exponential backoff and jitter. */
-    const attempt = <A>(
-      stored: StoredOperation,
-      call: (attemptNo: number) => Effect.Effect<A, AdapterError, never>,
-      retry = true
-    ) => {
-      let attemptNo = stored.attempts
-      const once = Effect.suspend(() => {
-        attemptNo++
-        return Effect.zipRight(
-          commit(() => [{ _tag: "Attempted", key: stored.key }]),
-          call(attemptNo)
-        )
-      })
-      const times = retry ? Math.max(0, maxAttempts - stored.attempts - 1) : 0
-      if (times === 0) return once
-      // The retry machinery is set up only once a transient failure happened: most operations succeed first time.
-      return Effect.catchIf(once, isTransient, (first) => {
-        let replayed = false
-        const again = Effect.suspend(() => {
-          if (replayed) return once
-          replayed = true
-          return Effect.fail(first)
-        })
-        return Effect.retry(again, {
-          schedule: Schedule.jittered(Schedule.exponential(retryBase)),
-          times,
-          while: isTransient
-        })
-      })
-    }
-
-    const create = (stored: StoredOperation, op: Create) => {
-      const adapter = adapters[op.side]
-      let provisionalId = Option.fromNullable(stored.provisionalId)
-      const reserve = (id: string) =>
-        Effect.orDie(commit(() => [{ _tag: "Provisional", key: op.key, provisionalId: id }])).pipe(
-          Effect.tap(() => {
-            provisionalId = Option.some(id)
-          })
-        )
-      // After any earlier attempt (this run's or a crashed one's), first ask whether it landed.
-      const call = (attemptNo: number) =>
-        Effect.flatMap(
-          attemptNo > 1 || stored.state === "attempted"
-            ? adapter.findCreated({ key: op.key, sourceId: op.sourceId, fields: op.fields, provisionalId })
-            : Effect.succeed(Option.none<RecordId>()),
-          Option.match({
-            onSome: Effect.succeed,
-            onNone: () => adapter.create({ key: op.key, sourceId: op.sourceId, fields: op.fields, reserve })
-          })
-        )
-      return Effect.matchEffect(attempt(stored, call), {
-        onFailure: (error) => (error._tag === "StoreError" ? Effect.fail(error) : failed(stored, error)),
-        onSuccess: (id) => {
-          created.set(`${op.side}:${op.sourceId}`, id)
-          return record(
-            () => [
-              {
-                _tag: "Completed",
-                key: op.key,
-                result: { resultId: id, written: op.fields, links: [pairs.created(op, id)] }
-              }
-            ],
-            O.done(runId, op, id)
-          )
-        }
-      })
-    }
-
-    const update = (stored: StoredOperation, op: Update) => {
-      const call = () => adapters[op.side].update({ key: op.key, id: op.id, changes: op.changes, expected: op.before })
-      const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
-      return Effect.matchEffect(attempt(stored, call), {
-        onFailure: (error) => (error._tag === "StoreError" ? Effect.fail(error) : failed(stored, error)),
-        onSuccess: ({ overwritten }) =>
-          record(
-            () => {
-              const linkBefore = pairs.linkBefore(leftId, rightId)
-              return [
-                {
-                  _tag: "Completed",
-                  key: op.key,
-                  result: { written: op.changes, overwritten, links: [pairs.settle(op, true)], linkBefore }
-                }
-              ]
-            },
-            O.done(runId, op)
-          )
-      })
-    }
-
-    const action = (stored: StoredOperation, op: Action) =>
-      Effect.gen(function* () {
-        const adapter = adapters[op.side]
-        const target = yield* Steps.resolveTarget(op, created, store)
-        if (Option.isNone(target)) return yield* commit(...Steps.notCreated(runId, op))
-        const id = target.value
-        // attempted by a run that stopped before it heard the answer: attempted when it was marked so
-        if (stored.state === "attempted" && !adapter.capabilities.idempotentActions) {
-          return yield* commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId, stored.updatedAt))
-        }
-        const call = () => adapter.perform({ key: op.key, id, kind: op.kind, payload: op.payload })
-        // A side that cannot recognize a repeated action gets no blind retry: an ambiguous failure parks it instead.
-        return yield* Effect.matchEffect(attempt(stored, call, adapter.capabilities.idempotentActions), {
-          onFailure: (error) =>
-            error._tag === "StoreError"
-              ? Effect.fail(error)
-              : error._tag === "TransientError" && !adapter.capabilities.idempotentActions
-                ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                    commit(...Steps.uncertain(runId, op, adapter.name, id, stored.runId, now))
-                  )
-                : failed(stored, error, id),
-          onSuccess: () =>
-            record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }], O.done(runId, op, id))
-        })
-      })
-
-    const execute = (stored: StoredOperation): Effect.Effect<void, StoreError> => {
-      const op = stored.operation
-      if (stopped !== undefined) return Effect.void
-      if (stored.attempts >= maxAttempts && stored.state === "attempted" && op._tag !== "Link") {
-        return commit(...Steps.exhausted(runId, op, stored))
-      }
-      switch (op._tag) {
-        case "Link":
-          return record(
-            () => [{ _tag: "Completed", key: op.key, result: { links: [pairs.linked(op.leftId, op.rightId)] } }],
-            O.done(runId, op)
-          )
-        case "Create":
-          return Steps.catchStoreDefect(create(stored, op))
-        case "Update":
-          return update(stored, op)
-        case "Action":
-          return action(stored, op)
-        case "Skip":
-        case "Conflict":
-        case "Intake":
-          return record(() => [{ _tag: "Completed", key: op.key, result: { links: [] } }])
-      }
-    }
-
-    for (const current of [0, 1, 2] as const) {
-      const batch = operations.filter((stored) => phase(stored.operation) === current)
-      yield* Effect.forEach(
-        (["left", "right", undefined] as const).map((side) =>
-          batch.filter((stored) => targetSide(stored.operation) === side)
-        ),
-        (ops, i) => {
-          const side = i === 0 ? "left" : i === 1 ? "right" : undefined
-          const capabilities = side === undefined ? undefined : adapters[side].capabilities
-          const concurrency =
-            capabilities === undefined
-              ? 64
-              : current === 1 && capabilities.serializeCreates
-                ? 1
-                : capabilities.concurrency
-          return Steps.forEachPooled(ops, concurrency, execute)
-        },
-        { concurrency: "unbounded", discard: true }
-      )
-      // The next phase depends on this one's results (an action on a record created here).
-      yield* journal.flush
-    }
-    if (stopped !== undefined) return yield* Effect.fail(stopped)
-    return { outcomes }
+    const d = yield* begin(runId, operations, options)
+    const phases = byPhase(operations)
+    // The next phase depends on this one's results (an action on a record created here).
+    for (const phase of [0, 1, 2] as const) yield* runPhase(d, phase, phases[phase]!)
+    if (d.stopped !== undefined) return yield* Effect.fail(d.stopped)
+    return { outcomes: d.outcomes }
   }).pipe(Effect.annotateLogs("runId", runId))
 
 /** A dispatch stopped by a `FatalError` as a value (the run is then recorded as failed); store failures stay errors. */

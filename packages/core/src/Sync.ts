@@ -3,20 +3,22 @@ import { Clock, Effect, Either, Option } from "effect"
 import type { SyncAdapter } from "./Adapter.js"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import * as Dispatcher from "./Dispatcher.js"
-import type { LinkState, RecordId, RunId, Side } from "./Domain.js"
+import type { RunId, Side } from "./Domain.js"
 import { RunId as RunIdSchema } from "./Domain.js"
+import { acknowledge } from "./internal/acknowledge.js"
 import { readClaimed } from "./internal/claimed.js"
 import type { RunWarning } from "./internal/held.js"
 import { planWithHeld } from "./internal/held.js"
-import { maskMobiles } from "./internal/mask.js"
+import { maskMobiles } from "./Mask.js"
 import * as O from "./internal/opOutcome.js"
+import { untouchedLinks } from "./internal/pairLinks.js"
 import * as Report from "./internal/report.js"
 import { resume } from "./internal/resume.js"
 import type { Listed, SideUnavailable } from "./internal/snapshot.js"
 import { checkpointName, listSide } from "./internal/snapshot.js"
 import { Intake, Plan } from "./Plan.js"
 import type { Direction, SyncPolicy } from "./Policy.js"
-import type { Counts, Outcome, StoreError, SyncStoreService } from "./SyncStore.js"
+import type { Counts, Outcome, StartedRun, StartRun, StoreError, SyncStoreService } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 export type { RunWarning } from "./internal/held.js"
@@ -55,73 +57,173 @@ export interface RunReport {
 
 const dryRunId = RunIdSchema.make("dry-run")
 
-/**
- * Tells each side what changed about its records: this run's outcomes, then those of earlier runs the side was not
- * told (its `acknowledge` failed, or the run stopped before it), the newest word on each record winning. The side's
- * runs are marked told once it accepted; a side that cannot be told now keeps them and this run untold, so the next
- * run that reaches it tells them. An earlier outcome that would show a link no longer standing is left out: a
- * rollback removed the link and told the side why.
- */
-const acknowledge = (
-  store: SyncStoreService,
-  sides: Record<Side, SyncAdapter>,
-  listed: Record<Side, Listed>,
-  runId: RunId,
-  items: ReadonlyArray<Outcome>,
-  links: ReadonlyArray<LinkState>
-) =>
+const emptyPlan = new Plan({ operations: [], links: [], unchanged: 0 })
+
+/** What every report is made of; the counts are taken from the items. */
+interface ReportParts {
+  readonly runId: Option.Option<RunId>
+  readonly items: ReadonlyArray<Outcome>
+  readonly plan: Plan
+  readonly resumed: number
+  readonly error: Option.Option<string>
+  readonly warnings: ReadonlyArray<RunWarning>
+}
+
+/** The one place a `RunReport` is built: a dry run has no run id, a failed run an error. */
+const report = (parts: ReportParts): RunReport => ({
+  ...parts,
+  status: Option.isSome(parts.error) ? "failed" : "completed",
+  dryRun: Option.isNone(parts.runId),
+  counts: Report.countOutcomes(parts.items, parts.plan.unchanged)
+})
+
+/** A fatal error while finishing earlier runs' operations: a run is recorded as failed, nothing is planned. */
+const stoppedResuming = (store: SyncStoreService, start: StartRun, outcomes: ReadonlyArray<Outcome>, fatal: string) =>
   Effect.gen(function* () {
-    const untold = yield* store.untold
-    yield* Effect.forEach(
-      ["left", "right"] as const,
-      (side) =>
-        Effect.gen(function* () {
-          const pending = untold.filter((u) => u.side === side && u.runId !== runId).map((u) => u.runId)
-          const earlier = yield* Effect.forEach(pending, (id) => store.outcomes(id))
-          const merged = Report.withEarlier(items, Report.linksStanding(earlier, links))
-          const ids = new Set<RecordId>()
-          for (const item of merged) {
-            if (item.side === side) ids.add(item.id)
-            else if (item.otherId !== undefined) ids.add(item.otherId)
-          }
-          const told = Report.acknowledgements(
-            side,
-            merged,
-            listed[side].read,
-            yield* store.acknowledged(side, [...ids])
-          )
-          const done = store.markTold(side, [runId, ...pending])
-          if (told.outcomes.length === 0) return yield* done
-          yield* sides[side].acknowledge(told.outcomes).pipe(
-            Effect.flatMap((shown) => store.saveShown(side, shown)),
-            Effect.zipRight(store.saveAcknowledged(side, told.digests)),
-            Effect.zipRight(done),
-            Effect.catchTag("TransientError", "RejectedError", "CollisionError", "StaleError", "FatalError", (error) =>
-              Effect.logWarning(
-                `could not show outcomes on ${side} (${error.adapter}); a later run tells them: ${maskMobiles(error.message)}`
-              )
-            )
-          )
-        }),
-      { discard: true }
-    )
+    const { runId } = yield* store.startRun(start, [])
+    const error = `stopped while finishing earlier operations: ${fatal}`
+    const stopped = report({
+      runId: Option.some(runId),
+      items: outcomes,
+      plan: emptyPlan,
+      resumed: outcomes.length,
+      error: Option.some(error),
+      warnings: []
+    })
+    yield* store.finishRun(runId, "failed", stopped.counts, error)
+    yield* Effect.logError(`run ${runId} failed: ${maskMobiles(error)}`)
+    return stopped
   })
 
-/** The link states of pairs no dispatched operation touched (a version seen, a baseline moved); placeholders left out. */
-const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyArray<LinkState> => {
-  const creates = new Set<string>(plan.operations.filter((op) => op._tag === "Create").map((op) => op.key))
-  const touched = new Set<string>()
-  for (const op of plan.operations) {
-    if (!dispatched.has(op.key)) continue
-    if (op._tag === "Update")
-      touched.add(op.side === "left" ? `${op.id}\u0000${op.otherId}` : `${op.otherId}\u0000${op.id}`)
-    if (op._tag === "Link") touched.add(`${op.leftId}\u0000${op.rightId}`)
-  }
-  return plan.links.filter(
-    (link) =>
-      !creates.has(link.leftId) && !creates.has(link.rightId) && !touched.has(`${link.leftId}\u0000${link.rightId}`)
+/** What a run keeps of a side's listing once it planned. */
+type Kept = Pick<Listed, "read" | "checkpoints" | "intake">
+const kept = ({ read, checkpoints, intake }: Listed): Kept => ({ read, checkpoints, intake })
+
+/** Lists both sides, reads what unlinked records claim, and plans (asking a side for its held values when needed). */
+const listAndPlan = (
+  store: SyncStoreService,
+  sides: Record<Side, SyncAdapter>,
+  policy: SyncPolicy,
+  options: RunOptions
+) =>
+  Effect.gen(function* () {
+    const links = yield* store.links
+    const listed = yield* Effect.all(
+      {
+        left: listSide("left", sides.left, store, links, options.full),
+        right: listSide("right", sides.right, store, links, options.full)
+      },
+      { concurrency: 2 }
+    )
+    const { left, right } = yield* readClaimed(policy, listed, links, sides)
+    const settled = yield* store.settledKeys
+    const { plan, warnings } = yield* planWithHeld(
+      { left, right, links, policy, direction: options.direction, settled },
+      sides
+    )
+    for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
+    // The records themselves are not kept: the plan has what it writes, and they can be collected while dispatching.
+    return { links, listed: { left: kept(left), right: kept(right) }, settled, plan, warnings }
+  })
+
+type Planned = Effect.Effect.Success<ReturnType<typeof listAndPlan>>
+
+/** A dry run's report: what a real run would record, outcomes under a placeholder run id, nothing written. */
+const dryRunReport = ({ plan, settled, warnings }: Planned): RunReport => {
+  // Only updates are planned again when settled; the store would leave them out.
+  const planned = new Set<string>(
+    plan.operations.filter((op) => Report.isDispatchable(op) && !settled.has(op.key)).map((op) => op.key)
   )
+  const items = [
+    ...plan.operations.filter((op) => planned.has(op.key)).map((op) => O.done(dryRunId, op)),
+    ...Report.planOutcomes(dryRunId, plan, planned)
+  ]
+  return report({ runId: Option.none(), items, plan, resumed: 0, error: Option.none(), warnings })
 }
+
+/** Records the run with its plan; records a side took in while listing come first, so a rollback removes them last. */
+const recordRun = (store: SyncStoreService, start: StartRun, { listed, plan, warnings }: Planned) =>
+  store.startRun({ ...start, untold: ["left", "right"], warnings }, [
+    ...listed.left.intake.map((id) => Intake.of("left", id)),
+    ...listed.right.intake.map((id) => Intake.of("right", id)),
+    ...plan.operations.filter(Report.isDispatchable)
+  ])
+
+/**
+ * Dispatches the run's operations, then records the plan's own outcomes, its conflicts and the link states of pairs
+ * no operation touched. Returns this run's items (a stopped dispatch's are read back from the store) and the error.
+ */
+const dispatchAndRecord = (
+  store: SyncStoreService,
+  { runId, operations }: StartedRun,
+  plan: Plan,
+  options: Dispatcher.DispatchOptions
+) =>
+  Effect.gen(function* () {
+    const dispatched = new Set<string>(operations.map((op) => op.key))
+    const outcome = yield* Dispatcher.stopsOnFatal(
+      Dispatcher.dispatch(runId, operations, { ...options, links: plan.links, fresh: true })
+    )
+    // What a stopped dispatch finished is read back before the plan's own outcomes join it in the store.
+    const items = Either.isRight(outcome) ? outcome.right.outcomes : yield* store.outcomes(runId)
+    const own = Report.planOutcomes(runId, plan, dispatched)
+    yield* store.recordOutcomes(own)
+    const now = yield* Clock.currentTimeMillis
+    for (const op of plan.operations)
+      if (op._tag === "Conflict") yield* store.saveConflict(Report.storedConflict(runId, op, now))
+    yield* store.saveLinks(untouchedLinks(plan, dispatched))
+    return {
+      items: [...items, ...own],
+      error: Either.isLeft(outcome) ? Option.some(`${outcome.left.adapter}: ${outcome.left.message}`) : Option.none()
+    }
+  })
+
+/** Moves each side's checkpoints: only after a complete listing and dispatch, so a failed run is listed again. */
+const saveCheckpoints = (store: SyncStoreService, listed: Record<Side, Kept>) =>
+  Effect.forEach(
+    ["left", "right"] as const,
+    (side) =>
+      Effect.forEach(
+        ["list", "events"] as const,
+        (what) =>
+          Option.match(listed[side].checkpoints[what], {
+            onNone: () => Effect.void,
+            onSome: (value) => store.saveCheckpoint(checkpointName(side, what), value)
+          }),
+        { discard: true }
+      ),
+    { discard: true }
+  )
+
+/** Closes the books on a run that got as far as its dispatch: the sides told, the run finished, its counts logged. */
+const finish = (
+  store: SyncStoreService,
+  sides: Record<Side, SyncAdapter>,
+  planned: Planned,
+  runId: RunId,
+  finished: RunReport
+) =>
+  Effect.gen(function* () {
+    const { counts } = finished
+    yield* acknowledge(store, sides, planned.listed, runId, finished.items, planned.links)
+    if (Option.isSome(finished.error)) {
+      yield* store.finishRun(runId, "failed", counts, finished.error.value)
+      yield* Effect.logError(`run ${runId} stopped: ${maskMobiles(finished.error.value)}`)
+      return finished
+    }
+    yield* saveCheckpoints(store, planned.listed)
+    yield* store.finishRun(runId, "completed", counts)
+    yield* Effect.logInfo(
+      `run ${runId}: ${counts.created} created, ${counts.updated} updated, ${counts.linked} linked, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.conflicts} conflicts, ${counts.actions} actions, ${counts.failed} failed`
+    )
+    return finished
+  })
+
+/** A run interrupted while dispatching is recorded as such, with what it finished; the rest stays in the outbox. */
+const finishInterrupted = (store: SyncStoreService, runId: RunId, plan: Plan) =>
+  Effect.flatMap(store.outcomes(runId), (items) =>
+    store.finishRun(runId, "interrupted", Report.countOutcomes(items, plan.unchanged), "interrupted before it finished")
+  ).pipe(Effect.ignore)
 
 /**
  * One sync run: finish what interrupted runs left in the outbox, list both sides, plan (asking a side for the unique
@@ -140,140 +242,28 @@ export const run = (
     const dispatchOptions = { maxAttempts: options.maxAttempts, retryBase: options.retryBase }
     const start = { kind: "sync", direction: options.direction, dryRun: options.dryRun, full: options.full } as const
     const resumed = options.dryRun ? { outcomes: [], fatal: Option.none<string>() } : yield* resume(dispatchOptions)
-    if (Option.isSome(resumed.fatal)) {
-      const { runId } = yield* store.startRun(start, [])
-      const counts = Report.countOutcomes(resumed.outcomes, 0)
-      const error = `stopped while finishing earlier operations: ${resumed.fatal.value}`
-      yield* store.finishRun(runId, "failed", counts, error)
-      yield* Effect.logError(`run ${runId} failed: ${maskMobiles(error)}`)
-      return {
-        runId: Option.some(runId),
-        status: "failed",
-        dryRun: false,
-        counts,
-        items: resumed.outcomes,
-        plan: new Plan({ operations: [], links: [], unchanged: 0 }),
-        resumed: resumed.outcomes.length,
-        error: Option.some(error),
-        warnings: []
-      } satisfies RunReport
-    }
-
-    const links = yield* store.links
-    const [listedLeft, listedRight] = yield* Effect.all(
-      [
-        listSide("left", sides.left, store, links, options.full),
-        listSide("right", sides.right, store, links, options.full)
-      ],
-      { concurrency: 2 }
-    )
-    const { left, right } = yield* readClaimed(policy, { left: listedLeft, right: listedRight }, links, sides)
-    const settled = yield* store.settledKeys
-    const { plan, warnings } = yield* planWithHeld(
-      { left, right, links, policy, direction: options.direction, settled },
-      sides
-    )
-    for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
-    const dispatchable = plan.operations.filter(Report.isDispatchable)
-
-    if (options.dryRun) {
-      // Only updates are planned again when settled; the store would leave them out.
-      const planned = new Set<string>(dispatchable.filter((op) => !settled.has(op.key)).map((op) => op.key))
-      const items = [
-        ...dispatchable.filter((op) => planned.has(op.key)).map((op) => O.done(dryRunId, op)),
-        ...Report.planOutcomes(dryRunId, plan, planned)
-      ]
-      const counts = Report.countOutcomes(items, plan.unchanged)
-      return {
-        runId: Option.none(),
-        status: "completed",
-        dryRun: true,
-        counts,
-        items,
-        plan,
-        resumed: 0,
-        error: Option.none(),
-        warnings
-      } satisfies RunReport
-    }
-
-    // Records a side took in while listing are this run's own: journaled first, so a rollback removes them last.
-    const intake = [
-      ...left.intake.map((id) => Intake.of("left", id)),
-      ...right.intake.map((id) => Intake.of("right", id))
-    ]
-    const { runId, operations: stored } = yield* store.startRun({ ...start, untold: ["left", "right"], warnings }, [
-      ...intake,
-      ...dispatchable
-    ])
-    const finishInterrupted = Effect.flatMap(store.outcomes(runId), (items) =>
-      store.finishRun(
-        runId,
-        "interrupted",
-        Report.countOutcomes(items, plan.unchanged),
-        "interrupted before it finished"
-      )
-    ).pipe(Effect.ignore)
+    if (Option.isSome(resumed.fatal)) return yield* stoppedResuming(store, start, resumed.outcomes, resumed.fatal.value)
+    const planned = yield* listAndPlan(store, sides, policy, options)
+    if (options.dryRun) return dryRunReport(planned)
+    const started = yield* recordRun(store, start, planned)
+    const { runId } = started
     return yield* Effect.onInterrupt(
-      Effect.gen(function* () {
-        const dispatched = new Set<string>(stored.map((op) => op.key))
-        const outcome = yield* Dispatcher.stopsOnFatal(
-          Dispatcher.dispatch(runId, stored, { ...dispatchOptions, links: plan.links })
-        )
-        const own = Report.planOutcomes(runId, plan, dispatched)
-        yield* store.recordOutcomes(own)
-        const now = yield* Clock.currentTimeMillis
-        for (const op of plan.operations)
-          if (op._tag === "Conflict") yield* store.saveConflict(Report.storedConflict(runId, op, now))
-        yield* store.saveLinks(untouchedLinks(plan, dispatched))
-        const items = [
-          ...resumed.outcomes,
-          ...(Either.isRight(outcome) ? outcome.right.outcomes : yield* store.outcomes(runId)),
-          ...own
-        ]
-        yield* acknowledge(store, sides, { left, right }, runId, items, links)
-        const counts = Report.countOutcomes(items, plan.unchanged)
-        if (Either.isLeft(outcome)) {
-          const error = `${outcome.left.adapter}: ${outcome.left.message}`
-          yield* store.finishRun(runId, "failed", counts, error)
-          yield* Effect.logError(`run ${runId} stopped: ${maskMobiles(error)}`)
-          return {
+      Effect.flatMap(dispatchAndRecord(store, started, planned.plan, dispatchOptions), ({ items, error }) =>
+        finish(
+          store,
+          sides,
+          planned,
+          runId,
+          report({
             runId: Option.some(runId),
-            status: "failed",
-            dryRun: false,
-            counts,
-            items,
-            plan,
+            items: [...resumed.outcomes, ...items],
+            plan: planned.plan,
             resumed: resumed.outcomes.length,
-            error: Option.some(error),
-            warnings
-          } satisfies RunReport
-        }
-        for (const [side, listed] of [
-          ["left", left],
-          ["right", right]
-        ] as const) {
-          if (Option.isSome(listed.checkpoints.list))
-            yield* store.saveCheckpoint(checkpointName(side, "list"), listed.checkpoints.list.value)
-          if (Option.isSome(listed.checkpoints.events))
-            yield* store.saveCheckpoint(checkpointName(side, "events"), listed.checkpoints.events.value)
-        }
-        yield* store.finishRun(runId, "completed", counts)
-        yield* Effect.logInfo(
-          `run ${runId}: ${counts.created} created, ${counts.updated} updated, ${counts.linked} linked, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.conflicts} conflicts, ${counts.actions} actions, ${counts.failed} failed`
+            error,
+            warnings: planned.warnings
+          })
         )
-        return {
-          runId: Option.some(runId),
-          status: "completed",
-          dryRun: false,
-          counts,
-          items,
-          plan,
-          resumed: resumed.outcomes.length,
-          error: Option.none(),
-          warnings
-        } satisfies RunReport
-      }).pipe(Effect.annotateLogs("runId", runId)),
-      () => finishInterrupted
+      ).pipe(Effect.annotateLogs("runId", runId)),
+      () => finishInterrupted(store, runId, planned.plan)
     )
   })

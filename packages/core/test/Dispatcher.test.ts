@@ -8,6 +8,7 @@ import { InMemoryFault } from "../src/InMemoryAdapter.js"
 import type { Operation } from "../src/Plan.js"
 import { Action, Create, Link, Update } from "../src/Plan.js"
 import type { SyncStoreService } from "../src/SyncStore.js"
+import { StoreError } from "../src/SyncStore.js"
 import type { World } from "./harness.js"
 import { id, key, record, syncRun, withTime, world } from "./harness.js"
 
@@ -427,5 +428,86 @@ describe("Dispatcher", () => {
       // Without grouping it would be 400: one mark and one completion per operation.
       expect(commits).toBeLessThan(100)
     })
+  )
+
+  it.scoped("in a run's own dispatch, journals an update's mark with its completion, in batches of bounded size", () =>
+    Effect.gen(function* () {
+      const w = yield* linkedWorld({ right: { capabilities: { concurrency: 16 } } })
+      const batches: Array<number> = []
+      const counting: SyncStoreService = {
+        ...w.store,
+        journal: (entries) =>
+          Effect.zipRight(
+            Effect.sync(() => batches.push(entries.length)),
+            w.store.journal(entries)
+          )
+      }
+      // 600 updates: a mark, a completion and an outcome each, 1,800 entries.
+      const updates = Array.from({ length: 600 }, (_, n) =>
+        updateRight(`u${n}`, { [`f${n}`]: "x" }, { [`f${n}`]: null })
+      )
+      const { runId, operations: stored } = yield* w.store.startRun(syncRun, updates)
+      yield* w.provide(Dispatcher.dispatch(runId, stored, { fresh: true }), { store: counting })
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(1800)
+      // Without waiting for the marks, about 1,024 entries go in a transaction (a worker's entries may follow).
+      expect(batches.length).toBeLessThanOrEqual(3)
+      expect(Math.max(...batches)).toBeLessThanOrEqual(1024 + 16 * 3)
+      const after = yield* w.store.operations(runId)
+      expect(after.every((op) => op.state === "done" && op.attempts === 1)).toBe(true)
+    })
+  )
+
+  it.scoped("an update whose mark and completion a crash lost is finished by the next run without a second write", () =>
+    Effect.gen(function* () {
+      const w = yield* linkedWorld()
+      // The process dies with nothing of the dispatch committed: every journal write fails from the start.
+      const crashed: SyncStoreService = {
+        ...w.store,
+        journal: () => Effect.fail(new StoreError({ message: "killed" }))
+      }
+      const op = updateRight("u1", { name: "B" }, { name: "A" })
+      const { runId, operations: stored } = yield* w.store.startRun(syncRun, [op])
+      const exit = yield* Effect.exit(
+        w.provide(Dispatcher.dispatch(runId, stored, { fresh: true }), { store: crashed })
+      )
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(yield* w.right.writes).toHaveLength(1)
+      expect(stateOf(yield* w.store.operations(runId))).toEqual({ u1: "pending" })
+      const outcomes = yield* resume(w)
+      expect(outcomes.map((o) => [o.operation, o.outcome])).toEqual([["update", "updated"]])
+      expect(yield* w.right.writes).toHaveLength(1)
+      expect(stateOf(yield* w.store.operations(runId))).toEqual({ u1: "done" })
+    })
+  )
+
+  it.scoped(
+    "a resumed dispatch makes an update's mark durable before its call; a run's own dispatch does not wait",
+    () =>
+      Effect.gen(function* () {
+        const w = yield* linkedWorld()
+        const { runId, operations: stored } = yield* w.store.startRun(syncRun, [
+          updateRight("u1", { name: "B" }, { name: "A" })
+        ])
+        // The outbox as a crash during the call would leave it.
+        const seen: Array<readonly [string, number]> = []
+        const watching: SyncAdapter = {
+          ...w.right,
+          update: (request) =>
+            Effect.zipRight(
+              Effect.flatMap(Effect.orDie(w.store.unfinished), (ops) =>
+                Effect.sync(() => seen.push(...ops.map((op) => [op.state, op.attempts] as const)))
+              ),
+              w.right.update(request)
+            )
+        }
+        yield* w.provide(Dispatcher.dispatch(runId, stored, { fresh: true }), { right: watching })
+        // A dispatch not of the run's own operations (a resume) marks first.
+        const resumed = yield* w.store.startRun(syncRun, [updateRight("u2", { name: "C" }, { name: "B" })])
+        yield* w.provide(Dispatcher.dispatch(resumed.runId, resumed.operations), { right: watching })
+        expect(seen).toEqual([
+          ["pending", 0],
+          ["attempted", 1]
+        ])
+      })
   )
 })

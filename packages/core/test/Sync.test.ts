@@ -128,6 +128,9 @@ describe("Sync.run", () => {
       const failed = yield* sync(w)
       expect(failed.status).toBe("failed")
       expect(failed.error).toEqual(Option.some("right: the password was refused"))
+      // Each record once: what the dispatch finished, read back from the store, then the plan's own outcomes.
+      expect(failed.items.filter((o) => o.side === "left" && o.id === "2")).toHaveLength(1)
+      expect(failed.counts.skipped).toBe(1)
       expect(Option.getOrThrow(yield* w.store.run(Option.getOrThrow(failed.runId)))).toMatchObject({ status: "failed" })
       const next = yield* sync(w)
       expect(next.resumed).toBe(1)

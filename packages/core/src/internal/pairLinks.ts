@@ -1,6 +1,6 @@
 import type { Fields, RecordId } from "../Domain.js"
 import { LinkState, otherSide } from "../Domain.js"
-import type { Create, Update } from "../Plan.js"
+import type { Create, Plan, Update } from "../Plan.js"
 
 /**
  * The link state of each pair the dispatch touches, as its updates finish: what the plan expected (`planned`) where
@@ -118,4 +118,20 @@ export class PairLinks {
       true
     )
   }
+}
+
+/** The link states of pairs no dispatched operation touched (a version seen, a baseline moved); placeholders left out. */
+export const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyArray<LinkState> => {
+  const creates = new Set<string>(plan.operations.filter((op) => op._tag === "Create").map((op) => op.key))
+  const touched = new Set<string>()
+  for (const op of plan.operations) {
+    if (!dispatched.has(op.key)) continue
+    if (op._tag === "Update")
+      touched.add(op.side === "left" ? `${op.id}\u0000${op.otherId}` : `${op.otherId}\u0000${op.id}`)
+    if (op._tag === "Link") touched.add(`${op.leftId}\u0000${op.rightId}`)
+  }
+  return plan.links.filter(
+    (link) =>
+      !creates.has(link.leftId) && !creates.has(link.rightId) && !touched.has(`${link.leftId}\u0000${link.rightId}`)
+  )
 }

@@ -29,6 +29,13 @@ export interface LinkRow {
   readonly rightVersion: string | null
 }
 
+export interface ShownRow {
+  readonly recordId: string
+  readonly linkedId: string
+  readonly before: string
+  readonly written: string
+}
+
 const make = (db: Db) => {
   const client = db.$client
   // Positional parameters: binding by name costs a lookup per parameter per call.
@@ -71,7 +78,25 @@ const make = (db: Db) => {
     `insert or replace into links (left_id, right_id, left, right, left_version, right_version)
      values (?, ?, ?, ?, ?, ?)`
   )
+  const acknowledged = client.prepare<[string, string, string]>(
+    `insert into acknowledgements (side, record_id, digest) values (?, ?, ?)
+     on conflict (side, record_id) do update set digest = excluded.digest`
+  )
+  const shownOf = client.prepare<[string, string], ShownRow>(
+    `select record_id as recordId, linked_id as linkedId, before, written from shown_links
+     where side = ? and record_id = ?`
+  )
+  const saveShown = client.prepare<[string, string, string, string, string]>(
+    `insert into shown_links (side, record_id, linked_id, before, written) values (?, ?, ?, ?, ?)
+     on conflict (side, record_id) do update set
+       linked_id = excluded.linked_id, before = excluded.before, written = excluded.written`
+  )
   return {
+    /** Keeps what a side was last told about a record (a run tells thousands at once, one statement each). */
+    acknowledged: (side: string, recordId: string, digest: string) => acknowledged.run(side, recordId, digest),
+    shownOf: (side: string, recordId: string) => shownOf.get(side, recordId),
+    saveShown: (side: string, row: ShownRow) =>
+      saveShown.run(side, row.recordId, row.linkedId, row.before, row.written),
     /**
      * Records an operation of a new run and returns its row: a new key is inserted; a key recorded before but not
      * settled moves to this run (an `attempted` one keeps its state and provisional id, so the dispatcher still asks

@@ -376,10 +376,6 @@ export const acknowledged = (db: Db, side: Side, ids: ReadonlyArray<RecordId>): 
 }
 
 export const saveAcknowledged = (db: Db, side: Side, digests: ReadonlyMap<RecordId, string>): void => {
-  for (const [recordId, digest] of digests) {
-    db.insert(acknowledgements)
-      .values({ side, recordId, digest })
-      .onConflictDoUpdate({ target: [acknowledgements.side, acknowledgements.recordId], set: { digest } })
-      .run()
-  }
+  const { acknowledged } = prepared(db)
+  for (const [recordId, digest] of digests) acknowledged(side, recordId, digest)
 }

@@ -5,6 +5,7 @@ import type { Side } from "../Domain.js"
 import { Fields, RecordId } from "../Domain.js"
 import { shownLinks } from "./schema.js"
 import type { Db } from "./sqlitePrepared.js"
+import { prepared } from "./sqlitePrepared.js"
 import { decoder, encodeFields } from "./storeRows.js"
 
 // What each side wrote into its records to show their links (`LinkShown`), kept for a rollback to take back.
@@ -38,8 +39,10 @@ export const shown = (db: Db, side: Side, ids: ReadonlyArray<RecordId>): Map<Rec
 }
 
 export const saveShown = (db: Db, side: Side, all: ReadonlyArray<LinkShown>): void => {
+  const statements = prepared(db)
   for (const next of all) {
-    const previous = shown(db, side, [next.id]).get(next.id)
+    const row = statements.shownOf(side, next.id)
+    const previous = row === undefined ? undefined : fromRow({ side, ...row })
     // The same link shown again keeps the first before-image of each field: that is what the record held before it.
     const merged =
       previous === undefined || previous.linkedId !== next.linkedId
@@ -49,15 +52,12 @@ export const saveShown = (db: Db, side: Side, all: ReadonlyArray<LinkShown>): vo
             before: { ...next.before, ...previous.before },
             written: { ...previous.written, ...next.written }
           }
-    const values = {
+    statements.saveShown(side, {
+      recordId: next.id,
       linkedId: merged.linkedId,
       before: encodeFields(merged.before),
       written: encodeFields(merged.written)
-    }
-    db.insert(shownLinks)
-      .values({ side, recordId: next.id, ...values })
-      .onConflictDoUpdate({ target: [shownLinks.side, shownLinks.recordId], set: values })
-      .run()
+    })
   }
 }
 
