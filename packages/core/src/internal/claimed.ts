@@ -9,7 +9,8 @@ import { readRetried } from "./snapshot.js"
 /**
  * Reads the records unlinked records claim as their counterpart (`SyncPolicy.claimedLink`) that the other side's
  * listing did not bring (an incremental listing leaves unchanged records out): the planner then knows whether each
- * claimed record exists. A claim function that throws is left for the planner to report.
+ * claimed record exists. A record a listing of every id left out does not exist: it is not read (the planner finds
+ * it missing). A claim function that throws is left for the planner to report.
  */
 export const readClaimed = (
   policy: SyncPolicy,
@@ -32,7 +33,8 @@ export const readClaimed = (
         } catch {
           continue
         }
-        if (id !== null && !linked[other].has(id) && !listed[other].read.has(id)) wanted[other].add(id)
+        if (id === null || linked[other].has(id) || listed[other].read.has(id)) continue
+        if (listed[other].listedAll?.has(id) !== false) wanted[other].add(id)
       }
     }
     const result = { ...listed }

@@ -20,6 +20,8 @@ export interface Listed extends SideSnapshot {
   readonly read: ReadonlySet<RecordId>
   /** The checkpoints to save once the run completes. */
   readonly checkpoints: { readonly list: Option.Option<string>; readonly events: Option.Option<string> }
+  /** Every id a listing of every id of the side showed (none after an incremental listing): what exists there. */
+  readonly listedAll: ReadonlySet<RecordId> | undefined
   /** Records the side created for the sync on its own while listing (`ListEntry.intake`): the run journals them. */
   readonly intake: ReadonlyArray<RecordId>
 }
@@ -102,6 +104,7 @@ export const listSide = (
     return {
       records,
       gone: Option.isNone(since) ? goneFrom(side, listed, links) : new Set<RecordId>(),
+      listedAll: Option.isNone(since) ? listed : undefined,
       events: events as ReadonlyArray<SideEvent>,
       read: new Set(records.map((record) => record.id)),
       checkpoints: {

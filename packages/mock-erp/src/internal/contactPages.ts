@@ -7,7 +7,8 @@ import { parseErpDate } from "./dates.js"
 import { findDuplicate } from "./duplicates.js"
 import { contactFields } from "./fields.js"
 import type { ErpRequest } from "./request.js"
-import { commaList, renderSkeleton, renderTable, type TableRecord } from "./table.js"
+import type { CustomerRow } from "./store.js"
+import { commaList, renderByOrd, renderSkeleton, renderTable, type TableRecord } from "./table.js"
 import { validateFields } from "./validate.js"
 
 export const defaultContactColumns = [
@@ -104,32 +105,56 @@ export const contactListPage: Page = (ctx, req) => {
   const sexes = commaList(req.param("sex"))
   const from = parseErpDate(req.param("date1_0"))
   const to = parseErpDate(req.param("date1_1"))
-  const records: Array<TableRecord> = []
-  for (const contact of ctx.store.contacts.all()) {
-    const customer = liveCustomer(ctx, contact.company)
-    if (!customer) continue
-    const f = contact.fields
-    if (company !== undefined && contact.company !== company) continue
-    if (fuzzy.some(([id, value]) => !(f[id] ?? "").includes(value))) continue
-    if (customerName !== "" && !(customer.fields.name ?? "").includes(customerName)) continue
-    if (sexes.length > 0 && !sexes.includes(f.sex ?? "")) continue
-    if (from !== undefined && contact.createdAt < from) continue
-    if (to !== undefined && contact.createdAt >= to + 86_400_000) continue
+  const recordOf = (contact: Contact, customer: CustomerRow): TableRecord => {
     const cell = (column: string): string => {
       if (column === "name") return customer.fields.name ?? ""
       if (column === "company") return String(contact.company)
       if (column === "ord") return String(contact.ord)
       if (column === "url") return "_url"
-      return f[column] ?? ""
+      return contact.fields[column] ?? ""
     }
-    records.push({ ord: contact.ord, cell })
+    return { ord: contact.ord, cell }
   }
-  return dataAnswer(
-    "source",
-    "table",
-    renderTable(ctx.config, req, records, ctx.config.contactListColumns),
-    req.session
-  )
+  const contactOf = (ord: number) => {
+    const contact = ctx.store.contacts.get(ord)!
+    return { contact, customer: ctx.store.customers.get(contact.company)! }
+  }
+  const unfiltered =
+    fuzzy.length + sexes.length === 0 &&
+    company === undefined &&
+    customerName === "" &&
+    from === undefined &&
+    to === undefined
+  const table = unfiltered
+    ? renderByOrd(
+        ctx.config,
+        req,
+        ctx.indexes.listedContacts(),
+        (ord) => {
+          const { contact, customer } = contactOf(ord)
+          return recordOf(contact, customer)
+        },
+        ctx.config.contactListColumns
+      )
+    : renderTable(
+        ctx.config,
+        req,
+        ctx.indexes
+          .listedContacts()
+          .map(contactOf)
+          .filter(({ contact, customer }) => {
+            const f = contact.fields
+            if (company !== undefined && contact.company !== company) return false
+            if (fuzzy.some(([id, value]) => !(f[id] ?? "").includes(value))) return false
+            if (customerName !== "" && !(customer.fields.name ?? "").includes(customerName)) return false
+            if (sexes.length > 0 && !sexes.includes(f.sex ?? "")) return false
+            if (from !== undefined && contact.createdAt < from) return false
+            return !(to !== undefined && contact.createdAt >= to + 86_400_000)
+          })
+          .map(({ contact, customer }) => recordOf(contact, customer)),
+        ctx.config.contactListColumns
+      )
+  return dataAnswer("source", "table", table, req.session)
 }
 
 export const contactSkeletonPage: Page = (ctx, req) =>

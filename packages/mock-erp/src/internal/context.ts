@@ -1,6 +1,7 @@
 import type { Salesperson, WriteLogEntry } from "../Model.js"
 import type { Answer } from "./answer.js"
 import type { Enums } from "./enums.js"
+import type { Indexes } from "./indexes.js"
 import type { ErpRequest } from "./request.js"
 import type { Rng } from "./rng.js"
 import type { Account, Sessions } from "./sessions.js"
@@ -38,6 +39,7 @@ export interface Config {
 export interface Ctx {
   readonly config: Config
   readonly store: Store
+  readonly indexes: Indexes
   readonly sessions: Sessions
   readonly now: () => number
   readonly rng: Rng

@@ -6,7 +6,7 @@ import { customerView } from "./customers.js"
 import { parseErpDate } from "./dates.js"
 import { optionName } from "./enums.js"
 import type { ErpRequest } from "./request.js"
-import { commaList, renderSkeleton, renderTable, type TableRecord } from "./table.js"
+import { commaList, renderByOrd, renderSkeleton, renderTable, type TableRecord } from "./table.js"
 
 /** The 13 columns the user's live ERP returned, in its order. */
 export const liveListColumns = [
@@ -78,15 +78,19 @@ const stypeMatches = (customer: Customer, stype: string): boolean => {
   }
 }
 
-/** The documented filters. There is no filter on mobile, WeChat id or modification time, as in the ERP. */
-const matches = (req: ErpRequest) => {
+/**
+ * The documented filters but `telord` (see `candidates`); undefined when the request sets none. There is no filter on
+ * mobile, WeChat id or modification time, as in the ERP.
+ */
+const matches = (req: ErpRequest): ((customer: Customer) => boolean) | undefined => {
   const fuzzy = fuzzyFilters.map((id) => [id, req.param(id)] as const).filter(([, value]) => value !== "")
   const lists = listFilters.map((id) => [id, commaList(req.param(id))] as const).filter(([, ids]) => ids.length > 0)
   const salespeople = commaList(req.param("cateid")).map(Number)
   const from = parseErpDate(req.param("date1_0"))
   const to = parseErpDate(req.param("date1_1"))
-  const telord = commaList(req.param("telord")).map(readOrd)
   const stype = req.param("stype").trim()
+  const none = fuzzy.length + lists.length + salespeople.length === 0 && from === undefined && to === undefined
+  if (none && !["1", "2", "3", "4", "5"].includes(stype)) return undefined
   return (customer: Customer): boolean => {
     const f = customer.fields
     if (fuzzy.some(([id, value]) => !(f[id] ?? "").includes(value))) return false
@@ -96,21 +100,29 @@ const matches = (req: ErpRequest) => {
     if (from !== undefined && added < from) return false
     // a bare end date includes that whole day
     if (to !== undefined && added >= (/\d:\d/.test(req.param("date1_1")) ? to + 1000 : to + dayMs)) return false
-    if (telord.length > 0 && !telord.includes(customer.ord)) return false
     return stypeMatches(customer, stype)
   }
+}
+
+/** The live customers a request may list, ascending: those `telord` names, or all of them. */
+const candidates = (ctx: Ctx, req: ErpRequest): ReadonlyArray<number> => {
+  const telord = commaList(req.param("telord"))
+  if (telord.length === 0) return ctx.indexes.liveOrds()
+  const ords = new Set(telord.map(readOrd).filter((ord) => ord !== undefined))
+  return [...ords].filter((ord) => ctx.store.customers.get(ord)?.status === "live").sort((a, b) => a - b)
 }
 
 /** list.asp with `refresh`: the customers as positional string rows. */
 export const customerListPage: Page = (ctx, req) => {
   const keep = matches(req)
-  const records: Array<TableRecord> = []
-  for (const row of ctx.store.customers.all()) {
-    if (row.status !== "live") continue
-    const customer = customerView(ctx, row)
-    if (keep(customer)) records.push({ ord: customer.ord, cell: cellOf(ctx, customer) })
-  }
-  return dataAnswer("source", "table", renderTable(ctx.config, req, records, ctx.config.listColumns), req.session)
+  const ords = candidates(ctx, req)
+  const recordOf = (customer: Customer): TableRecord => ({ ord: customer.ord, cell: cellOf(ctx, customer) })
+  const viewOf = (ord: number) => customerView(ctx, ctx.store.customers.get(ord)!)
+  const table =
+    keep === undefined
+      ? renderByOrd(ctx.config, req, ords, (ord) => recordOf(viewOf(ord)), ctx.config.listColumns)
+      : renderTable(ctx.config, req, ords.map(viewOf).filter(keep).map(recordOf), ctx.config.listColumns)
+  return dataAnswer("source", "table", table, req.session)
 }
 
 /** list.asp without `refresh`: only the page's skeleton. */

@@ -40,10 +40,8 @@ export const liveCustomer = (ctx: Ctx, ord: number | undefined): CustomerRow | u
  */
 export const allocateCustomer = (ctx: Ctx, user: string, intsort: Intsort): number =>
   ctx.store.transaction(() => {
-    const invalidated = ctx.config.invalidatePlaceholders
-      ? ctx.store.customers.all().filter((row) => row.status === "placeholder" && row.owner === user)
-      : []
-    for (const row of invalidated) ctx.store.customers.remove(row.ord)
+    const invalidated = ctx.config.invalidatePlaceholders ? [...ctx.indexes.placeholdersOf(user)] : []
+    for (const ord of invalidated) ctx.store.customers.remove(ord)
     const ord = ctx.store.nextId("ord")
     const at = ctx.now()
     ctx.store.customers.put(ord, {
@@ -60,7 +58,7 @@ export const allocateCustomer = (ctx: Ctx, user: string, intsort: Intsort): numb
       createdAt: at,
       updatedAt: at
     })
-    const fields = { intsort: String(intsort), invalidated: invalidated.map((row) => row.ord).join(",") }
+    const fields = { intsort: String(intsort), invalidated: invalidated.join(",") }
     logWrite(ctx, { endpoint: "customer.allocate", kind: "allocate", ord, user, fields })
     return ord
   })

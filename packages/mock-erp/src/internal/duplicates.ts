@@ -17,9 +17,6 @@ export interface DuplicateQuery {
  */
 export const findDuplicate = (ctx: Ctx, query: DuplicateQuery): string | undefined => {
   const onContactPage = query.defs.some((def) => def.id === "company")
-  const liveCustomers = ctx.store.customers.all().filter((row) => row.status === "live")
-  const liveOrds = new Set(liveCustomers.map((row) => row.ord))
-  const contacts = ctx.store.contacts.all().filter((contact) => liveOrds.has(contact.company))
   for (const field of ctx.config.uniqueFields) {
     const def = query.defs.find((candidate) => candidate.id === field)
     if (!def) continue
@@ -28,13 +25,11 @@ export const findDuplicate = (ctx: Ctx, query: DuplicateQuery): string | undefin
     for (const value of candidates.filter((text) => text !== "")) {
       const hit =
         onContactPage || def.group === "contact"
-          ? contacts.some((contact) => {
-              if (contact.company === query.customer || contact.ord === query.contact) return false
-              const id = contactFieldId(field)
-              if (field === "mobile") return contact.fields.mobile === value || contact.fields.mobile2 === value
-              return contact.fields[id] === value
-            })
-          : liveCustomers.some((row) => row.ord !== query.customer && row.fields[field] === value)
+          ? (field === "mobile"
+              ? [...ctx.indexes.contactsWith("mobile", value), ...ctx.indexes.contactsWith("mobile2", value)]
+              : ctx.indexes.contactsWith(contactFieldId(field), value)
+            ).some((ord) => ord !== query.contact && ctx.store.contacts.get(ord)?.company !== query.customer)
+          : ctx.indexes.customersWith(field, value).some((ord) => ord !== query.customer)
       if (hit) return `此${def.caption}【${value}】已存在！`
     }
   }

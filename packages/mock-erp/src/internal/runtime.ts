@@ -5,6 +5,7 @@ import { type Answer, answerText, crashAnswer, render } from "./answer.js"
 import type { Config, Ctx } from "./context.js"
 import { customerView, liveCustomer, saveCustomer } from "./customers.js"
 import { ackLostAnswer, drawFaults, transientAnswer } from "./faults.js"
+import { withIndexes } from "./indexes.js"
 import { readErpRequest } from "./request.js"
 import { makeRng } from "./rng.js"
 import { resolveRoute } from "./router.js"
@@ -26,13 +27,15 @@ const maxCallLog = 100_000
 
 /** The mock's moving parts: the request pipeline (faults, page, call log) and the control handle. */
 export const makeRuntime = (options: RuntimeOptions) => {
-  const { config, store } = options
+  const { config } = options
+  const { store, indexes } = withIndexes(options.store, config.uniqueFields)
   let clockOffset = 0
   const now = () => options.now() + clockOffset
   const ctxRng = makeRng(options.faultSeed ^ 0x5eed)
   const ctx: Ctx = {
     config,
     store,
+    indexes,
     now,
     rng: ctxRng,
     sessions: makeSessions({ now, idleMs: config.sessionIdleMs, kickOnRelogin: config.kickOnRelogin, rng: ctxRng }),
@@ -118,11 +121,7 @@ export const makeRuntime = (options: RuntimeOptions) => {
       clockOffset += ms
     },
     now,
-    customers: () =>
-      store.customers
-        .all()
-        .filter((row) => row.status === "live")
-        .map((row) => customerView(ctx, row)),
+    customers: () => indexes.liveOrds().map((ord) => customerView(ctx, store.customers.get(ord)!)),
     contacts: () => store.contacts.all().filter((contact) => liveCustomer(ctx, contact.company)),
     followUps: () => store.followUps.all(),
     assignments: () => store.assignments.all(),

@@ -21,6 +21,16 @@ const compareCells = (a: string, b: string): number => {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** A list request's order: a shown column (`-` for descending), else ord descending. */
+const orderOf = (req: ErpRequest, columns: ReadonlyArray<string>) => {
+  const sortParam = req.param("_rpt_sort").trim()
+  const sortColumn = sortParam.replace(/^-/, "")
+  return {
+    column: columns.includes(sortColumn) ? sortColumn : "ord",
+    descending: sortParam === "" || sortParam.startsWith("-")
+  }
+}
+
 /**
  * A list page's `source/table`: `searchKey` over the shown columns, `_rpt_sort` (a shown column, `-` for
  * descending; default ord descending), then `pagesize`/`pageindex`. Every cell is a string, numbers too (unless
@@ -36,22 +46,50 @@ export const renderTable = (
   const matching = searchKey
     ? records.filter((record) => columns.some((column) => record.cell(column).includes(searchKey)))
     : records
-  const sortParam = req.param("_rpt_sort").trim()
-  const descending = sortParam === "" || sortParam.startsWith("-")
-  const sortColumn = sortParam.replace(/^-/, "")
-  const column = columns.includes(sortColumn) ? sortColumn : "ord"
+  const { column, descending } = orderOf(req, columns)
   const sorted = [...matching].sort((a, b) => {
     const primary = column === "ord" ? a.ord - b.ord : compareCells(a.cell(column), b.cell(column))
     // ties fall back to ord so that pages never overlap
     const order = primary !== 0 ? primary : a.ord - b.ord
     return descending ? -order : order
   })
+  return renderPage(config, req, columns, sorted.length, (from, to) => sorted.slice(from, to))
+}
+
+/**
+ * The same answer as `renderTable` for records given by ascending ids, building only the page's records when the
+ * request has no search key and sorts by ord: a page then costs the same however long the list is.
+ */
+export const renderByOrd = (
+  config: Config,
+  req: ErpRequest,
+  ords: ReadonlyArray<number>,
+  recordOf: (ord: number) => TableRecord,
+  columns: ReadonlyArray<string>
+) => {
+  const { column, descending } = orderOf(req, columns)
+  if (req.param("searchKey") || column !== "ord") return renderTable(config, req, ords.map(recordOf), columns)
+  const count = ords.length
+  return renderPage(config, req, columns, count, (from, to) => {
+    const records: Array<TableRecord> = []
+    for (let i = from; i < Math.min(to, count); i++) records.push(recordOf(ords[descending ? count - 1 - i : i]!))
+    return records
+  })
+}
+
+const renderPage = (
+  config: Config,
+  req: ErpRequest,
+  columns: ReadonlyArray<string>,
+  count: number,
+  slice: (from: number, to: number) => ReadonlyArray<TableRecord>
+) => {
   const pagesize = positiveInt(req.param("pagesize"), 20)
   const pageindex = positiveInt(req.param("pageindex"), 1)
-  if (sorted.length === 0) {
+  if (count === 0) {
     return { type: "table", table: config.emptyList === "missing" ? {} : { page: {}, cols: [], rows: [] } }
   }
-  const rows = sorted.slice((pageindex - 1) * pagesize, pageindex * pagesize).map((record) => {
+  const rows = slice((pageindex - 1) * pagesize, pageindex * pagesize).map((record) => {
     const cells = columns.map((id) => {
       const text = record.cell(id)
       return config.numericCells && intColumns.has(id) && text !== "" ? Number(text) : text
@@ -62,7 +100,7 @@ export const renderTable = (
   return {
     type: "table",
     table: {
-      page: { recordcount: sorted.length, pagesize, pagecount: Math.ceil(sorted.length / pagesize), pageindex },
+      page: { recordcount: count, pagesize, pagecount: Math.ceil(count / pagesize), pageindex },
       cols: columns.map((id) => ({ id, dbtype: intColumns.has(id) ? "int" : "string" })),
       rows
     }

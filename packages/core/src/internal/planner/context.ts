@@ -80,7 +80,8 @@ export class PlanContext {
         input.links,
         input[side].gone,
         input[side].held ?? [],
-        createdFrom
+        createdFrom,
+        (id) => this.linkOf[side].get(id)
       )
     })
   }

@@ -42,7 +42,9 @@ export class UniqueIndex {
     private readonly gone: ReadonlySet<RecordId>,
     private readonly held: ReadonlyArray<HeldValue>,
     /** Whether the sync created a record on this side from the other side's record `sourceId` in an earlier run. */
-    private readonly createdFrom: (sourceId: RecordId) => boolean
+    private readonly createdFrom: (sourceId: RecordId) => boolean,
+    /** The link of a record of this side, by its id. */
+    private readonly linkOf: (id: RecordId) => LinkState | undefined
   ) {}
 
   /** Who other than `self` (the record or something of it) holds `value` in `field`. */
@@ -72,7 +74,7 @@ export class UniqueIndex {
    * reason reads the same in the run that creates the holder and in every run after.
    */
   private existing(id: RecordId): Holder {
-    const link = this.links.find((candidate) => (this.side === "left" ? candidate.leftId : candidate.rightId) === id)
+    const link = this.linkOf(id)
     const other = otherSide(this.side)
     const source = link === undefined ? undefined : other === "left" ? link.leftId : link.rightId
     return source !== undefined && this.createdFrom(source)
