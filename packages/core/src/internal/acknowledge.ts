@@ -1,8 +1,8 @@
 import { Effect } from "effect"
 import type { SyncAdapter } from "../Adapter.js"
 import type { LinkState, RecordId, RunId, Side } from "../Domain.js"
-import type { Outcome, SyncStoreService } from "../SyncStore.js"
 import { maskMobiles } from "../Mask.js"
+import type { Outcome, SyncStoreService } from "../SyncStore.js"
 import * as Report from "./report.js"
 
 /**
