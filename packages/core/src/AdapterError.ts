@@ -40,6 +40,9 @@ export class FatalError extends Schema.TaggedError<FatalError>()("FatalError", {
 export const AdapterError = Schema.Union(TransientError, RejectedError, CollisionError, StaleError, FatalError)
 export type AdapterError = typeof AdapterError.Type
 
+/** Whether a thrown or rejected value is already one of the port's errors (an adapter rethrows those unchanged). */
+export const isAdapterError: (cause: unknown) => cause is AdapterError = Schema.is(AdapterError)
+
 /**
  * An auxiliary listing (`SyncAdapter.heldValues`) the side does not offer as the adapter needs it: refused, an unknown
  * page, or columns the adapter cannot use. Retrying will not fix it, and the run does not need it: the run goes on

@@ -1,6 +1,6 @@
 /** The open table: its statements, how every statement runs (library errors typed), and rows as records. */
 import type { AdapterError, FieldValue, RecordId } from "@tongbu/core"
-import { CollisionError, FatalError, RejectedError, SideRecord, StaleError, TransientError } from "@tongbu/core"
+import { CollisionError, FatalError, isAdapterError, RejectedError, SideRecord, TransientError } from "@tongbu/core"
 import type Database from "better-sqlite3"
 import { Effect, Option } from "effect"
 import type { SqlTableOptions } from "../SqlTableConfig.js"
@@ -32,13 +32,6 @@ export interface Table {
 
 const sqliteCode = (cause: unknown): string =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : ""
-
-const isAdapterError = (cause: unknown): cause is AdapterError =>
-  cause instanceof TransientError ||
-  cause instanceof RejectedError ||
-  cause instanceof CollisionError ||
-  cause instanceof StaleError ||
-  cause instanceof FatalError
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 

@@ -1,6 +1,6 @@
 /** The open hub connection and how every statement runs on it: retried while the file is busy, errors typed. */
 import type { AdapterError } from "@tongbu/core"
-import { CollisionError, FatalError, RejectedError, StaleError, TransientError } from "@tongbu/core"
+import { CollisionError, FatalError, isAdapterError, RejectedError, TransientError } from "@tongbu/core"
 import type Database from "better-sqlite3"
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { drizzle } from "drizzle-orm/better-sqlite3"
@@ -24,13 +24,6 @@ const sqliteCode = (cause: unknown): string =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : ""
 
 const isBusy = (cause: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(cause))
-
-const isAdapterError = (cause: unknown): cause is AdapterError =>
-  cause instanceof TransientError ||
-  cause instanceof RejectedError ||
-  cause instanceof CollisionError ||
-  cause instanceof StaleError ||
-  cause instanceof FatalError
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 

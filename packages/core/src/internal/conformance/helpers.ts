@@ -1,8 +1,8 @@
 import { expect } from "@effect/vitest"
 import type { Scope } from "effect"
-import { Cause, Effect, Exit, Option, Schema, Stream } from "effect"
+import { Cause, Effect, Exit, Option, Stream } from "effect"
 import type { SyncAdapter } from "../../Adapter.js"
-import { AdapterError } from "../../AdapterError.js"
+import { isAdapterError } from "../../AdapterError.js"
 import type { Fields, IdempotencyKey, ListEntry, RecordId } from "../../Domain.js"
 import type { ConformanceSubject } from "../../testing.js"
 
@@ -35,8 +35,6 @@ export const readOrFail = (adapter: SyncAdapter, id: RecordId) =>
       onSome: Effect.succeed
     })
   )
-
-const isAdapterError = Schema.is(AdapterError)
 
 /** The effect must fail with one of the port's tagged errors, not die or succeed. */
 export const expectAdapterError = <A, E>(effect: Effect.Effect<A, E>) =>
