@@ -13,6 +13,7 @@ import { convergence, generated, runHistory, runSoak, suiteSettings } from "./in
 export { InvariantViolation } from "./internal/system/commands.js"
 export * from "./internal/system/drive.js"
 export * from "./internal/system/PairSystem.js"
+export * as RunnerProcess from "./internal/system/RunnerProcess.js"
 
 /**
  * Registers the suite's test: `runs` histories (TONGBU_SYSTEM_RUNS) from the fixed seed 101 (TONGBU_PROP_SEED), or,
