@@ -205,7 +205,9 @@ export class System implements PairSystem<Snapshot> {
     }
     for (const side of ["left", "right"] as const) {
       for (const id of after.canonical[side].keys()) {
-        if (!linked[side].has(id) && !leftAlone(latest.get(`${side}:${id}`)))
+        const outcome = latest.get(`${side}:${id}`)
+        // a record whose create a rollback undid stays apart until a person changes it (the rollback recorded it)
+        if (!linked[side].has(id) && !leftAlone(outcome) && outcome !== "rolledBack")
           violations.push(
             `${side === "left" ? "hub customer" : "table row"} ${id} is neither linked nor recorded as left alone: silently dropped`
           )
