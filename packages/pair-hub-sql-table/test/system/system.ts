@@ -1,16 +1,18 @@
 /**
  * The hub↔sql-table world as the system suite drives it: snapshots of both sides (raw rows, and each side's records in
- * canonical form as its adapter lists them), the store, a small model (what each linked pair must hold after a
- * conflict the table wins, which pairs a rollback left apart), and the invariants checked after each command.
+ * canonical form as its adapter lists them), the store, the model (`model.ts`), and the invariants checked after
+ * each command.
  */
 
 import { SqlTableAdapter } from "@tongbu/adapter-sql-table"
 import { HubAdapter } from "@tongbu/adapter-wechat-hub"
-import type { Fields, FieldValue, LinkState, Outcome, Run, RunId, StoredOperation, SyncPolicy } from "@tongbu/core"
+import type { Fields, LinkState, Outcome, Run, RunId, StoredOperation, SyncAdapter, SyncPolicy } from "@tongbu/core"
 import { canonicalize, isWrite } from "@tongbu/core"
 import type { Budget, PairSystem, RollbackDone, SyncDone, SyncOptions, Violations } from "@tongbu/runner/testing"
+import type { Scope } from "effect"
 import { Effect, Option, Stream } from "effect"
 import { pair } from "../../src/index.js"
+import { Model, pairKey } from "./model.js"
 import { faultProfiles, type ProfileName } from "./wire.js"
 import type { WorldOptions } from "./world.js"
 import { World } from "./world.js"
@@ -27,48 +29,12 @@ export interface Snapshot {
   readonly operations: ReadonlyArray<StoredOperation>
 }
 
-const pairKey = (link: Pick<LinkState, "leftId" | "rightId">) => `${link.leftId}↔${link.rightId}`
 const show = (value: unknown) => JSON.stringify(value ?? null)
-
-/** What the suite expects beyond "both sides agree". */
-export class Model {
-  /** A conflict the table won: the table's value, by pair and field, until a person edits either record again. */
-  private readonly expected = new Map<string, Map<string, FieldValue>>()
-  /** Pairs a rollback restored: each side keeps its value (by field) until a person changes it. */
-  private readonly apart = new Map<string, Map<string, readonly [FieldValue, FieldValue]>>()
-
-  expect(link: LinkState, field: string, value: FieldValue): void {
-    this.expected.set(pairKey(link), new Map([...(this.expected.get(pairKey(link)) ?? []), [field, value]]))
-  }
-
-  /** A person edited a record: what was expected of its pair no longer is. */
-  edited(side: "left" | "right", id: string): void {
-    const at = side === "left" ? 0 : 1
-    for (const key of [...this.expected.keys()]) if (key.split("↔")[at] === id) this.expected.delete(key)
-  }
-
-  expectations(): ReadonlyMap<string, ReadonlyMap<string, FieldValue>> {
-    return this.expected
-  }
-
-  clearExpectations(): void {
-    this.expected.clear()
-  }
-
-  keepApart(link: LinkState, field: string, values: readonly [FieldValue, FieldValue]): void {
-    this.apart.set(pairKey(link), new Map([...(this.apart.get(pairKey(link)) ?? []), [field, values]]))
-  }
-
-  keptApart(link: LinkState, field: string, left: FieldValue, right: FieldValue): boolean {
-    const kept = this.apart.get(pairKey(link))?.get(field)
-    return kept !== undefined && kept[0] === left && kept[1] === right
-  }
-}
 
 const readRows = (db: World["hub"], sql: string): ReadonlyMap<string, Row> =>
   new Map((db.prepare(sql).all() as Array<Row>).map((row) => [String(row.id), row]))
 
-const listed = (adapter: Effect.Effect<import("@tongbu/core").SyncAdapter, unknown, import("effect").Scope.Scope>) =>
+const listed = (adapter: Effect.Effect<SyncAdapter, unknown, Scope.Scope>) =>
   Effect.scoped(
     Effect.flatMap(adapter, (side) => Stream.runCollect(side.list({ since: Option.none() }))).pipe(
       Effect.map((entries) => Array.from(entries, (entry) => entry.record).filter((record) => record !== undefined))
