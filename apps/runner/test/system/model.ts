@@ -1,9 +1,10 @@
 /**
  * What the suite expects of the two systems, kept apart from the system under test: for every linked pair, what each
- * side held the last time the two agreed on each field (a person's edit since is a change of that side), the last
- * sync (for "roll back the last run"), and whether anything was edited since.
+ * side held the last time the two agreed on each field (a person's edit since is a change of that side). The last
+ * sync and whether anything was edited since are the harness's (`History`).
  */
-import type { Fields, FieldValue, LinkState, RunId } from "@tongbu/core"
+import type { Fields, FieldValue, LinkState } from "@tongbu/core"
+import type { LastSync as AnyLastSync } from "../../src/testing.js"
 import type { FieldRule } from "./rules.js"
 import type { Snapshot } from "./snapshot.js"
 
@@ -12,22 +13,12 @@ export interface Baseline {
   readonly erp: Map<string, FieldValue>
 }
 
-export interface LastSync {
-  readonly runId: RunId
-  /** Both systems just before it. */
-  readonly before: Snapshot
-  /** It ran without faults or crashes, finished every operation it planned, and resumed nothing of earlier runs. */
-  readonly clean: boolean
-  rolledBack: boolean
-}
+export type LastSync = AnyLastSync<Snapshot>
 
 export const pairKey = (link: Pick<LinkState, "leftId" | "rightId">): string => `${link.leftId}↔${link.rightId}`
 
 export class Model {
   readonly base = new Map<string, Baseline>()
-  lastSync: LastSync | undefined
-  /** A person changed either system since the last sync. */
-  editedSinceSync = false
   /**
    * Canonical fields a person changed since the last clean full sync through an ERP field the ERP's customer list
    * does not show, by ERP customer: an incremental run cannot see such an edit (see `listedErpField`), so the pair may

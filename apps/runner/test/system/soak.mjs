@@ -1,8 +1,8 @@
-// `pnpm test:soak`: runs the property suites (the core's and the system suite) again and again, each round with new
+// `pnpm test:soak`: runs the property suites (the core's and both pairs' system suites) again and again, each round with new
 // seeds, for TONGBU_SOAK_SECONDS (default 600) with TONGBU_PROP_RUNS runs per property (default 200; the system suite
-// runs TONGBU_SYSTEM_RUNS histories, default a tenth of that), and prints each failure's seed, path and counterexample
+// run TONGBU_SYSTEM_RUNS histories, default a tenth of that), and prints each failure's seed, path and counterexample
 // with the command that replays it. TONGBU_PROP_SEED (with TONGBU_PROP_PATH and TONGBU_SYSTEM_REPLAY) replays one
-// system-suite counterexample, once.
+// system-suite counterexample, once, in the suite of TONGBU_SYSTEM_SUITE (a project name, default @tongbu/runner).
 import { spawnSync } from "node:child_process"
 import { randomInt } from "node:crypto"
 
@@ -10,6 +10,7 @@ const seconds = Number(process.env.TONGBU_SOAK_SECONDS ?? 600)
 const runs = Number(process.env.TONGBU_PROP_RUNS ?? 200)
 const systemRuns = Number(process.env.TONGBU_SYSTEM_RUNS ?? Math.max(1, Math.round(runs / 10)))
 const replay = (process.env.TONGBU_PROP_SEED ?? "").trim() !== ""
+const replaySuite = process.env.TONGBU_SYSTEM_SUITE || "@tongbu/runner"
 // Settings that change what the system suite generates: a replay needs them as they were.
 const shaping = ["TONGBU_BREAK", "TONGBU_SYSTEM_COMMANDS"]
   .filter((name) => (process.env[name] ?? "").trim() !== "")
@@ -18,7 +19,8 @@ const shaping = ["TONGBU_BREAK", "TONGBU_SYSTEM_COMMANDS"]
 const suites = [
   { project: "@tongbu/core", file: "packages/core/test/Planner.props.test.ts" },
   { project: "@tongbu/core", file: "packages/core/test/Sync.props.test.ts" },
-  { project: "@tongbu/runner", file: "apps/runner/test/system/system.test.ts" }
+  { project: "@tongbu/runner", file: "apps/runner/test/system/system.test.ts", system: true },
+  { project: "@tongbu/pair-hub-sql-table", file: "packages/pair-hub-sql-table/test/system.test.ts", system: true }
 ]
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
 const strip = (text) => text.replace(ansi, "")
@@ -29,7 +31,7 @@ let failures = 0
 do {
   rounds++
   for (const suite of suites) {
-    if (replay && suite.project !== "@tongbu/runner") continue
+    if (replay && suite.project !== replaySuite) continue
     const env = { ...process.env, TONGBU_PROP_RUNS: String(runs), TONGBU_SYSTEM_RUNS: String(systemRuns) }
     // the system suite's default seed is fixed (for CI): a soak round draws its own
     if (!replay) env.TONGBU_PROP_SEED = String(randomInt(1, 2 ** 31 - 1))
@@ -50,9 +52,9 @@ do {
       const [, seed, path] = /\{ seed: (-?\d+), path: "([^"]*)"/.exec(block) ?? []
       const [, commands] = /replayPath="([^"]*)"/.exec(block) ?? []
       process.stdout.write(`${block.split(/\n\s*❯ |\n\s+at /)[0].trim()}\n`)
-      if (suite.project === "@tongbu/runner") {
+      if (suite.system) {
         process.stdout.write(
-          `replay: ${shaping}TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project @tongbu/runner ${suite.file}\n\n`
+          `replay: ${shaping}TONGBU_PROP_SEED=${seed} TONGBU_PROP_PATH="${path}"${commands === undefined ? "" : ` TONGBU_SYSTEM_REPLAY="${commands}"`} pnpm exec vitest run --project ${suite.project} ${suite.file}\n\n`
         )
       } else {
         process.stdout.write(

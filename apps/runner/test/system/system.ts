@@ -1,16 +1,25 @@
 /**
- * The real side of the model-based test: a `World`, the user's rules derived once, the snapshots, and the checks run
- * after each command. A failed check throws with every violation, in words, and this history's steps with the ids
- * they resolved to, so the counterexample fast-check prints (with its seed and path) reads as a story.
+ * The hub↔Zhibang world as the system suite drives it: a `World`, the user's rules derived once, the model of what
+ * each pair last agreed on, the snapshots, and the invariants checked after each command (the harness throws with
+ * every violation and the history's steps).
  */
 
 import { normalizeMobile } from "@tongbu/adapter-wechat-hub"
-import type { Operation, Plan, RunId, SyncPolicy } from "@tongbu/core"
+import type { Operation, RunId, SyncPolicy } from "@tongbu/core"
 import { Option } from "effect"
+import type {
+  Budget,
+  PairSystem,
+  RollbackDone,
+  SyncDone,
+  SyncOptions,
+  SyncOutcome,
+  Violations
+} from "../../src/testing.js"
 import type { Deviations } from "./deviations.js"
-import { Meter } from "./drive.js"
+import { faultProfiles, type ProfileName } from "./edits.js"
 import * as inv from "./invariants.js"
-import type { LastSync, Model } from "./model.js"
+import { Model, pairKey } from "./model.js"
 import type { FieldRule } from "./rules.js"
 import {
   erpWritable,
@@ -34,10 +43,6 @@ const carriesUnseenErpEdit = (model: Model, op: Operation): boolean =>
   op.side === "left" &&
   op.canonicalFields.every((field) => model.unseenErpEdit(op.otherId, field))
 
-export class InvariantViolation extends Error {
-  override readonly name = "InvariantViolation"
-}
-
 const normalize = (value: string) => Option.getOrElse(normalizeMobile(value), () => value.trim())
 
 const parseDefault = (value: unknown): unknown => {
@@ -47,21 +52,21 @@ const parseDefault = (value: unknown): unknown => {
   return Number.isNaN(n) ? value : n
 }
 
-export class System {
-  /** This history's steps, with what each did (ids resolved), for the failure report. */
-  readonly steps: Array<string> = []
+export class System implements PairSystem<Snapshot> {
   readonly policy: SyncPolicy
   readonly rules: ReadonlyArray<FieldRule>
+  readonly model: Model
   private readonly owned: ReadonlySet<string>
   private readonly erpOwned: ReadonlySet<string>
   private readonly defaults: ReadonlyMap<string, unknown>
-  /** What the history had cost at its last step (for `TONGBU_SYSTEM_TRACE`). */
-  private spent = new Meter()
-  private stepAt = Date.now()
 
-  private constructor(readonly world: World) {
+  private constructor(
+    readonly world: World,
+    private readonly deviations: Deviations
+  ) {
     this.policy = intendedPolicy(world.settings)
     this.rules = fieldRules(this.policy)
+    this.model = new Model(this.rules)
     this.owned = ownedHubColumns(this.policy)
     this.erpOwned = erpWritable(this.policy)
     const columns = world.hub
@@ -73,76 +78,43 @@ export class System {
     this.defaults = new Map(columns.map((column) => [column.name, parseDefault(column.dflt_value)]))
   }
 
-  static async make(options: WorldOptions, budgetSeconds: number): Promise<System> {
-    return new System(await World.make(options, budgetSeconds))
+  static async make(options: WorldOptions, budget: Budget, deviations: Deviations): Promise<System> {
+    return new System(await World.make(options, budget), deviations)
   }
 
-  close(): Promise<void> {
-    return this.world.close()
-  }
+  readonly close = (): Promise<void> => this.world.close()
 
-  snapshot(): Promise<Snapshot> {
-    return takeSnapshot(this.world, this.policy.mappings)
-  }
+  readonly elapse = (minutes: number): Promise<void> => this.world.elapse(minutes)
 
-  step(command: string, did: string): void {
-    this.steps.push(`${this.steps.length + 1}. ${command} — ${did}`)
-    if (process.env.TONGBU_SYSTEM_TRACE === "1") {
-      const meter = this.world.budget.meter
-      const wall = Date.now() - this.stepAt
-      process.stdout.write(
-        `${this.steps[this.steps.length - 1]}\n    [${wall} ms wall; runs: ${meter.since(this.spent)}]\n`
-      )
-      this.spent = meter.copy()
-      this.stepAt = Date.now()
-    }
-  }
+  readonly snapshot = (): Promise<Snapshot> => takeSnapshot(this.world, this.policy.mappings)
 
-  private verify(violations: ReadonlyArray<readonly [string, ReadonlyArray<string>]>): void {
-    const found = violations.flatMap(([name, list]) => list.map((violation) => `  [${name}] ${violation}`))
-    if (found.length === 0) return
-    throw new InvariantViolation(
-      [
-        `after step ${this.steps.length}, ${found.length} invariant violation(s):`,
-        ...found,
-        "this history, with the ids each step resolved to:",
-        ...this.steps.map((step) => `  ${step}`)
-      ].join("\n")
-    )
-  }
+  readonly sync = (options: SyncOptions): Promise<SyncOutcome> =>
+    this.world.sync({
+      full: options.full,
+      ...(options.faults === undefined ? {} : { faults: faultProfiles[options.faults as ProfileName] }),
+      ...(options.crash === undefined ? {} : { crash: options.crash })
+    })
+
+  readonly rollback = (runId: RunId) => this.world.rollback(runId)
 
   /** The properties of both systems and the store that hold after any command. */
-  private always(after: Snapshot): Array<readonly [string, ReadonlyArray<string>]> {
+  private always(after: Snapshot): Violations {
     return [
       ["1 unique khid, created once", inv.uniqueCodes(after)],
       ["5 nothing lost or applied twice", inv.outboxMatchesErp(after)]
     ]
   }
 
-  afterEdit(after: Snapshot): void {
-    this.verify(this.always(after))
-  }
+  readonly afterEdit = (after: Snapshot): Violations => this.always(after)
 
   /**
    * After a sync command (one run, or a crashed run and its restart): what holds after every run, and, when the last
    * run had no faults, convergence, a plan with nothing left to do, and that one more sync run for real writes nothing.
+   * Then the model takes the pairs' new common values.
    */
-  afterSync(
-    model: Model,
-    before: Snapshot,
-    after: Snapshot,
-    runs: ReadonlySet<string>,
-    clean:
-      | {
-          readonly status: "completed" | "failed"
-          readonly error: Option.Option<string>
-          readonly next: Plan
-          readonly again: Snapshot
-        }
-      | undefined,
-    deviations: Deviations
-  ): void {
-    this.verify([
+  readonly afterSync = ({ kind, before, after, report, runs, clean }: SyncDone<Snapshot>): Violations => {
+    const { model, deviations } = this
+    const violations: Violations = [
       ...this.always(after),
       ["1 unique khid, created once", inv.noDoubleHubCreates(before, after)],
       ["2 no mobile collision by the sync", inv.noNewMobileCollisions(before, after, normalize)],
@@ -171,12 +143,16 @@ export class System {
             ],
             ["4 a second sync writes nothing", inv.wroteNothing(after, clean.again)]
           ] as const))
-    ])
+    ]
+    model.agreeWhereEqual(after)
+    if (kind._tag === "Clean" && kind.full && report.status === "completed") model.unlistedErpEdits.clear()
+    return violations
   }
 
-  afterRollback(model: Model, last: LastSync, before: Snapshot, after: Snapshot, deviations: Deviations): void {
-    const exact = last.clean && !model.editedSinceSync
-    this.verify([
+  /** After a rollback: what always holds, and, right after a clean sync, that it restored what that sync changed. */
+  readonly afterRollback = ({ last, editedSinceSync, before, after }: RollbackDone<Snapshot>): Violations => {
+    const exact = last.clean && !editedSinceSync
+    const violations: Violations = [
       ...this.always(after),
       ["2 no mobile collision by the sync", inv.noNewMobileCollisions(before, after, normalize)],
       ["3 ERP fields the sync owns", inv.erpFieldsOwned(before, after, new Set([...this.erpOwned, "intro"]))],
@@ -193,16 +169,30 @@ export class System {
                 after,
                 inv.restoredHubColumns(this.owned, syncStateColumns),
                 this.world.withdrawNote,
-                deviations.rollbackLeftover
+                this.deviations.rollbackLeftover
               )
             ]
           ] as const)
         : [])
-    ])
+    ]
+    this.model.takeAsTheyAre(after, restoredPairs(after, last.runId))
+    return violations
   }
 
-  runIdsSince(before: Snapshot, after: Snapshot): ReadonlySet<RunId> {
+  readonly runIdsSince = (before: Snapshot, after: Snapshot): ReadonlySet<RunId> => {
     const known = new Set(before.store.runs.map((run) => run.id))
     return new Set(after.store.runs.filter((run) => !known.has(run.id)).map((run) => run.id))
   }
 }
+
+/** The pairs whose fields the rollback of `runId` restored: the sides of its updates now rolled back. */
+const restoredPairs = (after: Snapshot, runId: RunId): ReadonlySet<string> =>
+  new Set(
+    after.store.operations.flatMap((stored) => {
+      const op = stored.operation
+      if (stored.runId !== runId || stored.state !== "rolledBack" || op._tag !== "Update") return []
+      return [
+        pairKey(op.side === "left" ? { leftId: op.id, rightId: op.otherId } : { leftId: op.otherId, rightId: op.id })
+      ]
+    })
+  )

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks"
 import type { MockErp } from "@tongbu/mock-erp"
+import type { CrashPlan, Wire } from "../../src/testing.js"
 
 /** One request on the wire. A request whose answer the mock holds back ("slow") is parked: time may pass for it. */
 interface Exchange {
@@ -13,13 +14,6 @@ interface Exchange {
   readonly signal: AbortSignal | undefined
   /** The page called, for a stuck run's message. */
   readonly page: string
-}
-
-export interface CrashPlan {
-  /** The call (1-based, counted from the start of the run) at which the runner dies. */
-  readonly at: number
-  /** Whether that call reaches the ERP (and commits) before the runner dies, or is lost on the way. */
-  readonly landed: boolean
 }
 
 const abortError = (signal: AbortSignal): unknown =>
@@ -32,7 +26,7 @@ const abortError = (signal: AbortSignal): unknown =>
 const gone = () =>
   Promise.reject<Response>(new TypeError("fetch failed", { cause: new Error("the runner process is gone") }))
 
-export class ErpWire {
+export class ErpWire implements Wire {
   private readonly open = new Set<Exchange>()
   private readonly context = new AsyncLocalStorage<Exchange>()
   private plan: CrashPlan | undefined

@@ -38,9 +38,8 @@ import { defaultPair } from "../../src/DefaultPair.js"
 import * as Layers from "../../src/Layers.js"
 import * as Progress from "../../src/Progress.js"
 import * as Reasons from "../../src/Reasons.js"
-import type { Budget } from "./drive.js"
-import { drive, Meter } from "./drive.js"
-import type { CrashPlan } from "./wire.js"
+import type { Budget, CrashPlan } from "../../src/testing.js"
+import { drive } from "../../src/testing.js"
 import { ErpWire } from "./wire.js"
 
 /**
@@ -122,9 +121,8 @@ export class World {
     readonly budget: Budget
   ) {}
 
-  /** A new world; its runs fail with a `StuckError` once `budgetSeconds` of real time have passed since now. */
-  static async make(options: WorldOptions, budgetSeconds: number): Promise<World> {
-    const budget: Budget = { deadline: Date.now() + budgetSeconds * 1000, seconds: budgetSeconds, meter: new Meter() }
+  /** A new world; its runs fail with a `StuckError` once the budget's deadline has passed. */
+  static async make(options: WorldOptions, budget: Budget): Promise<World> {
     const dir = mkdtempSync(join(tmpdir(), "tongbu-system-"))
     const wire = new MockWireHolder()
     const mock = createMockErp({

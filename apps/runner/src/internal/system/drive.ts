@@ -1,12 +1,31 @@
 /**
  * Runs an effect on the virtual clock (Effect's `TestClock`) as if time passed by itself: whenever nothing is left to
- * do but wait — no ERP call on the wire, nothing runnable — the clock jumps to the next scheduled wake-up (a retry's
+ * do but wait — no call to side R on its way, nothing runnable — the clock jumps to the next scheduled wake-up (a retry's
  * backoff, the rate limiter, a request's time limit). The run is deterministic and never waits in real time; a
  * `Meter` counts what it cost, and a real-time budget stops a history that costs too much instead of hanging CI.
  */
 import type { Exit } from "effect"
 import { Chunk, Effect, Fiber, FiberId, Option, TestClock } from "effect"
-import type { CrashPlan, ErpWire } from "./wire.js"
+
+/** Where the runner dies in a crashing run. */
+export interface CrashPlan {
+  /** The call to side R (1-based, counted from the start of the run) at which the runner dies. */
+  readonly at: number
+  /** Whether that call reaches side R (and commits) before the runner dies, or is lost on the way. */
+  readonly landed: boolean
+}
+
+/**
+ * The runner's way to side R, as the driver sees it: whether a call is on its way (the clock waits for it), which
+ * calls are held back until their caller gives up, how many calls this process made, and a new process's start, dying
+ * at `plan` (`onCrash` then stops the run).
+ */
+export interface Wire {
+  readonly busy: boolean
+  readonly parked: ReadonlyArray<string>
+  readonly callCount: number
+  start(plan?: CrashPlan, onCrash?: () => void): void
+}
 
 /** Lets promises, timers and the fiber scheduler run (a real macrotask turn). */
 const turn = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
@@ -25,7 +44,7 @@ export class StuckError extends Error {
   override readonly name = "StuckError"
 }
 
-/** What the runs of one history cost: macrotask turns, clock moves, virtual and real time, ERP calls. */
+/** What the runs of one history cost: macrotask turns, clock moves, virtual and real time, calls to side R. */
 export class Meter {
   runs = 0
   turns = 0
@@ -57,7 +76,7 @@ export class Meter {
   }
 
   toString(): string {
-    return `${this.runs} run(s), ${this.calls} ERP calls, ${this.adjusts} clock moves over ${Math.round(this.virtualMs / 1000)} s virtual, ${this.turns} turns, ${this.realMs} ms real`
+    return `${this.runs} run(s), ${this.calls} calls to side R, ${this.adjusts} clock moves over ${Math.round(this.virtualMs / 1000)} s virtual, ${this.turns} turns, ${this.realMs} ms real`
   }
 }
 
@@ -73,7 +92,7 @@ export interface Budget {
  * the runner died (its exit is then an interruption), the way a killed process stops between two instructions.
  */
 export const drive = <A, E, R>(
-  wire: ErpWire,
+  wire: Wire,
   effect: Effect.Effect<A, E, R>,
   budget: Budget,
   crash?: CrashPlan
@@ -132,8 +151,8 @@ export const drive = <A, E, R>(
           return yield* stop(
             new StuckError(
               parked.length === 0
-                ? "the run waits for nothing: no ERP call on the wire and nothing (left to run) on the clock"
-                : `the run waits for slow ERP answers it never gives up on (${parked.join(", ")}): a request whose time limit does not apply`
+                ? "the run waits for nothing: no call to side R on its way and nothing (left to run) on the clock"
+                : `the run waits for slow answers of side R it never gives up on (${parked.join(", ")}): a request whose time limit does not apply`
             )
           )
         }

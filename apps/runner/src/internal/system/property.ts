@@ -3,13 +3,12 @@
  * soak loop that repeats it with new seeds for as long as asked, printing each failure's seed and commands.
  */
 import fc from "fast-check"
-import { histories } from "./commands.js"
-import type { Deviations } from "./deviations.js"
-import { Model } from "./model.js"
-import { System } from "./system.js"
-import type { Breakage, WorldOptions } from "./world.js"
+import { History, histories, Real } from "./commands.js"
+import type { Budget } from "./drive.js"
+import { Meter } from "./drive.js"
+import type { PairSystem, Snapshot, SystemSuite } from "./PairSystem.js"
 
-const numberFrom = (name: string): number | undefined => {
+export const numberFrom = (name: string): number | undefined => {
   const text = process.env[name]
   if (text === undefined || text.trim() === "") return undefined
   const value = Number(text)
@@ -17,14 +16,8 @@ const numberFrom = (name: string): number | undefined => {
   return value
 }
 
-const breakageFrom = (text: string | undefined): Breakage => {
-  if (text === undefined || text === "" || text === "none") return "none"
-  if (text === "hubWins" || text === "noFindCreated") return text
-  throw new Error(`TONGBU_BREAK must be hubWins or noFindCreated, not ${JSON.stringify(text)}`)
-}
-
 export interface SuiteSettings {
-  /** Histories per `pnpm test` (TONGBU_SYSTEM_RUNS, else TONGBU_PROP_RUNS). */
+  /** Histories per `pnpm test` (TONGBU_SYSTEM_RUNS, else TONGBU_PROP_RUNS, else the suite's own count). */
   readonly runs: number
   /** Commands per history at most (TONGBU_SYSTEM_COMMANDS). */
   readonly maxCommands: number
@@ -37,60 +30,57 @@ export interface SuiteSettings {
   readonly replayPath: string | undefined
   /** Repeat with new seeds for this long (TONGBU_SOAK_SECONDS); unset: one property run of `runs` histories. */
   readonly soakSeconds: number | undefined
-  /** A deliberately broken variant (TONGBU_BREAK=hubWins|noFindCreated), to see the suite catch it. */
-  readonly breakage: Breakage
   /** Real time one history may take before it fails as stuck (TONGBU_SYSTEM_BUDGET_SECONDS). */
   readonly budgetSeconds: number
 }
 
-export const suiteSettings = (): SuiteSettings => ({
-  runs: numberFrom("TONGBU_SYSTEM_RUNS") ?? numberFrom("TONGBU_PROP_RUNS") ?? 40,
+export const suiteSettings = (runs: number): SuiteSettings => ({
+  runs: numberFrom("TONGBU_SYSTEM_RUNS") ?? numberFrom("TONGBU_PROP_RUNS") ?? runs,
   maxCommands: numberFrom("TONGBU_SYSTEM_COMMANDS") ?? 12,
   // fixed by default, so CI checks the same histories every time; the soak draws a new seed each round
   seed: numberFrom("TONGBU_PROP_SEED") ?? 101,
   path: process.env.TONGBU_PROP_PATH || undefined,
   replayPath: process.env.TONGBU_SYSTEM_REPLAY || undefined,
   soakSeconds: numberFrom("TONGBU_SOAK_SECONDS"),
-  breakage: breakageFrom(process.env.TONGBU_BREAK),
   budgetSeconds: numberFrom("TONGBU_SYSTEM_BUDGET_SECONDS") ?? 30
 })
 
-/** The two systems a history starts from: a generated hub file and an ERP with a few customers of its own. */
-export const worlds = (breakage: Breakage): fc.Arbitrary<WorldOptions> =>
-  fc.record({
-    seed: fc.integer({ min: 1, max: 0x7fffffff }),
-    hubCustomers: fc.integer({ min: 6, max: 10 }),
-    erpCustomers: fc.integer({ min: 0, max: 4 }),
-    erpDedupe: fc.boolean(),
-    breakage: fc.constant(breakage)
-  })
+type Commands<Sys extends PairSystem<Snapshot<Sys>>> = Iterable<fc.AsyncCommand<History<Snapshot<Sys>>, Real<Sys>>>
+
+export const generated = <Options, Sys extends PairSystem<Snapshot<Sys>>>(
+  suite: SystemSuite<Options, Sys>,
+  settings: SuiteSettings
+): [fc.Arbitrary<Options>, fc.Arbitrary<Commands<Sys>>] => [
+  suite.worlds,
+  histories(suite, suite.right, settings.maxCommands, settings.replayPath)
+]
 
 /** Runs one generated history from its generated world, checking the invariants after each of its commands. */
 export const runHistory =
-  (settings: SuiteSettings) =>
-  async (world: WorldOptions, commands: Iterable<fc.AsyncCommand<Model, System>>): Promise<void> => {
-    const system = await System.make(world, settings.budgetSeconds)
+  <Options, Sys extends PairSystem<Snapshot<Sys>>>(suite: SystemSuite<Options, Sys>, settings: SuiteSettings) =>
+  async (options: Options, commands: Commands<Sys>): Promise<void> => {
+    const seconds = settings.budgetSeconds
+    const budget: Budget = { deadline: Date.now() + seconds * 1000, seconds, meter: new Meter() }
+    const system = await suite.make(options, budget)
     try {
-      await fc.asyncModelRun(() => ({ model: new Model(system.rules), real: system }), commands)
+      await fc.asyncModelRun(() => ({ model: new History<Snapshot<Sys>>(), real: new Real(system, budget) }), commands)
     } finally {
       await system.close()
     }
   }
 
 /** Every generated history, from its generated world, keeps the invariants after each of its commands. */
-export const convergence = (settings: SuiteSettings, deviations: Deviations) =>
-  fc.asyncProperty(
-    worlds(settings.breakage),
-    histories(settings.maxCommands, deviations, settings.replayPath),
-    runHistory(settings)
-  )
+export const convergence = <Options, Sys extends PairSystem<Snapshot<Sys>>>(
+  suite: SystemSuite<Options, Sys>,
+  settings: SuiteSettings
+) => fc.asyncProperty(...generated(suite, settings), runHistory(suite, settings))
 
 /**
  * Runs the property again and again with new seeds until `seconds` have passed, printing every failure's report
  * (seed, path, shrunk commands, violation) as it is found; returns those reports.
  */
-export const runSoak = async (
-  property: fc.IAsyncProperty<[WorldOptions, Iterable<fc.AsyncCommand<Model, System>>]>,
+export const runSoak = async <Ts extends [unknown, ...Array<unknown>]>(
+  property: fc.IAsyncProperty<Ts>,
   seconds: number,
   print: (text: string) => void
 ): Promise<ReadonlyArray<string>> => {
