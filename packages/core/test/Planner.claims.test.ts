@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { FieldMapping, Fields, Plan, PlanInput, RecordId, SyncPolicy } from "../src/index.js"
-import { plan, SideRecord } from "../src/index.js"
+import { Planner, SideRecord } from "../src/index.js"
 
 const rid = (id: string) => id as RecordId
 
@@ -41,13 +41,13 @@ describe("plan: claimed links", () => {
   it("adopts a claimed link, reconciling both sides by the usual rules, and plans nothing more once applied", () => {
     const left = hub("1", { name: "Hongtu Co Ltd", wechat_id: "ht", erp_id: "11", code: "WX1" })
     const right = erp("11", { name: "Hongtu Co Ltd", weixinAcc: "", khid: "C011" })
-    const first = plan(input([left], [right]))
+    const first = Planner.plan(input([left], [right]))
     expect(first.operations.map((op) => op._tag)).toEqual(["Link", "Update"])
     expect(first.operations[0]).toMatchObject({ leftId: "1", rightId: "11" })
     expect(first.operations[1]).toMatchObject({ side: "right", id: "11", changes: { weixinAcc: "ht" } })
     // The next run, as the store keeps it: the written side read again, equal now.
     const after = erp("11", { name: "Hongtu Co Ltd", weixinAcc: "ht", khid: "C011" })
-    const second = plan({ ...input([left], [after]), links: first.links })
+    const second = Planner.plan({ ...input([left], [after]), links: first.links })
     expect(second.operations).toEqual([])
   })
 
@@ -55,7 +55,7 @@ describe("plan: claimed links", () => {
     const left = hub("1", { name: "A Co", erp_id: "11", code: "C022" })
     const claimed = erp("11", { name: "A Co", khid: "C011" })
     const byKey = erp("22", { name: "B Co", khid: "C022" })
-    const p = plan(input([left], [claimed, byKey]))
+    const p = Planner.plan(input([left], [claimed, byKey]))
     expect(p.operations.filter((op) => op._tag === "Link")).toEqual([
       expect.objectContaining({ leftId: "1", rightId: "11" })
     ])
@@ -63,7 +63,7 @@ describe("plan: claimed links", () => {
   })
 
   it("skips a claim naming a missing record, never creating it nor judging it by the admission rules", () => {
-    const p = plan(input([hub("1", { name: "Gone Co", erp_id: "99", code: "WX1" })], []))
+    const p = Planner.plan(input([hub("1", { name: "Gone Co", erp_id: "99", code: "WX1" })], []))
     expect(p.operations).toEqual([
       expect.objectContaining({
         _tag: "Skip",
@@ -75,7 +75,7 @@ describe("plan: claimed links", () => {
   })
 
   it("reports both records claiming one record and links neither", () => {
-    const p = plan(
+    const p = Planner.plan(
       input(
         [hub("1", { name: "A Co", erp_id: "11" }), hub("2", { name: "A Co", erp_id: "11" })],
         [erp("11", { name: "A Co", khid: "C011" })]
@@ -105,7 +105,7 @@ describe("plan: records that came from the other side", () => {
   it("is linked by natural key like any record, never judged by the admission rules", () => {
     const left = hub("2", { name: "Qinghe Co", code: "KH0099", origin: "erp" })
     const right = erp("12", { name: "Qinghe Co", khid: "KH0099" })
-    const p = plan(inputWith([left], [right]))
+    const p = Planner.plan(inputWith([left], [right]))
     expect(p.operations.map((op) => op._tag)).toEqual(["Link"])
     expect(skips(p)).toEqual([])
   })
@@ -114,7 +114,7 @@ describe("plan: records that came from the other side", () => {
     const left = hub("2", { name: "Qinghe Co", code: "KH0099", origin: "erp" })
     const keyless = hub("3", { name: "Lanshan Co", origin: "erp" })
     const own = hub("4", { name: "Own Co", code: "WX4" })
-    const p = plan(inputWith([left, keyless, own], []))
+    const p = Planner.plan(inputWith([left, keyless, own], []))
     expect(p.operations.filter((op) => op._tag === "Create")).toEqual([])
     expect(skips(p)).toEqual([
       { side: "left", id: "2", rules: ["cameFromOther"] },
@@ -129,7 +129,7 @@ describe("plan: records that came from the other side", () => {
     expect(reasons[1]?.message).toBe(
       "came from right but has no natural key to find it there by: it is not created on right"
     )
-    expect(plan(inputWith([left, keyless, own], [])).operations).toEqual(p.operations)
+    expect(Planner.plan(inputWith([left, keyless, own], [])).operations).toEqual(p.operations)
   })
 })
 
@@ -142,7 +142,7 @@ describe("plan: actions name their record", () => {
       displayName: { left: (r) => (typeof r.fields.name === "string" ? r.fields.name : null) },
       afterCreate: { toRight: () => [{ kind: "assign", payload: { member1: 1 } }] }
     }
-    const p = plan({ ...input([hub("1", { name: "Hongtu Co Ltd", code: "WX1" })], []), policy: named })
+    const p = Planner.plan({ ...input([hub("1", { name: "Hongtu Co Ltd", code: "WX1" })], []), policy: named })
     expect(p.operations.filter((op) => op._tag === "Action")).toEqual([
       expect.objectContaining({
         kind: "assign",

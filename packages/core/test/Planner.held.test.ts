@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { FieldValue, HeldValue, Plan, RecordId, SideRecord, SyncPolicy } from "../src/index.js"
-import { LinkState, plan, SideRecord as Record_ } from "../src/index.js"
+import { LinkState, Planner, SideRecord as Record_ } from "../src/index.js"
 
 // Unique values held outside a side's records (an ERP customer's further contacts' mobiles): no other record gets one.
 
@@ -31,7 +31,7 @@ const held: ReadonlyArray<HeldValue> = [
 ]
 
 const run = (left: ReadonlyArray<SideRecord>, links: ReadonlyArray<LinkState>, withHeld = held): Plan =>
-  plan({
+  Planner.plan({
     left: { records: left, gone: new Set(), events: [] },
     right: { records: [], gone: new Set(), events: [], held: withHeld },
     links,
@@ -94,7 +94,7 @@ describe("plan: unique values held outside the records", () => {
   it("plans as without held values when there are none", () => {
     const left = [side("1", { name: "Li Lei Ltd", phone: "139 0000 0002", note: null })]
     expect(run(left, [pair], [])).toEqual(
-      plan({
+      Planner.plan({
         left: { records: left, gone: new Set(), events: [] },
         right: { records: [], gone: new Set(), events: [] },
         links: [pair],

@@ -13,7 +13,7 @@ import type {
   SideEvent,
   SyncPolicy
 } from "../src/index.js"
-import { canonicalize, goneFrom, isWrite, LinkState, plan, SideRecord, toNative } from "../src/index.js"
+import { canonicalize, goneFrom, isWrite, LinkState, Planner, SideRecord, toNative } from "../src/index.js"
 
 const numRuns = Number(process.env.TONGBU_PROP_RUNS ?? 150)
 // A soak raises the run count (the time allowed grows with it) and draws each round's seed; CI's is fixed.
@@ -284,15 +284,15 @@ describe("plan: properties", () => {
     "a plan applied, then planned again with no new edits, plans no more writes",
     [scenarioArb()],
     ([s]) => {
-      let world = apply(s.world, plan(snapshot(s)))
+      let world = apply(s.world, Planner.plan(snapshot(s)))
       const noUnique = s.policy.uniqueKeys.left.length === 0 && s.policy.uniqueKeys.right.length === 0
       // A write skipped because another pair's record still held the key can land once that record moved on.
       for (let run = 0; run < (noUnique ? 1 : 6); run++) {
-        const next = plan(snapshot(s, world))
+        const next = Planner.plan(snapshot(s, world))
         if (writes(next).length === 0) return
         world = apply(world, next)
       }
-      expect(writes(plan(snapshot(s, world)))).toEqual([])
+      expect(writes(Planner.plan(snapshot(s, world)))).toEqual([])
     },
     { fastCheck: { numRuns, ...seed }, timeout }
   )
@@ -303,7 +303,7 @@ describe("plan: properties", () => {
     ([s]) => {
       const input = snapshot(s)
       const byRight = new Map(s.world.links.map((l) => [l.rightId, l]))
-      for (const op of plan(input).operations) {
+      for (const op of Planner.plan(input).operations) {
         if (op._tag !== "Update" || op.side !== "right") continue
         const link = byRight.get(op.id)
         const current = canonicalOf(s, "right", s.world, op.id)!
@@ -321,7 +321,7 @@ describe("plan: properties", () => {
     "fill-in never overwrites a non-empty value",
     [scenarioArb()],
     ([s]) => {
-      for (const op of plan(snapshot(s)).operations) {
+      for (const op of Planner.plan(snapshot(s)).operations) {
         if (op._tag !== "Update" || !op.canonicalFields.includes("wechat")) continue
         expect(canonicalOf(s, op.side, s.world, op.id)?.wechat).toBeNull()
       }
@@ -333,7 +333,7 @@ describe("plan: properties", () => {
     "no plan gives a unique key to two records of a side",
     [scenarioArb()],
     ([s]) => {
-      const p = plan(snapshot(s))
+      const p = Planner.plan(snapshot(s))
       const after = apply(s.world, p)
       const createdOn = (side: Side) =>
         p.links.filter((l) => (side === "left" ? l.leftId : l.rightId).startsWith("create:")).length
@@ -371,9 +371,9 @@ describe("plan: properties", () => {
         right: { ...input.right, records: rotate(input.right.records) },
         links: rotate(input.links)
       }
-      const first = plan(input)
-      expect(plan(input)).toEqual(first)
-      expect(plan(reordered)).toEqual(first)
+      const first = Planner.plan(input)
+      expect(Planner.plan(input)).toEqual(first)
+      expect(Planner.plan(reordered)).toEqual(first)
     },
     { fastCheck: { numRuns, ...seed }, timeout }
   )
@@ -388,7 +388,7 @@ describe("plan: properties", () => {
         for (let round = 0; round < 4; round++) {
           let wrote = false
           for (const direction of cycle) {
-            const next = plan(snapshot({ ...s, direction }, world))
+            const next = Planner.plan(snapshot({ ...s, direction }, world))
             wrote ||= writes(next).length > 0
             world = apply(world, next)
           }

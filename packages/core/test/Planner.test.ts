@@ -12,7 +12,7 @@ import type {
   SideEvent,
   SyncPolicy
 } from "../src/index.js"
-import { goneFrom, isEmptyPlan, LinkState, plan, SideRecord } from "../src/index.js"
+import { goneFrom, isEmptyPlan, LinkState, Planner, SideRecord } from "../src/index.js"
 
 const rid = (id: string) => id as RecordId
 const digits = (value: FieldValue) =>
@@ -133,7 +133,7 @@ const input = (s: Scenario): PlanInput => {
   }
 }
 
-const run = (s: Scenario): Plan => plan(input(s))
+const run = (s: Scenario): Plan => Planner.plan(input(s))
 const tags = (p: Plan) => p.operations.map((op) => op._tag)
 const only = <T extends Plan["operations"][number]["_tag"]>(p: Plan, tag: T) =>
   p.operations.filter((op): op is Extract<Plan["operations"][number], { _tag: T }> => op._tag === tag)

@@ -19,7 +19,7 @@ export interface Served {
 }
 
 /** Serves the mock over HTTP; resolves once it listens. */
-export const serve = (options: ServeOptions = {}): Promise<Served> => {
+export const serveMockErp = (options: ServeOptions = {}): Promise<Served> => {
   const mock = createMockErp(options)
   const host = options.host ?? "127.0.0.1"
   return new Promise((resolve, reject) => {

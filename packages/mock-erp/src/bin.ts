@@ -5,7 +5,7 @@ import { parseArgs } from "node:util"
 import { faultProfiles, isFaultProfileName } from "./FaultProfile.js"
 import { defaultAccount } from "./MockErp.js"
 import { parseProfile, profileOptions } from "./Profile.js"
-import { serve } from "./Serve.js"
+import { serveMockErp } from "./Serve.js"
 
 const usage = `Usage: mock-erp [options]
   --port <n>        port to listen on (default 46088; 0 = any free port)
@@ -84,7 +84,7 @@ const profile = (() => {
   return parsed._tag === "Right" ? profileOptions(parsed.right) : fail(parsed.left.message)
 })()
 
-const served = await serve({
+const served = await serveMockErp({
   ...profile,
   port: integer("port", values.port, 46088),
   host: values.host ?? "127.0.0.1",

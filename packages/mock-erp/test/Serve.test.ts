@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { serve } from "../src/index.js"
+import { serveMockErp } from "../src/index.js"
 
 const loginBody = JSON.stringify({
   datas: [
@@ -10,9 +10,9 @@ const loginBody = JSON.stringify({
   ]
 })
 
-describe("serve", () => {
+describe("serveMockErp", () => {
   it("listens on 127.0.0.1, answers over HTTP, and closes", async () => {
-    const served = await serve({ port: 0 })
+    const served = await serveMockErp({ port: 0 })
     try {
       expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       const response = await fetch(`${served.url}/webapi/v3/ov1/login`, { method: "POST", body: loginBody })
@@ -26,7 +26,7 @@ describe("serve", () => {
   })
 
   it("drops the connection on an ack-lost reset, after the write committed", async () => {
-    const served = await serve({
+    const served = await serveMockErp({
       port: 0,
       faults: { name: "reset", endpoints: { "customer.allocate": { ackLostRate: 1 } } }
     })

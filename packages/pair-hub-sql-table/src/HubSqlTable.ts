@@ -12,7 +12,7 @@ import * as Template from "./Template.js"
  * Both sides: the hub on the left, the table on the right. A dry run switches the hub's intake off. The hub's
  * follow-up events (conversation summaries) are dropped: a table has no actions to carry them to.
  */
-export const layer = (settings: Settings.Settings, options: Pair.LayerOptions) =>
+export const sidesLayer = (settings: Settings.Settings, options: Pair.LayerOptions) =>
   Layer.unwrapEffect(
     Effect.all([Settings.requireHub(settings), Settings.requireTable(settings)]).pipe(
       Effect.map(([path, table]) =>
@@ -47,7 +47,7 @@ export const pair = Pair.make({
       settings,
       Option.match(settings.table, { onNone: () => [], onSome: (table) => Object.keys(table.columns) })
     ),
-  layer,
+  layer: sidesLayer,
   init: {
     title: "the WeChat hub <-> a customer table",
     environment: Settings.variables,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
 import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
-import { serve } from "@tongbu/mock-erp"
+import { serveMockErp } from "@tongbu/mock-erp"
 import type { RunnerKit } from "@tongbu/pair"
 import { ConfigError } from "@tongbu/pair"
 import { Console, Data, Effect, Option } from "effect"
@@ -118,7 +118,7 @@ export const demo = <T extends Settings>(kit: RunnerKit<T>) =>
         const erp = yield* Effect.acquireRelease(
           Effect.tryPromise({
             try: () =>
-              serve({
+              serveMockErp({
                 port: 0,
                 seed: { customers: o.erpCustomers, seed: o.seed },
                 store: { sqlitePath: path.join(dir, "erp.db") }

@@ -1,6 +1,13 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { faultProfiles, isFaultProfileName, ProfileError, parseProfile, profileOptions, serve } from "@tongbu/mock-erp"
+import {
+  faultProfiles,
+  isFaultProfileName,
+  ProfileError,
+  parseProfile,
+  profileOptions,
+  serveMockErp
+} from "@tongbu/mock-erp"
 import type { RunnerKit } from "@tongbu/pair"
 import { Console, Data, Effect, Option, Redacted } from "effect"
 import type { Settings } from "./Settings.js"
@@ -118,7 +125,7 @@ export const mockErp = <T extends Settings>(kit: RunnerKit<T>) =>
         const served = yield* Effect.acquireRelease(
           Effect.tryPromise({
             try: () =>
-              serve({
+              serveMockErp({
                 ...profile,
                 port,
                 host: o.host,

@@ -3,7 +3,7 @@ import { fc, test } from "@fast-check/vitest"
 import { defaultHubAdmissionOptions } from "@tongbu/adapter-wechat-hub"
 import { defaultMapping } from "@tongbu/adapter-zhibang"
 import type { Direction, Fields, LinkState, Operation, SideRecord as SideRecordType, SyncPolicy } from "@tongbu/core"
-import { canonicalize, goneFrom, plan, RecordId, SideRecord } from "@tongbu/core"
+import { canonicalize, goneFrom, Planner, RecordId, SideRecord } from "@tongbu/core"
 import * as HubErpPolicy from "../src/HubErpPolicy.js"
 import type { PolicyField } from "../src/Sections.js"
 import { policyFields } from "../src/Sections.js"
@@ -68,7 +68,7 @@ const planOf = (
   direction: Direction = "both",
   using: SyncPolicy = policy
 ) =>
-  plan({
+  Planner.plan({
     left: {
       records: left,
       gone: goneFrom(

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import type { Served, ServeOptions } from "@tongbu/mock-erp"
-import { serve } from "@tongbu/mock-erp"
+import { serveMockErp } from "@tongbu/mock-erp"
 import { Effect, Exit, Scope } from "effect"
 
 // the bundle, as `pnpm tongbu` and the packed tarball run it (built by ./bundle.ts before the tests)
@@ -92,7 +92,11 @@ export const scenario = async (options: {
   const dir = mkdtempSync(join(tmpdir(), "tongbu-e2e-"))
   const hubDb = join(dir, "hub.db")
   await Effect.runPromise(generateHubFile(hubDb, { customers: options.customers, seed: options.seed }))
-  const erp = await serve({ port: 0, seed: { customers: options.erpCustomers, seed: options.seed }, ...options.mock })
+  const erp = await serveMockErp({
+    port: 0,
+    seed: { customers: options.erpCustomers, seed: options.seed },
+    ...options.mock
+  })
   writeFileSync(join(dir, "tongbu.yaml"), config(erp.url, options.extraConfig))
   const scope = await Effect.runPromise(Scope.make())
   const hub = await Effect.runPromise(Scope.extend(openHubDatabase({ path: hubDb, busyTimeoutMs: 5000 }), scope))

@@ -22,7 +22,7 @@ export type Answer =
   /** The connection is reset: no answer at all. */
   | { readonly type: "reset"; readonly kind: AnswerKind }
 
-/** Set on the stand-in response for a reset connection; `MockErp.fetch` and `serve` turn it into a real drop. */
+/** Set on the stand-in response for a reset connection; `MockErp.fetch` and `serveMockErp` turn it into a real drop. */
 export const resetMarker = "x-mock-erp-reset"
 
 const header = (status: number | string, message: string, session: string) => ({
