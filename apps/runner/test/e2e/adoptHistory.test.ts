@@ -31,6 +31,21 @@ describe("a fresh store over reconciled systems", { timeout: 180_000 }, () => {
   }, 120_000)
   afterAll(() => s.close())
 
+  it("the first sync gives the hub the ERP's values of the customers it creates there", () => {
+    const created = s.hub
+      .prepare(
+        `SELECT erp_source, erp_value_assessment, erp_customer_category, erp_follow_level FROM customers_unified
+         WHERE erp_sync_action = 'create' AND erp_sync_status = 'synced' AND erp_customer_code LIKE 'WX%'`
+      )
+      .all() as Array<Record<string, unknown>>
+    expect(created.length).toBeGreaterThan(0)
+    for (const row of created) {
+      // the mapping's defaults (tongbu init's ly and sort1), and a jz step of the scale
+      expect(row).toMatchObject({ erp_source: "171", erp_customer_category: "17", erp_follow_level: "146" })
+      expect(row.erp_value_assessment).not.toBeNull()
+    }
+  })
+
   it("adopts the links and writes no follow-up again, saying how many it withheld", async () => {
     expect(afterFirst).toBeGreaterThan(0)
     const result = await tongbu(freshStore(), ["sync", "--json"], s.env)
@@ -38,6 +53,8 @@ describe("a fresh store over reconciled systems", { timeout: 180_000 }, () => {
     const report = json(result)
     expect(report.counts.created).toBe(0)
     expect(report.counts.linked).toBeGreaterThan(0)
+    // the ERP values reached the hub with the creates: adopting the links finds nothing to fill in
+    expect(report.counts.updated).toBe(0)
     expect(followUps()).toBe(afterFirst)
     const warnings = report.warnings.filter((w: { code: string }) => w.code === "adopted-history-withheld")
     expect(warnings).toHaveLength(1)

@@ -15,7 +15,7 @@ export const subject = (
     case "Create":
       return { side: otherSide(op.side), id: op.sourceId, otherId: resolvedId, operation: "create" }
     case "Update":
-      return { side: op.side, id: op.id, otherId: op.otherId, operation: "update" }
+      return { side: op.side, id: op.id, otherId: resolvedId ?? op.otherId, operation: "update" }
     case "Link":
       return { side: "left", id: op.leftId, otherId: op.rightId, operation: "link" }
     case "Action":

@@ -3,6 +3,7 @@ import { otherSide, SideRecord } from "../../Domain.js"
 import type { Reason } from "../../Plan.js"
 import { Action, Create, Link } from "../../Plan.js"
 import { planClaims } from "./claims.js"
+import { planFillBack } from "./fillBack.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
 import { attempt, guard, PolicyFailure, readGuarded } from "./guard.js"
@@ -203,8 +204,9 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     side === "left"
       ? { leftId: record.id, rightId: key as string as RecordId }
       : { leftId: key as string as RecordId, rightId: record.id }
+  const source = { ...canonical, ...planFillBack(ctx, side, record, canonical, targetCanonical, key, fields) }
   const baseline =
-    side === "left" ? { left: canonical, right: targetCanonical } : { left: targetCanonical, right: canonical }
+    side === "left" ? { left: source, right: targetCanonical } : { left: targetCanonical, right: source }
   return linkState(
     ids,
     baseline,
