@@ -35,7 +35,7 @@ describe("a fresh store over reconciled systems", { timeout: 180_000 }, () => {
     const created = s.hub
       .prepare(
         `SELECT erp_source, erp_value_assessment, erp_customer_category, erp_follow_level FROM customers_unified
-         WHERE erp_sync_action = 'create' AND erp_sync_status = 'synced' AND erp_customer_code LIKE 'WX%'`
+         WHERE erp_sync_action = 'create' AND erp_sync_status = 'synced' AND erp_customer_code = 'WX' || id`
       )
       .all() as Array<Record<string, unknown>>
     expect(created.length).toBeGreaterThan(0)

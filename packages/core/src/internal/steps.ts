@@ -3,10 +3,10 @@ import type { AdapterError } from "../AdapterError.js"
 import type { RecordId, RunId } from "../Domain.js"
 import { otherSide } from "../Domain.js"
 import type { Action, Operation, Update } from "../Plan.js"
-import { keys } from "./planner/context.js"
 import type { JournalEntry, Outcome, StoredOperation, SyncStoreService } from "../SyncStore.js"
 import { StoreError } from "../SyncStore.js"
 import * as O from "./opOutcome.js"
+import { keys } from "./planner/context.js"
 
 // The dispatcher's decisions, apart from its plumbing: what each failure means for the operation and its record.
 

@@ -3,9 +3,9 @@ import { otherSide, SideRecord } from "../../Domain.js"
 import type { Reason } from "../../Plan.js"
 import { Action, Create, Link } from "../../Plan.js"
 import { planClaims } from "./claims.js"
-import { planFillBack } from "./fillBack.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
+import { planFillBack } from "./fillBack.js"
 import { attempt, guard, PolicyFailure, readGuarded } from "./guard.js"
 import { compareIds } from "./order.js"
 import { linkState, reconcilePair } from "./pair.js"
@@ -205,8 +205,7 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
       ? { leftId: record.id, rightId: key as string as RecordId }
       : { leftId: key as string as RecordId, rightId: record.id }
   const source = { ...canonical, ...planFillBack(ctx, side, record, canonical, targetCanonical, key, fields) }
-  const baseline =
-    side === "left" ? { left: source, right: targetCanonical } : { left: targetCanonical, right: source }
+  const baseline = side === "left" ? { left: source, right: targetCanonical } : { left: targetCanonical, right: source }
   return linkState(
     ids,
     baseline,
