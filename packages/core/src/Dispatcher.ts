@@ -90,23 +90,31 @@ const create = (d: Dispatch, stored: StoredOperation, op: Create) => {
   })
 }
 
-/** An update; its pair's link state is settled with the completion, in the order the pair's updates finish. */
+/**
+ * An update; its pair's link state is settled with the completion, in the order the pair's updates finish. One that
+ * fills back the source of a create waits for it: the created record's id is its counterpart.
+ */
 const update = (d: Dispatch, stored: StoredOperation, op: Update) => {
   const call = () => d.adapters[op.side].update({ key: op.key, id: op.id, changes: op.changes, expected: op.before })
   const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
-  return Effect.matchEffect(attempt(d, stored, call, true, true), {
-    onFailure: orFailed(d, stored),
-    onSuccess: ({ overwritten }) =>
-      record(
-        d,
-        () => {
-          const linkBefore = d.pairs.linkBefore(leftId, rightId)
-          const result = { written: op.changes, overwritten, links: [d.pairs.settle(op, true)], linkBefore }
-          return [{ _tag: "Completed", key: op.key, result }]
-        },
-        O.done(d.runId, op)
-      )
-  })
+  const perform = (otherId: RecordId) =>
+    Effect.matchEffect(attempt(d, stored, call, true, true), {
+      onFailure: orFailed(d, stored, otherId),
+      onSuccess: ({ overwritten }) =>
+        record(
+          d,
+          () => {
+            const linkBefore = d.pairs.linkBefore(leftId, rightId)
+            const links = [d.pairs.settle(op, true, otherId)]
+            return [{ _tag: "Completed", key: op.key, result: { written: op.changes, overwritten, links, linkBefore } }]
+          },
+          O.done(d.runId, op, otherId)
+        )
+    })
+  return Effect.flatMap(
+    Steps.resolveOther(op, d.created, d.store),
+    Option.match({ onNone: () => commit(d, ...Steps.notFilled(d.runId, op)), onSome: perform })
+  )
 }
 
 /** An action on its record, which may be one this dispatch (or an earlier one) created. */

@@ -120,7 +120,12 @@ export class Plan extends Schema.Class<Plan>("@tongbu/Plan")({
    */
   links: Schema.Array(LinkState),
   /** Linked pairs already equal on every mapped field. */
-  unchanged: Schema.Int
+  unchanged: Schema.Int,
+  /**
+   * Events not carried to `side` because their record's claimed link is adopted this run (`SyncPolicy.backfillAdopted`
+   * off): how many, of how many records. Only sides with some.
+   */
+  withheld: Schema.Array(Schema.Struct({ side: Side, events: Schema.Int, records: Schema.Int }))
 }) {}
 
 /** A plan with nothing to write: what remains are deliberate outcomes (skips, parked conflicts). */

@@ -22,7 +22,8 @@ import { Plan } from "./Plan.js"
  *   else skipped (never created);
  * - an unlinked record is linked to the one record on the other side with its natural key, or else created there
  *   if every admission rule passes and no record there holds its unique keys (each failure is a reason in a `Skip`);
- * - events become actions on the linked (or newly created) record of the other side;
+ * - events become actions on the linked (or newly created) record of the other side, except those of a record whose
+ *   claimed link is adopted in this plan (counted in `Plan.withheld`, unless `policy.backfillAdopted`);
  * - a policy function that throws on a record (a field's `normalize` or `read`, the natural key, an admission rule,
  *   `afterCreate`) does not stop the plan: that record is skipped with a `policyError` reason naming the field or rule,
  *   the record and what was thrown.
@@ -70,7 +71,11 @@ export const plan = (input: PlanInput): Plan => {
   const anyUnlinked = linkedRead.left < ctx.records.left.size || linkedRead.right < ctx.records.right.size
   if (anyUnlinked) links.push(...planUnlinked(ctx))
   planEvents(ctx)
-  return new Plan({ operations: ctx.operations(), links, unchanged }, true)
+  const withheld = (["left", "right"] as const).flatMap((side) => {
+    const { events, records } = ctx.withheld[side]
+    return events === 0 ? [] : [{ side, events, records: records.size }]
+  })
+  return new Plan({ operations: ctx.operations(), links, unchanged, withheld }, true)
 }
 
 /** A linked record missing from a listing of every id no longer exists: the pair is reported, nothing is written. */

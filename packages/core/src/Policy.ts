@@ -46,6 +46,13 @@ export interface SyncPolicy {
     readonly right?: (record: SideRecord) => RecordId | null
   }
   /**
+   * Whether the events of records whose claimed link is adopted in a run are carried over in that run. Off (the
+   * default), they are not: whoever made the link may have carried them already, and an action happens at most once,
+   * ever, so the run withholds them and says how many in a warning (`adopted-history-withheld`); events after the
+   * adoption go as usual. On, that history is sent like any linked record's.
+   */
+  readonly backfillAdopted?: boolean
+  /**
    * Whether an unlinked record came from the other side, copied there by something other than this sync (the hub's
    * own pull of ERP customers): it is matched by natural key like any record, but never created on the other side nor
    * judged by its admission rules; with no match it is skipped (`cameFromOther`), its reason worded from its key.

@@ -15,6 +15,7 @@ import * as Report from "./internal/report.js"
 import { resume } from "./internal/resume.js"
 import type { Listed, SideUnavailable } from "./internal/snapshot.js"
 import { checkpointName, listSide } from "./internal/snapshot.js"
+import { withheldWarnings } from "./internal/withheld.js"
 import { maskMobiles } from "./Mask.js"
 import { Intake, Plan } from "./Plan.js"
 import type { Direction, SyncPolicy } from "./Policy.js"
@@ -57,7 +58,7 @@ export interface RunReport {
 
 const dryRunId = RunIdSchema.make("dry-run")
 
-const emptyPlan = new Plan({ operations: [], links: [], unchanged: 0 })
+const emptyPlan = new Plan({ operations: [], links: [], unchanged: 0, withheld: [] })
 
 /** What every report is made of; the counts are taken from the items. */
 interface ReportParts {
@@ -117,10 +118,9 @@ const listAndPlan = (
     )
     const { left, right } = yield* readClaimed(policy, listed, links, sides)
     const settled = yield* store.settledKeys
-    const { plan, warnings } = yield* planWithHeld(
-      { left, right, links, policy, direction: options.direction, settled },
-      sides
-    )
+    const held = yield* planWithHeld({ left, right, links, policy, direction: options.direction, settled }, sides)
+    const { plan } = held
+    const warnings = [...held.warnings, ...withheldWarnings(plan)]
     for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
     // The records themselves are not kept: the plan has what it writes, and they can be collected while dispatching.
     return { links, listed: { left: kept(left), right: kept(right) }, settled, plan, warnings }

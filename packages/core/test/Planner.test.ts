@@ -411,10 +411,14 @@ describe("plan: unlinked records", () => {
     const created = run({ left: [hub("7", { name: "Wang", score: 90, erp_value: null })], links: [], policy: mirrored })
     expect(only(created, "Create")[0]).toMatchObject({ fields: { name: "Wang", jz: "A" } })
     const baseline = created.links[0]!
-    expect([baseline.left.erpValue, baseline.right.erpValue]).toEqual([null, "A"])
+    // The hub lacks the value the ERP got: the same plan fills it back once the create lands.
+    expect(only(created, "Update")).toEqual([
+      expect.objectContaining({ side: "left", id: "7", otherId: "create:right:7", changes: { erp_value: "A" } })
+    ])
+    expect([baseline.left.erpValue, baseline.right.erpValue]).toEqual(["A", "A"])
     const linked = new LinkState({ ...baseline, rightId: rid("107") })
     // The hub's score moves on, the ERP keeps what the create gave it: nothing to carry.
-    const next = { left: [hub("7", { name: "Wang", score: 40, erp_value: null })], links: [linked], policy: mirrored }
+    const next = { left: [hub("7", { name: "Wang", score: 40, erp_value: "A" })], links: [linked], policy: mirrored }
     expect(run({ ...next, right: [erp("107", { name: "Wang", jz: "A" })] }).operations).toEqual([])
     // A person changes it in the ERP: the hub's mirror column takes it.
     const edited = run({ ...next, right: [erp("107", { name: "Wang", jz: "C" })] })

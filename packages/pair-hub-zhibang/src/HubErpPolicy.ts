@@ -24,6 +24,12 @@ export interface HubErpSettings {
    * the ERP customer that holds it, instead of letting the ERP refuse it run after run. Default name and mobile.
    */
   readonly erpUnique?: ReadonlyArray<PolicyField>
+  /**
+   * Whether the conversation history of hub rows whose ERP link is adopted (linked by the hub itself, or by a tongbu
+   * whose state was lost) is pushed as follow-ups in the run that adopts them. Default off: whoever linked them may
+   * have pushed it already, and a follow-up is written at most once, ever.
+   */
+  readonly backfillAdopted?: boolean
 }
 
 const resolution: Record<ConflictRule, ConflictResolution> = {
@@ -150,6 +156,7 @@ export const make = (settings: HubErpSettings): SyncPolicy => {
     },
     // A row the hub itself pulled from the ERP, not linked: found by its code (khid) or reported, never pushed.
     cameFromOther: { left: (record) => record.fields[PULLED_FROM_ERP] === true },
+    backfillAdopted: settings.backfillAdopted ?? false,
     // the name the ERP customer bears (the hub pushes it as `name`), by which a person finds it
     displayName: {
       left: (record) => text(record.fields[CUSTOMER_NAME]),

@@ -88,7 +88,12 @@ const policy = section({
     sources: withDefault(Schema.Array(EnumId), () => [])
   }),
   /** New conversation content of linked customers becomes ERP follow-up records (洽谈进展). */
-  followUps: withDefault(Bool, () => true)
+  followUps: withDefault(Bool, () => true),
+  /**
+   * Also push the conversation history of hub rows whose existing ERP link a run adopts (off: whoever linked them may
+   * have pushed it; only content after the adoption goes).
+   */
+  backfillAdopted: withDefault(Bool, () => false)
 })
 
 /** The ERP values of sync-rules §3 and §6 (ly, sort1, the jz scale, follow-up templates, assignment tiers). */

@@ -25,6 +25,7 @@ export const policyOf = (settings: Settings) =>
     erpUnique: settings.policy.erpUnique,
     admission: settings.policy.admission,
     pullSources: settings.policy.pull.sources,
+    backfillAdopted: settings.policy.backfillAdopted,
     mapping: settings.mapping
   })
 

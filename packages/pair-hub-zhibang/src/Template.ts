@@ -58,6 +58,10 @@ policy:
     sources: []
   # New conversation summaries of linked customers become ERP follow-up records (洽谈进展).
   followUps: true
+  # The conversation history of hub rows already linked to an ERP customer (by the hub itself, or by a tongbu whose
+  # state was lost) is not pushed when a run adopts their link, as whoever linked them may have pushed it already;
+  # only content after the adoption is. true pushes that history too (set it before the run that adopts them).
+  backfillAdopted: false
 
 mapping:
   # The ERP code (khid) of a hub-born customer: this prefix and the hub id (WX1024).

@@ -61,7 +61,10 @@ export const toEvents = (
     if (seen.has(row.id)) continue
     seen.add(row.id)
     const message = cleanText(row.last_message_content)
-    if (message !== null && recent(row, row.last_contact_time, row.updated_at)) {
+    // The message's own time is when it was last seen; the row's updated_at moves with any write to the row, the
+    // sync's own among them, so it stands in only without one (else withheld history would come back as new).
+    const messageTime = row.last_contact_time ?? row.updated_at
+    if (message !== null && recent(row, messageTime)) {
       const at = isoOf(row.last_contact_time, time)
       events.push({
         key: `message:${row.id}:${digest(`${at ?? ""}\n${message}`)}`,

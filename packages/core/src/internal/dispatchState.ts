@@ -50,7 +50,7 @@ export const failed = (d: Dispatch, stored: StoredOperation, error: AdapterError
   if (error._tag === "FatalError" && d.stopped === undefined) d.stopped = error
   const entries: Entries = () => [
     { _tag: "Failed", key: op.key, state: step.state, error: step.error },
-    ...(op._tag === "Update" ? [{ _tag: "Links" as const, links: [d.pairs.settle(op, false)] }] : [])
+    ...(op._tag === "Update" ? [{ _tag: "Links" as const, links: [d.pairs.settle(op, false, resolvedId)] }] : [])
   ]
   const outcome = step.outcome && O.notDone(d.runId, op, step.outcome.kind, step.outcome.reason, resolvedId)
   if (step.outcome === undefined) return commit(d, entries, outcome)

@@ -3,6 +3,7 @@ import { otherSide } from "../Domain.js"
 import type { Operation, ReasonParams } from "../Plan.js"
 import { Reason } from "../Plan.js"
 import { Outcome } from "../SyncStore.js"
+import { keys } from "./planner/context.js"
 
 // Built from values the types already guarantee, on the dispatcher's hot path: constructed without re-validation.
 
@@ -15,7 +16,14 @@ export const subject = (
     case "Create":
       return { side: otherSide(op.side), id: op.sourceId, otherId: resolvedId, operation: "create" }
     case "Update":
-      return { side: op.side, id: op.id, otherId: op.otherId, operation: "update" }
+      // a fill-back's counterpart is known by its create's key until the create lands: no id to show before
+      return {
+        side: op.side,
+        id: op.id,
+        otherId:
+          resolvedId ?? ((op.otherId as string) === keys.create(otherSide(op.side), op.id) ? undefined : op.otherId),
+        operation: "update"
+      }
     case "Link":
       return { side: "left", id: op.leftId, otherId: op.rightId, operation: "link" }
     case "Action":

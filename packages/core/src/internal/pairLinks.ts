@@ -57,12 +57,17 @@ export class PairLinks {
     return this.pair(leftId, rightId).before
   }
 
-  /** Records how an update ended and returns the pair's link state to save with it. */
-  settle(op: Update, succeeded: boolean): LinkState {
+  /**
+   * Records how an update ended and returns the pair's link state to save with it; `otherId`, the counterpart's id
+   * when the plan knew it only by its create's key (the update fills back a create's source).
+   */
+  settle(op: Update, succeeded: boolean, otherId: RecordId = op.otherId): LinkState {
     const [leftId, rightId] = op.side === "left" ? [op.id, op.otherId] : [op.otherId, op.id]
     const pair = this.pair(leftId, rightId)
     pair.updates.set(op.key, { op, status: succeeded ? "done" : "failed" })
-    return this.current(pair)
+    const link = this.current(pair)
+    if (otherId === op.otherId) return link
+    return new LinkState({ ...link, ...(op.side === "left" ? { rightId: otherId } : { leftId: otherId }) }, true)
   }
 
   /**

@@ -2,10 +2,11 @@ import { Effect, Option } from "effect"
 import type { AdapterError } from "../AdapterError.js"
 import type { RecordId, RunId } from "../Domain.js"
 import { otherSide } from "../Domain.js"
-import type { Action, Operation } from "../Plan.js"
+import type { Action, Operation, Update } from "../Plan.js"
 import type { JournalEntry, Outcome, StoredOperation, SyncStoreService } from "../SyncStore.js"
 import { StoreError } from "../SyncStore.js"
 import * as O from "./opOutcome.js"
+import { keys } from "./planner/context.js"
 
 // The dispatcher's decisions, apart from its plumbing: what each failure means for the operation and its record.
 
@@ -94,6 +95,31 @@ export const uncertain = (
     ...(op.label === undefined ? {} : { name: op.label })
   }
   return [finish(op, "parked", message), O.notDone(runId, op, "failed", O.reason("uncertain", message, id, params), id)]
+}
+
+/**
+ * The counterpart of an update: its id, or, for one filling back the source of a create (`otherId` the create's
+ * key), the record created from it in this or an earlier dispatch.
+ */
+export const resolveOther = (
+  op: Update,
+  created: ReadonlyMap<string, RecordId>,
+  store: SyncStoreService
+): Effect.Effect<Option.Option<RecordId>, StoreError> => {
+  const target = otherSide(op.side)
+  if ((op.otherId as string) !== keys.create(target, op.id)) return Effect.succeed(Option.some(op.otherId))
+  const here = created.get(`${target}:${op.id}`)
+  if (here !== undefined) return Effect.succeed(Option.some(here))
+  return Effect.map(
+    store.linkOf(op.side, op.id),
+    Option.map((link) => (target === "left" ? link.leftId : link.rightId))
+  )
+}
+
+/** An update filling back the source of a create that did not happen: nothing to fill, left for a later run. */
+export const notFilled = (runId: RunId, op: Update): Step => {
+  const message = `not performed: record ${op.id} of ${op.side} was not created on ${otherSide(op.side)}`
+  return [finish(op, "rejected", message), O.notDone(runId, op, "skipped", O.reason("afterCreate", message))]
 }
 
 /** The record an action is about: its id, or the record created from its source in this or an earlier dispatch. */

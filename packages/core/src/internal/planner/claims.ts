@@ -76,7 +76,11 @@ export const planClaims = (
         const [otherSideOf, otherId] = made.id === id && made.side === side ? [other, claimed] : [side, id]
         const message = `its claimed counterpart, ${made.side} record ${made.id}, could not be read: ${made.reason.message}`
         ctx.skip(otherSideOf, otherId, [ctx.reason("policyError", message, made.id)])
-      } else if (made !== undefined) links.push(made)
+      } else if (made !== undefined) {
+        links.push(made)
+        ctx.adopted[side].add(id)
+        ctx.adopted[other].add(claimed)
+      }
     }
   }
   return links

@@ -49,6 +49,13 @@ export class PlanContext {
   readonly matched: BySide<Map<RecordId, RecordId>> = bySide(() => new Map())
   /** Records whose claimed link (`SyncPolicy.claimedLink`) decided them: linked, or skipped with why. */
   readonly claimed: BySide<Set<RecordId>> = bySide(() => new Set())
+  /** Records whose claimed link this plan adopts: their events so far are withheld unless `backfillAdopted`. */
+  readonly adopted: BySide<Set<RecordId>> = bySide(() => new Set())
+  /** Events withheld for that target side because their record's link is adopted this run, and their records. */
+  readonly withheld: BySide<{ events: number; records: Set<RecordId> }> = bySide(() => ({
+    events: 0,
+    records: new Set()
+  }))
   /** Source ids of records this plan creates on that side. */
   readonly created: BySide<Set<RecordId>> = bySide(() => new Set())
   private readonly canonicalCache: BySide<Map<RecordId, Fields>> = bySide(() => new Map())

@@ -32,7 +32,9 @@ const labelOf = (ctx: PlanContext, side: Side, id: RecordId, found: Action["targ
  * Turns each side's events into actions on the other side, at most once per event key, ever. An event about a record
  * neither linked nor created this run plans nothing: its side emits it again until the record is linked, and the
  * record's own skip (or its absence from the plan's creates) already says why it is not linked, so a reason here would
- * only reword that record's status each time its content changes.
+ * only reword that record's status each time its content changes. The events of a record whose claimed link is
+ * adopted this run all predate the adoption, and whoever made the link may have carried them: they are withheld
+ * (counted, not planned) unless the policy's `backfillAdopted`; the side's checkpoint then passes them.
  */
 export const planEvents = (ctx: PlanContext): void => {
   for (const side of ["left", "right"] as const) {
@@ -41,6 +43,12 @@ export const planEvents = (ctx: PlanContext): void => {
     for (const event of ctx.input[side].events.slice().sort(byRecordThenKey)) {
       const found = targetOf(ctx, side, event.id)
       if (found === undefined) continue
+      if (ctx.adopted[side].has(event.id) && ctx.input.policy.backfillAdopted !== true) {
+        const withheld = ctx.withheld[target]
+        withheld.events++
+        withheld.records.add(event.id)
+        continue
+      }
       const key = keys.action(target, event.key)
       const label = attempt(() => labelOf(ctx, side, event.id, found))
       if (label instanceof PolicyFailure) {

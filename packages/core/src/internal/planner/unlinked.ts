@@ -5,6 +5,7 @@ import { Action, Create, Link } from "../../Plan.js"
 import { planClaims } from "./claims.js"
 import type { PlanContext } from "./context.js"
 import { bySide, keys } from "./context.js"
+import { planFillBack } from "./fillBack.js"
 import { attempt, guard, PolicyFailure, readGuarded } from "./guard.js"
 import { compareIds } from "./order.js"
 import { linkState, reconcilePair } from "./pair.js"
@@ -203,8 +204,8 @@ const createFrom = (ctx: PlanContext, side: Side, record: SideRecord): LinkState
     side === "left"
       ? { leftId: record.id, rightId: key as string as RecordId }
       : { leftId: key as string as RecordId, rightId: record.id }
-  const baseline =
-    side === "left" ? { left: canonical, right: targetCanonical } : { left: targetCanonical, right: canonical }
+  const source = { ...canonical, ...planFillBack(ctx, side, record, canonical, targetCanonical, key, fields) }
+  const baseline = side === "left" ? { left: source, right: targetCanonical } : { left: targetCanonical, right: source }
   return linkState(
     ids,
     baseline,
