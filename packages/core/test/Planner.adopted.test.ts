@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { FieldMapping, Fields, LinkState, PlanInput, RecordId, SideEvent, SyncPolicy } from "../src/index.js"
-import { plan, SideRecord } from "../src/index.js"
+import { Planner, SideRecord } from "../src/index.js"
 
 const rid = (id: string) => id as RecordId
 
@@ -36,11 +36,11 @@ const input = (
 })
 
 const actions = (input: PlanInput) =>
-  plan(input).operations.flatMap((op) => (op._tag === "Action" ? [{ side: op.side, key: op.key }] : []))
+  Planner.plan(input).operations.flatMap((op) => (op._tag === "Action" ? [{ side: op.side, key: op.key }] : []))
 
 describe("plan: the history of adopted links", () => {
   it("withholds the events of both records of a link adopted this run, and counts them by target side", () => {
-    const p = plan(
+    const p = Planner.plan(
       input([hub("1", { name: "A Co", erp_id: "11" })], [erp("11", { name: "A Co" })], {
         left: [note("1", "m1"), note("1", "m2")],
         right: [note("11", "r1")]
@@ -61,20 +61,20 @@ describe("plan: the history of adopted links", () => {
       { side: "right", key: "action:right:m1" },
       { side: "right", key: "action:right:m2" }
     ])
-    expect(plan({ ...p, policy: { ...policy, backfillAdopted: true } }).withheld).toEqual([])
+    expect(Planner.plan({ ...p, policy: { ...policy, backfillAdopted: true } }).withheld).toEqual([])
   })
 
   it("still carries the events of a link made earlier, of a natural-key match, and of a record created this run", () => {
-    const first = plan(input([hub("1", { name: "A Co", erp_id: "11" })], [erp("11", { name: "A Co" })], {}))
+    const first = Planner.plan(input([hub("1", { name: "A Co", erp_id: "11" })], [erp("11", { name: "A Co" })], {}))
     const linked = input([], [], { left: [note("1", "later")] }, { links: first.links })
     expect(actions(linked)).toEqual([{ side: "right", key: "action:right:later" }])
-    expect(plan(linked).withheld).toEqual([])
+    expect(Planner.plan(linked).withheld).toEqual([])
     const matched = input([hub("2", { name: "B Co", code: "K2" })], [erp("22", { name: "B Co", khid: "K2" })], {
       left: [note("2", "b")]
     })
     expect(actions(matched)).toEqual([{ side: "right", key: "action:right:b" }])
     const created = input([hub("3", { name: "C Co" })], [], { left: [note("3", "c")] })
     expect(actions(created)).toEqual([{ side: "right", key: "action:right:c" }])
-    expect(plan(created).withheld).toEqual([])
+    expect(Planner.plan(created).withheld).toEqual([])
   })
 })
