@@ -12,6 +12,7 @@ import { convergence, generated, runHistory, runSoak, suiteSettings } from "./in
 
 export { InvariantViolation } from "./internal/system/commands.js"
 export * from "./internal/system/drive.js"
+export * from "./internal/system/outcomes.js"
 export * from "./internal/system/PairSystem.js"
 export * as RunnerProcess from "./internal/system/RunnerProcess.js"
 

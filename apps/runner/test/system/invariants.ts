@@ -5,6 +5,7 @@
  */
 import type { FieldValue, LinkState, Operation, Plan, StoredOperation } from "@tongbu/core"
 import { isWrite } from "@tongbu/core"
+import { latestOutcomes, leftAlone } from "../../src/testing.js"
 import type { Baseline, LastSync, Model } from "./model.js"
 import type { FieldRule } from "./rules.js"
 import type { Row, Snapshot } from "./snapshot.js"
@@ -257,18 +258,6 @@ export const erpFieldsOwned = (before: Snapshot, after: Snapshot, writable: Read
 // ── 4. After a fault-free sync, both sides agree (but for recorded skips); one more sync plans and writes nothing ─
 
 /** The newest outcome recorded about a record (as the record, or as the other side of an operation). */
-const latestOutcomes = (snapshot: Snapshot) => {
-  const latest = new Map<string, string>()
-  for (const outcome of snapshot.store.outcomes) {
-    latest.set(`${outcome.side}:${outcome.id}`, outcome.outcome)
-    if (outcome.otherId !== undefined)
-      latest.set(`${outcome.side === "left" ? "right" : "left"}:${outcome.otherId}`, outcome.outcome)
-  }
-  return latest
-}
-
-const leftAlone = (outcome: string | undefined) =>
-  outcome === "skipped" || outcome === "failed" || outcome === "conflict"
 
 export const converged = (
   model: Model,
@@ -276,7 +265,7 @@ export const converged = (
   exempt: (field: string, link: LinkState, hub: FieldValue, erp: FieldValue, row: Row) => boolean
 ): Array<string> => {
   const violations: Array<string> = []
-  const latest = latestOutcomes(after)
+  const latest = latestOutcomes(after.store.outcomes)
   for (const link of after.store.links) {
     const hub = after.canonical.hub.get(link.leftId)
     const erp = after.canonical.erp.get(link.rightId)

@@ -9,6 +9,7 @@ import { HubAdapter } from "@tongbu/adapter-wechat-hub"
 import type { Fields, LinkState, Outcome, Run, RunId, StoredOperation, SyncAdapter, SyncPolicy } from "@tongbu/core"
 import { canonicalize, isWrite } from "@tongbu/core"
 import type { Budget, PairSystem, RollbackDone, SyncDone, SyncOptions, Violations } from "@tongbu/runner/testing"
+import { latestOutcomes, leftAlone } from "@tongbu/runner/testing"
 import type { Scope } from "effect"
 import { Effect, Option, Stream } from "effect"
 import { pair } from "../../src/index.js"
@@ -40,19 +41,6 @@ const listed = (adapter: Effect.Effect<SyncAdapter, unknown, Scope.Scope>) =>
       Effect.map((entries) => Array.from(entries, (entry) => entry.record).filter((record) => record !== undefined))
     )
   )
-
-const latestOutcomes = (snapshot: Snapshot) => {
-  const latest = new Map<string, string>()
-  for (const outcome of snapshot.outcomes) {
-    latest.set(`${outcome.side}:${outcome.id}`, outcome.outcome)
-    if (outcome.otherId !== undefined)
-      latest.set(`${outcome.side === "left" ? "right" : "left"}:${outcome.otherId}`, outcome.outcome)
-  }
-  return latest
-}
-
-const leftAlone = (outcome: string | undefined) =>
-  outcome === "skipped" || outcome === "failed" || outcome === "conflict"
 
 const changedRows = (
   what: string,
@@ -151,7 +139,7 @@ export class System implements PairSystem<Snapshot> {
 
   private converged(after: Snapshot): Array<string> {
     const violations: Array<string> = []
-    const latest = latestOutcomes(after)
+    const latest = latestOutcomes(after.outcomes)
     for (const link of after.links) {
       const [left, right] = [after.canonical.left.get(link.leftId), after.canonical.right.get(link.rightId)]
       if (left === undefined || right === undefined) continue
