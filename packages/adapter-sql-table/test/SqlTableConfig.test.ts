@@ -5,13 +5,13 @@ import { baseOptions, customerTable, tempDatabase } from "./helpers.js"
 
 describe("SqlTableOptions", () => {
   it("fills the defaults", () => {
-    const options = Either.getOrThrow(decodeSqlTableOptions(baseOptions("/tmp/crm.db")))
+    const options = Either.getOrThrow(decodeSqlTableOptions(baseOptions("/srv/crm/crm.db")))
     expect(options).toMatchObject({ versionKind: "counter", name: "sql-table", pageSize: 500, unique: [] })
   })
 
   it("names every key that is wrong, and refuses names that are not plain SQL names", () => {
     const result = decodeSqlTableOptions({
-      ...baseOptions("/tmp/crm.db"),
+      ...baseOptions("/srv/crm/crm.db"),
       table: 'customers"; DROP TABLE customers; --',
       columns: { name: "full name", mobile: "mobile" },
       pageSize: 0,
@@ -33,7 +33,7 @@ describe("SqlTableOptions", () => {
     Effect.gen(function* () {
       const provider = ConfigProvider.fromMap(
         new Map([
-          ["TONGBU_SQL_TABLE_PATH", "/tmp/crm.db"],
+          ["TONGBU_SQL_TABLE_PATH", "/srv/crm/crm.db"],
           ["TONGBU_SQL_TABLE_TABLE", "customers"],
           ["TONGBU_SQL_TABLE_ID_COLUMN", "id"],
           ["TONGBU_SQL_TABLE_COLUMNS", "name=full_name, mobile=mobile"],
@@ -60,7 +60,7 @@ describe("SqlTableOptions", () => {
 })
 
 const provider_entries = (): Array<[string, string]> => [
-  ["TONGBU_SQL_TABLE_PATH", "/tmp/crm.db"],
+  ["TONGBU_SQL_TABLE_PATH", "/srv/crm/crm.db"],
   ["TONGBU_SQL_TABLE_TABLE", "customers"],
   ["TONGBU_SQL_TABLE_ID_COLUMN", "id"],
   ["TONGBU_SQL_TABLE_VERSION_COLUMN", "row_version"]
