@@ -1,3 +1,4 @@
+import { SqliteStore } from "@tongbu/store-sqlite"
 import type { Scope } from "effect"
 import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import type { SyncAdapter } from "../src/Adapter.js"
@@ -7,7 +8,6 @@ import { IdempotencyKey, RecordId, SideRecord } from "../src/Domain.js"
 import type { InMemoryAdapter, InMemoryAdapterOptions } from "../src/InMemoryAdapter.js"
 import { makeInMemoryAdapter } from "../src/InMemoryAdapter.js"
 import type { SyncPolicy } from "../src/Policy.js"
-import * as SqliteStore from "../src/SqliteStore.js"
 import type { StartRun, StoreError, SyncStoreService } from "../src/SyncStore.js"
 import { SyncStore } from "../src/SyncStore.js"
 

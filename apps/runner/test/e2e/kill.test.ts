@@ -1,6 +1,7 @@
 import { join } from "node:path"
-import { SqliteStore, SyncStore } from "@tongbu/core"
+import { SyncStore } from "@tongbu/core"
 import type { MockControl } from "@tongbu/mock-erp"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { finish, json, type Scenario, scenario, start, tongbu } from "./harness.js"

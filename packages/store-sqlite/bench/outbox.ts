@@ -1,16 +1,20 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import type { Operation, SyncAdapter } from "@tongbu/core"
+import {
+  Create,
+  Dispatcher,
+  IdempotencyKey,
+  LeftAdapter,
+  RecordId,
+  RightAdapter,
+  SyncStore,
+  Update
+} from "@tongbu/core"
 import Database from "better-sqlite3"
 import { Effect, Layer, Option, Stream } from "effect"
-import type { SyncAdapter } from "../src/Adapter.js"
-import { LeftAdapter, RightAdapter } from "../src/Adapter.js"
-import * as Dispatcher from "../src/Dispatcher.js"
-import { IdempotencyKey, RecordId } from "../src/Domain.js"
-import type { Operation } from "../src/Plan.js"
-import { Create, Update } from "../src/Plan.js"
 import * as SqliteStore from "../src/SqliteStore.js"
-import { SyncStore } from "../src/SyncStore.js"
 
 const operationCount = Number(process.env.TONGBU_BENCH_OPS ?? 20_000)
 
