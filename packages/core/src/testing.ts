@@ -9,6 +9,7 @@ import { errorTests } from "./internal/conformance/errors.js"
 import type { Register } from "./internal/conformance/helpers.js"
 import { writeTests } from "./internal/conformance/writes.js"
 import { actionTests } from "./internal/storeConformance/actions.js"
+import { fencingTests } from "./internal/storeConformance/fencing.js"
 import type { Register as StoreRegister } from "./internal/storeConformance/helpers.js"
 import { leaseTests } from "./internal/storeConformance/lease.js"
 import { linkTests } from "./internal/storeConformance/links.js"
@@ -152,6 +153,7 @@ export const storeConformanceChecks = <E>(
   outboxTests(register)
   actionTests(register)
   leaseTests(register)
+  fencingTests(register)
   return checks
 }
 

@@ -355,7 +355,7 @@ export interface Fence {
 
 /** The lease's holder now, when it no longer names `fence`'s holder and epoch. */
 export const fencedBy = (db: Db, fence: Fence): string | undefined => {
-  const current = db.select().from(lease).where(eq(lease.id, 1)).get()
+  const current = prepared(db).lease()
   if (current?.holder === fence.holder && current.epoch === fence.epoch) return undefined
   return current?.holder ?? "none"
 }
