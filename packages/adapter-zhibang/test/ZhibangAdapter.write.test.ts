@@ -420,8 +420,8 @@ describe("ZhibangAdapter.compensateCreate", () => {
     const written = { name: "己公司", sort1: "17,146", person_name: "吴十" }
     const { effect } = withAdapter(mock, (adapter) =>
       Effect.all([
-        adapter.compensateCreate({ id, key: key("c"), written }),
-        adapter.compensateCreate({ id, key: key("c"), written })
+        adapter.compensateCreate({ id, key: key("c"), written, version: Option.none() }),
+        adapter.compensateCreate({ id, key: key("c"), written, version: Option.none() })
       ])
     )
     return Effect.map(effect, ([first, second]) => {
@@ -442,7 +442,9 @@ describe("ZhibangAdapter.compensateCreate", () => {
     })
     const id = RecordId.make(String(customer.ord))
     const written = { name: "辛公司（同步写入）", sort1: "17,146", person_name: "钱二" }
-    const { effect } = withAdapter(mock, (adapter) => adapter.compensateCreate({ id, key: key("c"), written }))
+    const { effect } = withAdapter(mock, (adapter) =>
+      adapter.compensateCreate({ id, key: key("c"), written, version: Option.none() })
+    )
     return Effect.map(effect, (result) => {
       expect(result).toEqual({
         _tag: "Kept",
@@ -458,7 +460,13 @@ describe("ZhibangAdapter.compensateCreate", () => {
     const customer = mock.control.insertCustomer({ name: "庚公司", sort1: "17,146", person_name: "郑一" })
     const { effect } = withAdapter(
       mock,
-      (adapter) => adapter.compensateCreate({ id: RecordId.make(String(customer.ord)), key: key("c"), written: {} }),
+      (adapter) =>
+        adapter.compensateCreate({
+          id: RecordId.make(String(customer.ord)),
+          key: key("c"),
+          written: {},
+          version: Option.none()
+        }),
       {
         adapter: { withdraw: { toPublicPool: false, note: "[withdrawn]" } }
       }
