@@ -33,10 +33,12 @@ describe("ZhibangAdapter.create", () => {
           Effect.sync(() => void liveAtReserve.push(mock.control.customers().some((c) => String(c.ord) === id)))
       })
     )
-    return Effect.map(effect, (id) => {
+    return Effect.map(effect, ({ id, version }) => {
       expect(liveAtReserve).toEqual([false])
       const [customer] = mock.control.customers()
       expect(String(customer!.ord)).toBe(id)
+      // the save answers only the id: no version (see the adapter's README)
+      expect(version).toBeUndefined()
       expect(customer!.fields).toMatchObject({
         name: "测试1号科技有限公司",
         khid: "WX1",
@@ -161,7 +163,7 @@ describe("ZhibangAdapter.create", () => {
           }),
         { hook: faultAt(mock, isSave, { transientRate: 1, transientKinds: ["crash"] }) }
       )
-      return Effect.map(effect, (id) => expect(mock.control.customers().map((c) => String(c.ord))).toEqual([id]))
+      return Effect.map(effect, ({ id }) => expect(mock.control.customers().map((c) => String(c.ord))).toEqual([id]))
     }
   )
 
