@@ -27,8 +27,8 @@ sync:
 
 schedules:
   # Cron expressions (minute hour day month weekday) of \`tongbu daemon\`.
-  push: "0 * * * *"   # every hour: push the left side into the right (the hub's pending queue)
-  pull: "0 2 * * *"   # every day at 02:00: pull the right side into the left (the ERP into the hub)
+  push: "0 * * * *"   # every hour: push the left side into the right (${pair.labels.left} → ${pair.labels.right})
+  pull: "0 2 * * *"   # every day at 02:00: pull the right side into the left (${pair.labels.right} → ${pair.labels.left})
   full: "0 3 * * 0"   # every Sunday at 03:00: full reconciliation of every link
   # timezone: Asia/Shanghai   # default: this machine's
 

@@ -71,8 +71,8 @@ export const runSchedules = <E, R>(
 export const run = <E, R>(
   settings: Settings,
   runJob: (job: Job) => Effect.Effect<JobResult, E, R>,
-  /** The pair's metrics, listed on /metrics before their first update. */
-  metrics: ReadonlyArray<Pair.PairMetric> = []
+  /** The pair's metrics (listed on /metrics before their first update) and its side labels (named in /runs/:id). */
+  pair: Pick<Pair.Any, "metrics" | "labels">
 ) =>
   Effect.gen(function* () {
     const { host, port } = settings.daemon
@@ -89,7 +89,8 @@ export const run = <E, R>(
       const app = Http.app(runtime, {
         token: settings.daemon.token,
         thresholds: settings.alerts,
-        metrics,
+        metrics: pair.metrics,
+        labels: pair.labels,
         health: () => ({ holder, ...health })
       })
       const listening = yield* listen(app, host, port)

@@ -10,4 +10,8 @@ export const sync = <S>(
   pair: Pair.Pair<S>,
   settings: Settings<S>,
   options: { readonly dryRun: boolean; readonly lang: Lang }
-) => Layer.merge(pair.layer(settings, { ...options, word: Reasons.render }), Layers.store(settings))
+) =>
+  Layer.merge(
+    pair.layer(settings, { ...options, word: (reason, lang) => Reasons.render(reason, lang, pair.labels) }),
+    Layers.store(settings)
+  )

@@ -14,6 +14,8 @@ export interface HttpOptions {
   readonly thresholds: Alerts.Thresholds
   /** What /healthz reports besides "ok": whether this daemon holds the lease, what it is doing. */
   readonly health: () => Record<string, unknown>
+  /** What the pair calls its sides: `/runs/:id` names each record's ids by them as `--json` does. */
+  readonly labels: Pair.Labels
   /** The pair's metrics, listed on /metrics before their first update. */
   readonly metrics?: ReadonlyArray<Pair.PairMetric>
 }
@@ -60,7 +62,10 @@ export const app = (runtime: Runtime.Runtime<SyncStore>, options: HttpOptions): 
         const store = yield* SyncStore
         const stored = yield* store.run(id)
         if (Option.isNone(stored)) return Option.none()
-        return Option.some({ ...runJsonOf(stored.value), items: (yield* store.outcomes(id)).map(itemJson) })
+        return Option.some({
+          ...runJsonOf(stored.value),
+          items: (yield* store.outcomes(id)).map(itemJson(options.labels))
+        })
       })
     )
     return Option.match(found, {

@@ -32,6 +32,6 @@ export const make = <S>(pair: Pair.Pair<S>): RunnerKit<Settings<S>> => ({
         : Progress.make({ isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) }),
       (progress) => runOnce(pair, settings, request, progress)
     ),
-  summary,
-  runJson
+  summary: (view, lang) => summary(view, pair.labels, lang),
+  runJson: (view) => runJson(view, pair.labels)
 })

@@ -4,12 +4,17 @@
  * params) falls back to that message. Where the detail is another system's own error text, it is quoted as it came.
  */
 import type { Reason } from "@tongbu/core"
+import { Pair } from "@tongbu/pair"
+import { beforeChinese } from "./Labels.js"
 import type { Lang } from "./Lang.js"
 
-/** How one rule reads in Chinese: a short label (in tables) and the sentence (`undefined`: a value is missing). */
+/**
+ * How one rule reads in Chinese: a short label (in tables) and the sentence (`undefined`: a value is missing), which
+ * names the sides by the pair's Chinese labels.
+ */
 export interface Wording {
   readonly label: string
-  readonly text: (reason: Reason) => string | undefined
+  readonly text: (reason: Reason, sides: Pair.SideLabels) => string | undefined
 }
 
 const param = (reason: Reason, name: string): string | undefined => {
@@ -20,7 +25,7 @@ const param = (reason: Reason, name: string): string | undefined => {
 /** Fills `{name}` from the reason's params; undefined when one is missing. */
 const template =
   (text: string) =>
-  (reason: Reason): string | undefined => {
+  (reason: Reason, sides: Pair.SideLabels): string | undefined => {
     let missing = false
     const filled = text.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = name === "collidingId" ? reason.collidingId : param(reason, name)
@@ -28,7 +33,7 @@ const template =
       return value === undefined
         ? ""
         : name === "side"
-          ? sideName(value)
+          ? sideName(value, sides)
           : name === "field"
             ? fieldName(value)
             : name === "kind"
@@ -45,7 +50,9 @@ const fixed = (text: string) => () => text
 const actionKinds: Record<string, string> = { followUp: "跟进记录", assign: "分配" }
 export const actionKindName = (kind: string): string => actionKinds[kind] ?? kind
 
-export const sideName = (side: string): string => (side === "left" ? "中台" : side === "right" ? "ERP" : side)
+/** A side as a reason's `side` param names it ("left" / "right"), by the pair's label. */
+export const sideName = (side: string, sides: Pair.SideLabels): string =>
+  side === "left" ? sides.left : side === "right" ? sides.right : side
 
 const fields: Record<string, string> = {
   code: "客户编号",
@@ -63,10 +70,10 @@ export const fieldName = (field: string): string => fields[field] ?? field
 
 const byProblem =
   (texts: Record<string, string>) =>
-  (reason: Reason): string | undefined => {
+  (reason: Reason, sides: Pair.SideLabels): string | undefined => {
     const problem = param(reason, "problem")
     const text = problem === undefined ? undefined : texts[problem]
-    return text === undefined ? undefined : template(text)(reason)
+    return text === undefined ? undefined : template(text)(reason, sides)
   }
 
 /** Every rule the planner, the dispatcher, rollback and the hub↔ERP policy give reasons under. */
@@ -93,16 +100,19 @@ export const zh: Record<string, Wording> = {
   uniqueKey: {
     label: "唯一字段冲突",
     // a holder the sync creates (or created) is named by its source record, as the English reason does
-    text: (reason) =>
+    text: (reason, sides) =>
       template(
         reason.params?.createdFrom !== undefined
-          ? `{field}“{value}”已属于同步从${sideName(reason.params?.side === "left" ? "right" : "left")}记录 {createdFrom} 新建的{side}记录`
+          ? `{field}“{value}”已属于同步从${sideName(reason.params?.side === "left" ? "right" : "left", sides)}记录 {createdFrom} 新建的{side}记录`
           : "{field}“{value}”已属于{side}客户 {collidingId}"
-      )(reason)
+      )(reason, sides)
   },
   fillIn: {
     label: "只填空字段",
-    text: template("{field}不一致：中台为“{left}”，ERP 为“{right}”；只填写空字段，两边都保留")
+    text: (reason, sides) =>
+      template(
+        `{field}不一致：${beforeChinese(sides.left, "为")}“{left}”，${beforeChinese(sides.right, "为")}“{right}”；只填写空字段，两边都保留`
+      )(reason, sides)
   },
   naturalKey: {
     label: "客户编号",
@@ -119,30 +129,30 @@ export const zh: Record<string, Wording> = {
   },
   claimedLinkTaken: {
     label: "声明的关联记录已被占用",
-    text: (reason) =>
+    text: (reason, sides) =>
       template(
         reason.params?.partner === undefined
           ? "此记录声明关联的{side}记录 {collidingId} 已被另一条记录声明"
           : "此记录声明关联的{side}记录 {collidingId} 已关联到记录 {partner}"
-      )(reason)
+      )(reason, sides)
   },
   claimedLinkShared: {
     label: "多条记录声明同一关联",
-    text: (reason) =>
+    text: (reason, sides) =>
       template(
         reason.params?.claimed === undefined
           ? "记录 {ids} 都声明关联{side}记录 {collidingId}；只剩一条声明之前都不关联"
           : "记录 {ids} 都声明关联本记录；只剩一条声明之前都不关联"
-      )(reason)
+      )(reason, sides)
   },
   cameFromOther: {
     label: "来自对方系统",
-    text: (reason) =>
+    text: (reason, sides) =>
       template(
         reason.params?.key === undefined
           ? "此记录来自{side}，但没有可在{side}查找的客户编号；不会在{side}新建"
           : "此记录来自{side}，但{side}中没有客户编号为“{key}”的记录；不会在{side}新建"
-      )(reason)
+      )(reason, sides)
   },
   linkedRecordMissing: { label: "关联记录已不存在", text: template("已关联的{side}记录 {id} 已不存在") },
   policyError: { label: "策略出错", text: quoting("策略出错") },
@@ -156,10 +166,10 @@ export const zh: Record<string, Wording> = {
   uncertain: {
     label: "结果不确定",
     // the customer's name only when the action knew it; a reason stored before these params falls back to English
-    text: (reason) =>
+    text: (reason, sides) =>
       template(
         `可能已送达：尝试于 {at}；请在{side}记录 {id}${reason.params?.name === undefined ? "" : "（{name}）"}中查看{kind}（${reason.params?.content === "" ? "" : "{content}，"}由运行 {run} 计划）；不会自动重发：核实后，已存在则 \`tongbu actions resolve <编号> --done\`，不存在则 \`--retry\`（下次同步重发一次）`
-      )(reason)
+      )(reason, sides)
   },
   // rollback
   rollbackFailed: { label: "回滚失败", text: quoting("回滚失败") },
@@ -173,9 +183,9 @@ export const zh: Record<string, Wording> = {
   unlinked: { label: "已取消关联", text: quoting("已取消关联") }
 }
 
-/** A reason in words of `lang`. */
-export const render = (reason: Reason, lang: Lang): string =>
-  lang === "en" ? reason.message : (zh[reason.rule]?.text(reason) ?? reason.message)
+/** A reason in words of `lang`, the sides named by the pair's labels in it. */
+export const render = (reason: Reason, lang: Lang, labels: Pair.Labels): string =>
+  lang === "en" ? reason.message : (zh[reason.rule]?.text(reason, Pair.labelsIn(labels, "zh")) ?? reason.message)
 
 /** A rule's name as a table shows it. */
 export const ruleLabel = (rule: string, lang: Lang): string => {

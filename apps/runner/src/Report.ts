@@ -1,6 +1,8 @@
 import type { Counts, Outcome, Reason, Run, RunId, Sync } from "@tongbu/core"
+import { Pair } from "@tongbu/pair"
 import { Option } from "effect"
 import { formatTime, table, truncate } from "./internal/text.js"
+import * as Labels from "./Labels.js"
 import type { Lang } from "./Lang.js"
 import { maskMobiles } from "./Logging.js"
 import * as Reasons from "./Reasons.js"
@@ -19,10 +21,14 @@ export interface RunView {
   readonly warnings?: ReadonlyArray<Sync.RunWarning>
 }
 
-/** One record's outcome, naming both sides (hub = left, ERP = right). */
+/**
+ * One record's outcome, naming both sides: `leftId` / `rightId`, and the same ids under the names the pair's labels
+ * give (`hubId` / `erpId` for the hub↔ERP pair, `hubId` / `tableId` for hub↔sql-table; see `Labels.keyed`).
+ */
 export interface ItemJson {
-  readonly hubId: string | null
-  readonly erpId: string | null
+  readonly leftId: string | null
+  readonly rightId: string | null
+  readonly [sideId: string]: unknown
   readonly operation: string
   readonly outcome: string
   readonly reason: string | null
@@ -33,51 +39,57 @@ export interface ItemJson {
   }>
 }
 
-export const itemJson = (item: Outcome): ItemJson => {
-  const other = item.otherId ?? null
-  return {
-    hubId: item.side === "left" ? item.id : other,
-    erpId: item.side === "right" ? item.id : other,
-    operation: item.operation,
-    outcome: item.outcome,
-    reason: item.reasons.length === 0 ? null : maskMobiles(item.reasons.map((r) => r.message).join("; ")),
-    reasons: item.reasons.map((r) => ({
-      rule: r.rule,
-      message: maskMobiles(r.message),
-      collidingId: r.collidingId ?? null
-    }))
+export const itemJson =
+  (labels: Pair.Labels) =>
+  (item: Outcome): ItemJson => {
+    const other = item.otherId ?? null
+    const leftId = item.side === "left" ? item.id : other
+    const rightId = item.side === "right" ? item.id : other
+    return {
+      ...Labels.keyed(labels, "Id", leftId, rightId),
+      leftId,
+      rightId,
+      operation: item.operation,
+      outcome: item.outcome,
+      reason: item.reasons.length === 0 ? null : maskMobiles(item.reasons.map((r) => r.message).join("; ")),
+      reasons: item.reasons.map((r) => ({
+        rule: r.rule,
+        message: maskMobiles(r.message),
+        collidingId: r.collidingId ?? null
+      }))
+    }
   }
-}
 
 const warningsJson = (warnings: ReadonlyArray<Sync.RunWarning>) =>
   warnings.map((w) => ({ code: w.code, side: w.side, message: maskMobiles(w.message) }))
 
 /** The `--json` object of `tongbu sync` (and of `runs show`). */
-export const runJson = (view: RunView) => ({
+export const runJson = (view: RunView, labels: Pair.Labels) => ({
   runId: Option.getOrNull(view.runId),
   status: view.status,
   dryRun: view.dryRun,
   counts: view.counts,
   error: Option.getOrNull(view.error ?? Option.none()),
   warnings: warningsJson(view.warnings ?? []),
-  items: view.items.map(itemJson)
+  items: view.items.map(itemJson(labels))
 })
 
 /** Reasons differing only in ids and numbers count as one. */
-const reasonKey = (reason: Reason, lang: Lang) =>
-  `${reason.rule}: ${maskMobiles(Reasons.render(reason, lang)).replace(/[0-9]{3,}/g, "…")}`
+const reasonKey = (reason: Reason, lang: Lang, labels: Pair.Labels) =>
+  `${reason.rule}: ${maskMobiles(Reasons.render(reason, lang, labels)).replace(/[0-9]{3,}/g, "…")}`
 
 /** The most frequent reasons among skipped, conflicting and failed records, with a count each. */
 export const topReasons = (
   items: ReadonlyArray<Outcome>,
   limit: number,
+  labels: Pair.Labels,
   lang: Lang = "en"
 ): ReadonlyArray<readonly [string, number]> => {
   const counts = new Map<string, number>()
   for (const item of items) {
     if (item.outcome !== "skipped" && item.outcome !== "failed" && item.outcome !== "conflict") continue
     for (const reason of item.reasons) {
-      const key = reasonKey(reason, lang)
+      const key = reasonKey(reason, lang, labels)
       counts.set(key, (counts.get(key) ?? 0) + 1)
     }
   }
@@ -95,7 +107,7 @@ export const skippedByRule = (items: ReadonlyArray<Outcome>): ReadonlyArray<read
 }
 
 /** The human summary of a run: a counts table (skips broken down by rule) and the top reasons. */
-export const summary = (view: RunView, lang: Lang = "en"): string => {
+export const summary = (view: RunView, labels: Pair.Labels, lang: Lang = "en"): string => {
   const t = textsOf(lang)
   const id = Option.match(view.runId, { onNone: () => t.notRecorded, onSome: (id) => id })
   const title = `${view.dryRun ? t.dryRun : t.run} ${id}: ${word(t, view.status)}${view.dryRun ? t.nothingWritten : ""}`
@@ -112,7 +124,7 @@ export const summary = (view: RunView, lang: Lang = "en"): string => {
     count("actions"),
     count("failed")
   ]
-  const reasons = topReasons(view.items, 5, lang)
+  const reasons = topReasons(view.items, 5, labels, lang)
   const reasonLines =
     reasons.length === 0 ? [] : ["", t.topReasons, table(reasons.map(([r, n]) => [`${n}×`, truncate(r, 100)]))]
   const error = Option.match(view.error ?? Option.none(), {
@@ -125,21 +137,22 @@ export const summary = (view: RunView, lang: Lang = "en"): string => {
   )
 }
 
-const reasonText = (item: Outcome, lang: Lang) =>
-  maskMobiles(item.reasons.map((reason) => Reasons.render(reason, lang)).join(lang === "zh" ? "；" : "; "))
+const reasonText = (item: Outcome, lang: Lang, labels: Pair.Labels) =>
+  maskMobiles(item.reasons.map((reason) => Reasons.render(reason, lang, labels)).join(lang === "zh" ? "；" : "; "))
 
-/** The per-record outcomes of a run, one line each. */
-export const itemsTable = (items: ReadonlyArray<Outcome>, lang: Lang = "en"): string => {
+/** The per-record outcomes of a run, one line each, a column per side headed by its label. */
+export const itemsTable = (items: ReadonlyArray<Outcome>, labels: Pair.Labels, lang: Lang = "en"): string => {
   const t = textsOf(lang)
+  const json = itemJson(labels)
   return items.length === 0
     ? t.noOutcomes
     : table(
         [
-          t.itemHeader,
+          t.itemHeader(Pair.labelsIn(labels, lang)),
           ...items.map((item) => {
-            const i = itemJson(item)
-            const reason = truncate(reasonText(item, lang), 80)
-            return [i.hubId ?? "-", i.erpId ?? "-", word(t, i.operation), word(t, i.outcome), reason]
+            const i = json(item)
+            const reason = truncate(reasonText(item, lang, labels), 80)
+            return [i.leftId ?? "-", i.rightId ?? "-", word(t, i.operation), word(t, i.outcome), reason]
           })
         ],
         { header: true }

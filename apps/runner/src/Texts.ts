@@ -1,4 +1,6 @@
 /** The fixed words of the text reports (headers, labels, statuses, counts), per language. */
+import type { Pair } from "@tongbu/pair"
+import { beforeChinese, header } from "./Labels.js"
 import type { Lang } from "./Lang.js"
 
 export interface Texts {
@@ -11,14 +13,15 @@ export interface Texts {
   readonly error: string
   readonly noOutcomes: string
   readonly noRuns: string
-  readonly itemHeader: ReadonlyArray<string>
+  /** Headers naming the sides take the pair's labels in the report's language (`Pair.labelsIn`). */
+  readonly itemHeader: (sides: Pair.SideLabels) => ReadonlyArray<string>
   readonly runHeader: ReadonlyArray<string>
   readonly dry: string
   readonly full: string
   readonly rollbackPreview: (target: string, undone: number, kept: number) => string
   readonly rollbackDone: (id: string, target: string, status: string, undone: number, kept: number) => string
   readonly performing: string
-  readonly conflictHeader: ReadonlyArray<string>
+  readonly conflictHeader: (sides: Pair.SideLabels) => ReadonlyArray<string>
   readonly noConflicts: string
   readonly actionHeader: ReadonlyArray<string>
   readonly noActions: string
@@ -42,7 +45,7 @@ export const en: Texts = {
   error: "error",
   noOutcomes: "(no per-record outcomes)",
   noRuns: "No runs yet.",
-  itemHeader: ["hub", "erp", "operation", "outcome", "reason"],
+  itemHeader: (s) => [header(s.left), header(s.right), "operation", "outcome", "reason"],
   runHeader: ["run", "kind", "direction", "status", "started", "created", "updated", "skipped", "conflicts", "failed"],
   dry: "dry",
   full: "full",
@@ -51,7 +54,10 @@ export const en: Texts = {
   rollbackDone: (id, target, status, undone, kept) =>
     `Rollback ${id} of run ${target}: ${status}; ${undone} undone, ${kept} not restored:`,
   performing: "Performing it now…",
-  conflictHeader: ["id", "hub", "erp", "field", "hub value", "erp value", "baseline (hub / erp)", "since"],
+  conflictHeader: (s) => {
+    const [left, right] = [header(s.left), header(s.right)]
+    return ["id", left, right, "field", `${left} value`, `${right} value`, `baseline (${left} / ${right})`, "since"]
+  },
   noConflicts: "No open conflicts.",
   actionHeader: ["id", "run", "side", "record", "name", "kind", "content", "parked"],
   noActions: "No parked actions: every follow-up and assignment was delivered or is still to be sent.",
@@ -74,7 +80,7 @@ export const zh: Texts = {
   error: "错误",
   noOutcomes: "（没有逐条结果）",
   noRuns: "还没有运行记录。",
-  itemHeader: ["中台", "ERP", "操作", "结果", "原因"],
+  itemHeader: (s) => [s.left, s.right, "操作", "结果", "原因"],
   runHeader: ["运行", "类型", "方向", "状态", "开始时间", "新建", "更新", "跳过", "冲突", "失败"],
   dry: "试运行",
   full: "全量",
@@ -82,7 +88,16 @@ export const zh: Texts = {
   rollbackDone: (id, target, status, undone, kept) =>
     `运行 ${target} 的回滚 ${id}：${status}；已撤销 ${undone} 项，${kept} 项未恢复：`,
   performing: "现在执行回滚…",
-  conflictHeader: ["编号", "中台", "ERP", "字段", "中台的值", "ERP 的值", "共同基线（中台 / ERP）", "发生时间"],
+  conflictHeader: (s) => [
+    "编号",
+    s.left,
+    s.right,
+    "字段",
+    beforeChinese(s.left, "的值"),
+    beforeChinese(s.right, "的值"),
+    `共同基线（${s.left} / ${s.right}）`,
+    "发生时间"
+  ],
   noConflicts: "没有待处理的冲突。",
   actionHeader: ["编号", "运行", "系统", "记录", "名称", "类型", "内容", "搁置时间"],
   noActions: "没有搁置的动作：每条跟进和分配都已送达或仍在待发送中。",

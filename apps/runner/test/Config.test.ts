@@ -119,6 +119,13 @@ describe("Config of another pair", () => {
     expect(templateFor(memory, "./memory.mjs")).toContain('pair: "./memory.mjs"')
   })
 
+  it("the template's schedule comments name the pair's sides by its labels", () => {
+    const push = (text: string) => text.split("\n").find((line) => line.trimStart().startsWith("push:"))
+    expect(push(template)).toContain("(hub → ERP)")
+    expect(push(templateFor({ ...memory, labels: { left: "hub", right: "table" } }))).toContain("(hub → table)")
+    expect(templateFor({ ...memory, labels: { left: "hub", right: "table" } })).not.toMatch(/\berp\b/i)
+  })
+
   it.effect("loadWith gives the pair its sections and the runner its own", () =>
     Effect.gen(function* () {
       const dir = mkdtempSync(join(tmpdir(), "tongbu-config-"))

@@ -6,6 +6,7 @@ import { Clock, ConfigProvider, Duration, Effect, Fiber, Option, Ref, TestClock 
 import * as Config from "../src/Config.js"
 import { parseConfigFile } from "../src/Config.js"
 import * as Daemon from "../src/Daemon.js"
+import { defaultPair } from "../src/DefaultPair.js"
 import * as Lease from "../src/Lease.js"
 import { isLoopback } from "../src/Server.js"
 
@@ -126,11 +127,14 @@ describe("the daemon's address", () => {
       )
       const ran = yield* Ref.make(0)
       const error = yield* Effect.flip(
-        Daemon.run({ ...settings, daemon: { ...settings.daemon, host: "0.0.0.0" } }, () =>
-          Effect.as(
-            Ref.update(ran, (n) => n + 1),
-            { runId: Option.none(), status: "completed" }
-          )
+        Daemon.run(
+          { ...settings, daemon: { ...settings.daemon, host: "0.0.0.0" } },
+          () =>
+            Effect.as(
+              Ref.update(ran, (n) => n + 1),
+              { runId: Option.none(), status: "completed" }
+            ),
+          defaultPair
         )
       )
       expect(error._tag).toBe("ConfigError")

@@ -27,7 +27,13 @@ const withApp = (token: Option.Option<Redacted.Redacted<string>>) =>
     yield* Metrics.recordRun("sync", "completed", [outcome], [{ code: "contacts-unavailable" }])
     const runtime = yield* Effect.runtime<SyncStore>()
     return {
-      app: Http.app(runtime, { token, thresholds, metrics: defaultPair.metrics, health: () => ({ running: null }) }),
+      app: Http.app(runtime, {
+        token,
+        thresholds,
+        metrics: defaultPair.metrics,
+        labels: defaultPair.labels,
+        health: () => ({ running: null })
+      }),
       runId
     }
   })

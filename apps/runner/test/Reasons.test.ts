@@ -5,9 +5,10 @@ import { defaultHubAdmissionOptions, displayNameOf } from "@tongbu/adapter-wecha
 import { defaultMapping } from "@tongbu/adapter-zhibang"
 import type { Fields } from "@tongbu/core"
 import { Reason, RecordId, refusalMessage, SideRecord } from "@tongbu/core"
-import { HubErpPolicy, Sections } from "@tongbu/pair-hub-zhibang"
+import { HubErpPolicy, pair, Sections } from "@tongbu/pair-hub-zhibang"
 import * as Reasons from "../src/Reasons.js"
 
+const labels = pair.labels
 const repo = resolve(import.meta.dirname, "../../..")
 const sources = [
   "packages/core/src",
@@ -86,7 +87,7 @@ describe("Reasons", () => {
         if (refusal === null) return []
         const params = typeof refusal === "string" ? undefined : refusal.params
         const reason = new Reason({ rule: rule.name, message: refusalMessage(refusal), params })
-        return [Reasons.render(reason, "zh")]
+        return [Reasons.render(reason, "zh", labels)]
       })
       expect(worded, JSON.stringify(fields)).toContain(expected)
     }
@@ -99,7 +100,7 @@ describe("Reasons", () => {
       message: refusalMessage(refusal!),
       params: typeof refusal === "string" ? undefined : refusal!.params
     })
-    expect(Reasons.render(reason, "zh")).toBe("来源（ly）5 不在拉取范围内（policy.pull.sources）")
+    expect(Reasons.render(reason, "zh", labels)).toBe("来源（ly）5 不在拉取范围内（policy.pull.sources）")
   })
 
   it("words planner reasons from their params, names sides and fields in Chinese", () => {
@@ -109,15 +110,15 @@ describe("Reasons", () => {
       collidingId: RecordId.make("77"),
       params: { field: "mobile", value: "13900139000", side: "right" }
     })
-    expect(Reasons.render(unique, "zh")).toBe("手机号“13900139000”已属于ERP客户 77")
-    expect(Reasons.render(unique, "en")).toBe(unique.message)
+    expect(Reasons.render(unique, "zh", labels)).toBe("手机号“13900139000”已属于ERP客户 77")
+    expect(Reasons.render(unique, "en", labels)).toBe(unique.message)
     const created = new Reason({
       rule: "uniqueKey",
       message: 'mobile "13900139000" already belongs to the right record created from left record 12',
       params: { field: "mobile", value: "13900139000", side: "right", createdFrom: "12" }
     })
-    expect(Reasons.render(created, "zh")).toBe("手机号“13900139000”已属于同步从中台记录 12 新建的ERP记录")
-    expect(Reasons.render(new Reason({ ...created, collidingId: RecordId.make("58") }), "zh")).toBe(
+    expect(Reasons.render(created, "zh", labels)).toBe("手机号“13900139000”已属于同步从中台记录 12 新建的ERP记录")
+    expect(Reasons.render(new Reason({ ...created, collidingId: RecordId.make("58") }), "zh", labels)).toBe(
       "手机号“13900139000”已属于同步从中台记录 12 新建的ERP记录"
     )
     const fillIn = new Reason({
@@ -125,16 +126,41 @@ describe("Reasons", () => {
       message: "wechat differs",
       params: { field: "wechat", left: "wx_a", right: "wx_b" }
     })
-    expect(Reasons.render(fillIn, "zh")).toBe("微信号不一致：中台为“wx_a”，ERP 为“wx_b”；只填写空字段，两边都保留")
+    expect(Reasons.render(fillIn, "zh", labels)).toBe(
+      "微信号不一致：中台为“wx_a”，ERP 为“wx_b”；只填写空字段，两边都保留"
+    )
     const retry = new Reason({ rule: "retry", message: "the ERP did not answer in 30 s" })
-    expect(Reasons.render(retry, "zh")).toBe("暂时失败，下次运行重试：the ERP did not answer in 30 s")
+    expect(Reasons.render(retry, "zh", labels)).toBe("暂时失败，下次运行重试：the ERP did not answer in 30 s")
+  })
+
+  it("names the sides by another pair's labels: its Chinese ones, else its English ones as given", () => {
+    const created = new Reason({
+      rule: "uniqueKey",
+      message: 'mobile "13900139000" already belongs to the right record created from left record 12',
+      params: { field: "mobile", value: "13900139000", side: "right", createdFrom: "12" }
+    })
+    const fillIn = new Reason({
+      rule: "fillIn",
+      message: "wechat differs",
+      params: { field: "wechat", left: "wx_a", right: "wx_b" }
+    })
+    const hubTable = { left: "hub", right: "table", zh: { left: "中台", right: "数据表" } }
+    expect(Reasons.render(created, "zh", hubTable)).toBe("手机号“13900139000”已属于同步从中台记录 12 新建的数据表记录")
+    expect(Reasons.render(fillIn, "zh", hubTable)).toBe(
+      "微信号不一致：中台为“wx_a”，数据表为“wx_b”；只填写空字段，两边都保留"
+    )
+    const english = { left: "crm", right: "table" }
+    expect(Reasons.render(created, "zh", english)).toBe("手机号“13900139000”已属于同步从crm记录 12 新建的table记录")
+    expect(Reasons.render(fillIn, "zh", english)).toBe(
+      "微信号不一致：crm 为“wx_a”，table 为“wx_b”；只填写空字段，两边都保留"
+    )
   })
 
   it("falls back to the English message for a reason stored without the params its wording needs, or an unknown rule", () => {
     const old = new Reason({ rule: "score", message: "score 40 below 60" })
-    expect(Reasons.render(old, "zh")).toBe("score 40 below 60")
+    expect(Reasons.render(old, "zh", labels)).toBe("score 40 below 60")
     const unknown = new Reason({ rule: "somethingNew", message: "a new rule's words" })
-    expect(Reasons.render(unknown, "zh")).toBe("a new rule's words")
+    expect(Reasons.render(unknown, "zh", labels)).toBe("a new rule's words")
     expect(Reasons.ruleLabel("somethingNew", "zh")).toBe("somethingNew")
     expect(Reasons.ruleLabel("score", "zh")).toBe("意向分（score）")
     expect(Reasons.ruleLabel("score", "en")).toBe("score")
@@ -155,13 +181,13 @@ describe("Reasons", () => {
         run: "3"
       }
     })
-    expect(Reasons.render(reason, "zh")).toBe(
+    expect(Reasons.render(reason, "zh", labels)).toBe(
       '可能已送达：尝试于 2026-12-04T01:00:00.000Z；请在ERP记录 58（武汉宏图环保有限公司）中查看跟进记录（intro "120"，由运行 3 计划）；不会自动重发：核实后，已存在则 `tongbu actions resolve <编号> --done`，不存在则 `--retry`（下次同步重发一次）'
     )
     // an assignment with no name known and nothing in its content
     const { name: _, ...unnamed } = reason.params ?? {}
     const bare = new Reason({ ...reason, params: { ...unnamed, kind: "assign", content: "" } })
-    expect(Reasons.render(bare, "zh")).toContain("请在ERP记录 58中查看分配（由运行 3 计划）")
+    expect(Reasons.render(bare, "zh", labels)).toContain("请在ERP记录 58中查看分配（由运行 3 计划）")
   })
 
   it("every wording with all its params filled reads in Chinese", () => {
@@ -195,7 +221,8 @@ describe("Reasons", () => {
           collidingId: RecordId.make("9"),
           params: { ...params, problem: rule === "naturalKey" ? "linked" : "missing" }
         }),
-        "zh"
+        "zh",
+        labels
       )
       expect(text, rule).toMatch(cjk)
       expect(text, rule).not.toMatch(/[{}]/)

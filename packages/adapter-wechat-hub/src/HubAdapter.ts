@@ -73,7 +73,7 @@ export const make = (input: HubOptionsInput): Effect.Effect<SyncAdapter, HubStar
                 Effect.map((row) => Option.map(Option.fromNullable(row), (found) => toSideRecord(found, conn.time)))
               )
         }),
-      create: (request) => create(conn, request),
+      create: (request) => create(conn, queries, request),
       findCreated: (request) => findCreated(conn, request),
       update: (request) => update(conn, queries, request),
       compensateCreate: (request) => compensateCreate(conn, queries, request),

@@ -186,18 +186,25 @@ describe("intake and rollback", () => {
           .prepare("UPDATE customers_unified SET real_name = '王先生', updated_by = 'staff' WHERE id = ?")
           .run(Number(changed))
         const key = "intake:left" as IdempotencyKey
-        expect(yield* adapter.compensateCreate({ id: changed, key: key, written: {} })).toEqual({
-          _tag: "Kept",
-          note: `hub customer ${changed} was changed since the sync created it (last by staff); kept`
-        })
-        expect(yield* adapter.compensateCreate({ id: untouched, key: key, written: {} })).toEqual({ _tag: "Deleted" })
-        expect(yield* adapter.compensateCreate({ id: untouched, key: key, written: {} })).toEqual({ _tag: "Deleted" })
+        expect(yield* adapter.compensateCreate({ id: changed, key: key, written: {}, version: Option.none() })).toEqual(
+          {
+            _tag: "Kept",
+            note: `hub customer ${changed} was changed since the sync created it (last by staff); kept`
+          }
+        )
+        expect(
+          yield* adapter.compensateCreate({ id: untouched, key: key, written: {}, version: Option.none() })
+        ).toEqual({ _tag: "Deleted" })
+        expect(
+          yield* adapter.compensateCreate({ id: untouched, key: key, written: {}, version: Option.none() })
+        ).toEqual({ _tag: "Deleted" })
         expect(Option.isSome(yield* adapter.read(changed))).toBe(true)
         expect(Option.isNone(yield* adapter.read(untouched))).toBe(true)
         // Rows the hub made itself are never deleted.
-        expect((yield* Effect.flip(adapter.compensateCreate({ id: rid(1), key: key, written: {} })))._tag).toBe(
-          "RejectedError"
-        )
+        expect(
+          (yield* Effect.flip(adapter.compensateCreate({ id: rid(1), key: key, written: {}, version: Option.none() })))
+            ._tag
+        ).toBe("RejectedError")
       })
   )
 })

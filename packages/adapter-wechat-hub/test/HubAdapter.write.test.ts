@@ -185,7 +185,10 @@ const erpCustomer = (ord: number): Fields => ({
 
 /** A create from ERP customer `ord`, as the core asks for it. */
 const createFrom = (adapter: SyncAdapter, ord: number | string, fields: Fields) =>
-  adapter.create({ key: key(`create:left:${ord}`), sourceId: rid(ord), fields, reserve: () => Effect.void })
+  Effect.map(
+    adapter.create({ key: key(`create:left:${ord}`), sourceId: rid(ord), fields, reserve: () => Effect.void }),
+    (created) => created.id
+  )
 
 const findFrom = (adapter: SyncAdapter, ord: number | string, fields: Fields) =>
   adapter.findCreated({ key: key(`create:left:${ord}`), sourceId: rid(ord), fields, provisionalId: Option.none() })
@@ -291,10 +294,16 @@ describe("create, findCreated and compensateCreate", () => {
     Effect.gen(function* () {
       const { adapter, hub } = yield* setup
       const id = yield* createFrom(adapter, 900, erpCustomer(900))
-      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {} })).toEqual({ _tag: "Deleted" })
-      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {} })).toEqual({ _tag: "Deleted" })
+      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {}, version: Option.none() })).toEqual(
+        { _tag: "Deleted" }
+      )
+      expect(yield* adapter.compensateCreate({ id: id, key: key("c:2"), written: {}, version: Option.none() })).toEqual(
+        { _tag: "Deleted" }
+      )
       expect(row(hub, id)).toBeUndefined()
-      const error = yield* Effect.flip(adapter.compensateCreate({ id: rid(1), key: key("c:3"), written: {} }))
+      const error = yield* Effect.flip(
+        adapter.compensateCreate({ id: rid(1), key: key("c:3"), written: {}, version: Option.none() })
+      )
       expect(error).toMatchObject({ _tag: "RejectedError" })
       expect(error.message).toContain("the sync did not create this customer")
       expect(row(hub, 1)).toBeDefined()
@@ -310,15 +319,20 @@ describe("create, findCreated and compensateCreate", () => {
       hub
         .prepare("UPDATE customers_unified SET company_name = '上海改名有限公司', updated_by = 'staff' WHERE id = ?")
         .run(Number(id))
-      yield* update(adapter, Number(id), { email: "buy@example.com" }, { email: null })
+      const updated = yield* update(adapter, Number(id), { email: "buy@example.com" }, { email: null })
       expect(row(hub, id)?.updated_by).toBe("tongbu")
       const written = { ...fields, email: "buy@example.com" }
-      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written })).toEqual({
+      // the row is still at the version the sync's update gave it: that version holds the person's rename too
+      const version = Option.fromNullable(updated.version)
+      expect(version).toEqual(Option.map(yield* adapter.read(id), (found) => found.version ?? ""))
+      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written, version })).toEqual({
         _tag: "Kept",
         note: `hub customer ${id} no longer holds what the sync wrote to it (customer_name); kept`
       })
       hub.prepare("UPDATE customers_unified SET company_name = ? WHERE id = ?").run(fields.customer_name, Number(id))
-      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written })).toEqual({ _tag: "Deleted" })
+      expect(yield* adapter.compensateCreate({ id, key: key("c:4"), written, version: Option.none() })).toEqual({
+        _tag: "Deleted"
+      })
     })
   )
 })

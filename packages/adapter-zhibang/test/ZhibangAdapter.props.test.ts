@@ -79,7 +79,7 @@ describe("ZhibangAdapter: properties over the mock ERP", () => {
               const exit = yield* Effect.exit(
                 adapter.create({ key: key("p"), sourceId: RecordId.make("1"), fields, reserve: reserve.reserve })
               )
-              if (Exit.isSuccess(exit)) return exit.value
+              if (Exit.isSuccess(exit)) return exit.value.id
               const error = yield* Effect.flip(exit)
               if (error._tag !== "TransientError")
                 return yield* Effect.dieMessage(`${fault} at request ${at}: ${error._tag} ${error.message}`)

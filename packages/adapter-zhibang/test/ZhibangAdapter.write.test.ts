@@ -33,10 +33,12 @@ describe("ZhibangAdapter.create", () => {
           Effect.sync(() => void liveAtReserve.push(mock.control.customers().some((c) => String(c.ord) === id)))
       })
     )
-    return Effect.map(effect, (id) => {
+    return Effect.map(effect, ({ id, version }) => {
       expect(liveAtReserve).toEqual([false])
       const [customer] = mock.control.customers()
       expect(String(customer!.ord)).toBe(id)
+      // the save answers only the id: no version (see the adapter's README)
+      expect(version).toBeUndefined()
       expect(customer!.fields).toMatchObject({
         name: "测试1号科技有限公司",
         khid: "WX1",
@@ -161,7 +163,7 @@ describe("ZhibangAdapter.create", () => {
           }),
         { hook: faultAt(mock, isSave, { transientRate: 1, transientKinds: ["crash"] }) }
       )
-      return Effect.map(effect, (id) => expect(mock.control.customers().map((c) => String(c.ord))).toEqual([id]))
+      return Effect.map(effect, ({ id }) => expect(mock.control.customers().map((c) => String(c.ord))).toEqual([id]))
     }
   )
 
@@ -420,8 +422,8 @@ describe("ZhibangAdapter.compensateCreate", () => {
     const written = { name: "己公司", sort1: "17,146", person_name: "吴十" }
     const { effect } = withAdapter(mock, (adapter) =>
       Effect.all([
-        adapter.compensateCreate({ id, key: key("c"), written }),
-        adapter.compensateCreate({ id, key: key("c"), written })
+        adapter.compensateCreate({ id, key: key("c"), written, version: Option.none() }),
+        adapter.compensateCreate({ id, key: key("c"), written, version: Option.none() })
       ])
     )
     return Effect.map(effect, ([first, second]) => {
@@ -442,7 +444,9 @@ describe("ZhibangAdapter.compensateCreate", () => {
     })
     const id = RecordId.make(String(customer.ord))
     const written = { name: "辛公司（同步写入）", sort1: "17,146", person_name: "钱二" }
-    const { effect } = withAdapter(mock, (adapter) => adapter.compensateCreate({ id, key: key("c"), written }))
+    const { effect } = withAdapter(mock, (adapter) =>
+      adapter.compensateCreate({ id, key: key("c"), written, version: Option.none() })
+    )
     return Effect.map(effect, (result) => {
       expect(result).toEqual({
         _tag: "Kept",
@@ -458,7 +462,13 @@ describe("ZhibangAdapter.compensateCreate", () => {
     const customer = mock.control.insertCustomer({ name: "庚公司", sort1: "17,146", person_name: "郑一" })
     const { effect } = withAdapter(
       mock,
-      (adapter) => adapter.compensateCreate({ id: RecordId.make(String(customer.ord)), key: key("c"), written: {} }),
+      (adapter) =>
+        adapter.compensateCreate({
+          id: RecordId.make(String(customer.ord)),
+          key: key("c"),
+          written: {},
+          version: Option.none()
+        }),
       {
         adapter: { withdraw: { toPublicPool: false, note: "[withdrawn]" } }
       }

@@ -62,6 +62,16 @@ export interface UpdateRequest {
   readonly asStored?: boolean
 }
 
+/**
+ * What a create made: the new record's id, and its version right after the write, as `read` and the listing will show
+ * it (`SideRecord.version`), for a side that gives versions. The core keeps it with what the create wrote, for
+ * `compensateCreate`.
+ */
+export interface Created {
+  readonly id: RecordId
+  readonly version?: string
+}
+
 /** What an update did to the record. */
 export interface Updated {
   /**
@@ -70,6 +80,11 @@ export interface Updated {
    * its change is absent, as nothing was replaced. A rollback writes these back with `asStored`.
    */
   readonly overwritten: Fields
+  /**
+   * The record's version right after the write, as for `Created.version`, for a side that gives versions. None when
+   * the record already held the changes: nothing was written, and its version may be someone else's change.
+   */
+  readonly version?: string
 }
 
 export interface ActionRequest {
@@ -92,6 +107,15 @@ export interface CompensateRequest {
    * field the sync never wrote is not here.
    */
   readonly written: Fields
+  /**
+   * The version the side gave for the record right after the last of those writes (`Created.version`,
+   * `Updated.version`). A record still at it has not changed since that write, not even in fields the sync never
+   * writes. It does not decide "changed since the create" alone: a person's edit before the sync's last write is in
+   * the version that write gave (`written` finds it), and another version does not prove a person's change (the
+   * sync's acknowledgements and a rollback's restores change it too). None for a side without versions, for a create
+   * found after a crash (`findCreated`), and once a later write gave none.
+   */
+  readonly version: Option.Option<string>
 }
 
 export type Compensation =
@@ -164,7 +188,7 @@ export interface SyncAdapter {
   /** `Option.none()` for a missing record, also for an id the side could never have: not an error. */
   readonly read: (id: RecordId) => Effect.Effect<Option.Option<SideRecord>, AdapterError>
   /** A unique value another record holds is a `CollisionError` naming that record (`collidingId`). */
-  readonly create: (request: CreateRequest) => Effect.Effect<RecordId, AdapterError>
+  readonly create: (request: CreateRequest) => Effect.Effect<Created, AdapterError>
   /** Did an earlier attempt of this create land? Called before repeating a create after a crash or an ambiguous error. */
   readonly findCreated: (request: FindCreatedRequest) => Effect.Effect<Option.Option<RecordId>, AdapterError>
   /**

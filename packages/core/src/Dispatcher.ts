@@ -1,4 +1,5 @@
 import { Clock, Duration, Effect, Either, Option } from "effect"
+import type { Created } from "./Adapter.js"
 import { LeftAdapter, RightAdapter } from "./Adapter.js"
 import type { FatalError } from "./AdapterError.js"
 import type { LinkState, RecordId, RunId } from "./Domain.js"
@@ -8,6 +9,7 @@ import * as Journal from "./internal/journal.js"
 import * as O from "./internal/opOutcome.js"
 import { PairLinks } from "./internal/pairLinks.js"
 import * as Steps from "./internal/steps.js"
+import * as WrittenVersion from "./internal/writtenVersion.js"
 import type { Action, Create, Operation, Update } from "./Plan.js"
 import type { Outcome, StoredOperation, StoreWriteError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
@@ -76,15 +78,17 @@ const create = (d: Dispatch, stored: StoredOperation, op: Create) => {
         ? adapter.findCreated({ key: op.key, sourceId: op.sourceId, fields: op.fields, provisionalId })
         : Effect.succeed(Option.none<RecordId>()),
       Option.match({
-        onSome: Effect.succeed,
+        // an earlier attempt's record: its version is not known
+        onSome: (id): Effect.Effect<Created> => Effect.succeed({ id }),
         onNone: () => adapter.create({ key: op.key, sourceId: op.sourceId, fields: op.fields, reserve })
       })
     )
   return Effect.matchEffect(attempt(d, stored, call, true, false), {
     onFailure: orFailed(d, stored),
-    onSuccess: (id) => {
+    onSuccess: ({ id, version }) => {
       d.created.set(`${op.side}:${op.sourceId}`, id)
-      const result = { resultId: id, written: op.fields, links: [d.pairs.created(op, id)] }
+      const written = WrittenVersion.carry(op.fields, version)
+      const result = { resultId: id, written, links: [d.pairs.created(op, id)] }
       return record(d, () => [{ _tag: "Completed", key: op.key, result }], O.done(d.runId, op, id))
     }
   })
@@ -100,13 +104,14 @@ const update = (d: Dispatch, stored: StoredOperation, op: Update) => {
   const perform = (otherId: RecordId) =>
     Effect.matchEffect(attempt(d, stored, call, true, true), {
       onFailure: orFailed(d, stored, otherId),
-      onSuccess: ({ overwritten }) =>
+      onSuccess: ({ overwritten, version }) =>
         record(
           d,
           () => {
             const linkBefore = d.pairs.linkBefore(leftId, rightId)
             const links = [d.pairs.settle(op, true, otherId)]
-            return [{ _tag: "Completed", key: op.key, result: { written: op.changes, overwritten, links, linkBefore } }]
+            const written = WrittenVersion.carry(op.changes, version)
+            return [{ _tag: "Completed", key: op.key, result: { written, overwritten, links, linkBefore } }]
           },
           O.done(d.runId, op, otherId)
         )

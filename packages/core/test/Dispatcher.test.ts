@@ -247,7 +247,7 @@ describe("Dispatcher", () => {
         ...w.right,
         create: (request) =>
           Effect.tap(w.right.create(request), (created) =>
-            Ref.update(bySource, (map) => new Map(map).set(request.sourceId, created))
+            Ref.update(bySource, (map) => new Map(map).set(request.sourceId, created.id))
           ),
         findCreated: (request) =>
           Effect.map(Ref.get(bySource), (map) => Option.map(Option.fromNullable(map.get(request.sourceId)), id))

@@ -54,7 +54,10 @@ const seeded = (options: Partial<InMemoryAdapterOptions> = {}) =>
   })
 
 const create = (adapter: InMemoryAdapter, k: string, fields: Record<string, string>) =>
-  adapter.create({ key: key(k), sourceId: rid(`source-${k}`), fields, reserve: () => Effect.void })
+  Effect.map(
+    adapter.create({ key: key(k), sourceId: rid(`source-${k}`), fields, reserve: () => Effect.void }),
+    (created) => created.id
+  )
 
 describe("InMemoryAdapter", () => {
   it.effect("allocates fresh ids past the seeded ones and logs each effective write", () =>
@@ -210,7 +213,12 @@ describe("InMemoryAdapter", () => {
   it.effect("withdraws instead of deleting when it cannot delete, and records acknowledgements", () =>
     Effect.gen(function* () {
       const adapter = yield* seeded({ capabilities: { canDelete: false } })
-      const result = yield* adapter.compensateCreate({ id: rid("2"), key: key("c"), written: {} })
+      const result = yield* adapter.compensateCreate({
+        id: rid("2"),
+        key: key("c"),
+        written: {},
+        version: Option.none()
+      })
       expect(result._tag).toBe("Withdrawn")
       expect(yield* adapter.withdrawn).toEqual(["2"])
       const outcome = {

@@ -34,8 +34,12 @@ const createdThenUpdated = Effect.gen(function* () {
   const created = (yield* w.right.records)[0]
   yield* w.left.edit(id("1"), { name: "张三丰" })
   const second = yield* sync(w, right)
-  expect((yield* w.right.records)[0]?.fields.name).toBe("张三丰")
+  const updated = (yield* w.right.records)[0]
+  expect(updated?.fields.name).toBe("张三丰")
+  expect(updated?.version).not.toBe(created?.version)
   return {
+    createdVersion: created?.version,
+    updatedVersion: updated?.version,
     w,
     right,
     asked,
@@ -48,22 +52,49 @@ const createdThenUpdated = Effect.gen(function* () {
 describe("Rollback.run tells compensateCreate what the sync last wrote to the record", () => {
   it.scoped("a later run's update still standing: the create's fields with that update over them", () =>
     Effect.gen(function* () {
-      const { w, right, asked, first, createdId } = yield* createdThenUpdated
+      const { w, right, asked, first, createdId, updatedVersion } = yield* createdThenUpdated
       const report = yield* rollback(w, right, first)
       expect(asked).toHaveLength(1)
       expect(asked[0]).toMatchObject({ id: createdId, key: expect.stringContaining("create:right:") })
       expect(asked[0]?.written).toMatchObject({ code: "WX1", name: "张三丰", mobile: "13800000001" })
+      // the version that update answered, which the record still has; the outbox's carrier of it is not a field
+      expect(asked[0]?.version).toEqual(Option.some(updatedVersion))
+      expect(Object.keys(asked[0]?.written ?? {}).sort()).toEqual(["code", "mobile", "name"])
       expect(report.items.map((item) => item.outcome)).toEqual(["rolledBack"])
     })
   )
 
   it.scoped("that update rolled back first: the create's own fields, as its rollback put them back", () =>
     Effect.gen(function* () {
-      const { w, right, asked, first, second } = yield* createdThenUpdated
+      const { w, right, asked, first, second, createdVersion } = yield* createdThenUpdated
       yield* rollback(w, right, second)
-      expect((yield* w.right.records)[0]?.fields.name).toBe("张三")
+      const restored = (yield* w.right.records)[0]
+      expect(restored?.fields.name).toBe("张三")
       yield* rollback(w, right, first)
       expect(asked[0]?.written).toMatchObject({ code: "WX1", name: "张三", mobile: "13800000001" })
+      // the create's version: the restore changed the record's version without a person, so the fields decide
+      expect(asked[0]?.version).toEqual(Option.some(createdVersion))
+      expect(restored?.version).not.toBe(createdVersion)
+      expect(yield* w.right.records).toEqual([])
+    })
+  )
+
+  it.scoped("a side that gives no versions: none, and the fields still decide", () =>
+    Effect.gen(function* () {
+      const w = yield* world({
+        left: { records: [record("1", { name: "李四", mobile: "13800000002", wechat: null, note: null })] },
+        right: { unique: ["mobile"] }
+      })
+      const asked: Array<CompensateRequest> = []
+      const right: SyncAdapter = {
+        ...watched(w, asked),
+        create: (request) => Effect.map(w.right.create(request), ({ id }) => ({ id }))
+      }
+      const run = yield* sync(w, right)
+      yield* rollback(w, right, Option.getOrThrow(run.runId))
+      expect(asked).toHaveLength(1)
+      expect(asked[0]?.version).toEqual(Option.none())
+      expect(asked[0]?.written).toMatchObject({ name: "李四", mobile: "13800000002" })
       expect(yield* w.right.records).toEqual([])
     })
   )

@@ -95,7 +95,7 @@ describe("the conformance suite fails a broken adapter with a message that says 
       const createdVersion = new Map<string, string | undefined>()
       const failed = yield* failures((adapter) => ({
         create: (request) =>
-          Effect.tap(adapter.create(request), (id) =>
+          Effect.tap(adapter.create(request), ({ id }) =>
             Effect.map(adapter.read(id), (found) => createdVersion.set(id, Option.getOrUndefined(found)?.version))
           ),
         compensateCreate: (request) =>
@@ -110,6 +110,32 @@ describe("the conformance suite fails a broken adapter with a message that says 
       ])
       expect(failed[0]?.message).toMatch(
         /^record \d+ holds just what the sync last wrote \(its create, then its update of name\): compensateCreate must answer Deleted, as no person changed it: expected 'Kept' to be 'Deleted'/
+      )
+    })
+  )
+
+  it.effect("create and update answering a version the record's reads do not show", () =>
+    Effect.gen(function* () {
+      const failed = yield* failures((adapter) => ({
+        // the version before the write, as an adapter that reads the row before it writes might answer
+        create: (request) => Effect.map(adapter.create(request), ({ id }) => ({ id, version: "v0" })),
+        update: (request) =>
+          Effect.flatMap(adapter.read(request.id), (before) =>
+            Effect.map(adapter.update(request), ({ overwritten }) => ({
+              overwritten,
+              version: Option.getOrUndefined(before)?.version ?? "v0"
+            }))
+          )
+      }))
+      expect(failed.map((f) => f.title)).toEqual([
+        "create then read returns the fields; list, read and the create's answer agree on the version",
+        "update is idempotent, and the version changes only when the record does"
+      ])
+      expect(failed[0]?.message).toMatch(
+        /^create answered version v0 for record \d+: it must be the version read and list then show: expected 'v0' to be 'v\d+'/
+      )
+      expect(failed[1]?.message).toMatch(
+        /^update answered version v\d+ for record \d+: it must be the version read then shows: expected 'v\d+' to be 'v\d+'/
       )
     })
   )

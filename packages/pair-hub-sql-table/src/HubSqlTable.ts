@@ -39,7 +39,7 @@ export const sidesLayer = (settings: Settings.Settings, options: Pair.LayerOptio
 export const pair = Pair.make({
   name: "hub-sql-table",
   description: "Keep the WeChat hub (微信中台) and a customer table in SQLite in sync, both ways",
-  labels: { left: "hub", right: "table" },
+  labels: { left: "hub", right: "table", zh: { left: "中台", right: "数据表" } },
   sections,
   settings: Settings.resolve,
   policy: (settings) =>

@@ -11,7 +11,7 @@ import * as Template from "./Template.js"
 export const pair = Pair.make({
   name: "hub-zhibang",
   description: "Keep the WeChat hub (微信中台) and the Zhibang ERP (智邦国际ERP) in sync, both ways, safely",
-  labels: { left: "hub", right: "ERP" },
+  labels: { left: "hub", right: "ERP", zh: { left: "中台", right: "ERP" } },
   sections,
   forbiddenKeys: Settings.forbiddenKeys,
   settings: Settings.resolve,

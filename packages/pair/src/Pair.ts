@@ -17,6 +17,23 @@ import type { Lang, RunnerKit } from "./RunnerKit.js"
 export const TypeId: unique symbol = Symbol.for("@tongbu/pair/Pair")
 export type TypeId = typeof TypeId
 
+/** What a report calls the two sides in one language. */
+export interface SideLabels {
+  readonly left: string
+  readonly right: string
+}
+
+/** What the reports call the two sides: English (also the `--json` keys' names), and optionally Chinese. */
+export interface Labels extends SideLabels {
+  readonly zh?: SideLabels
+}
+
+/** The labels of a report in `lang`: the pair's own for it, else the English ones as given. */
+export const labelsIn = (labels: Labels, lang: Lang): SideLabels => {
+  const chosen = lang === "zh" ? (labels.zh ?? labels) : labels
+  return { left: chosen.left, right: chosen.right }
+}
+
 /** What the runner tells a pair while it reads the pair's part of the configuration. */
 export interface ConfigContext {
   /** The configuration file read, if any. */
@@ -66,8 +83,11 @@ export interface Definition<F extends Schema.Struct.Fields, S> {
   readonly name: string
   /** One line for `tongbu --help`, e.g. "Keep the WeChat hub and the Zhibang ERP in sync". */
   readonly description: string
-  /** What the runner's output calls each side, e.g. "hub" and "ERP" (default "left" and "right"). */
-  readonly labels?: { readonly left: string; readonly right: string }
+  /**
+   * What the runner's reports call each side, e.g. "hub" and "ERP" (default "left" and "right"), and in Chinese reports
+   * (`zh`; without it they show these as given).
+   */
+  readonly labels?: Labels
   /** The pair's own top-level keys of `tongbu.yaml` (each a section of `ConfigSchema`), beside the runner's. */
   readonly sections: F
   /** What to say of a key the file must not hold (`"erp.password"`: where a password belongs instead). */
@@ -105,7 +125,7 @@ export interface Pair<S> {
   readonly [TypeId]: TypeId
   readonly name: string
   readonly description: string
-  readonly labels: { readonly left: string; readonly right: string }
+  readonly labels: Labels
   readonly sections: Schema.Struct.Fields
   readonly forbiddenKeys: Readonly<Record<string, string>>
   readonly settings: (sections: unknown, context: ConfigContext) => Effect.Effect<S, ConfigError, FileSystem.FileSystem>

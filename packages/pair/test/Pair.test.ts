@@ -26,6 +26,13 @@ describe("Pair", () => {
     expect(minimal.commands({} as never)).toEqual([])
   })
 
+  it("labelsIn gives a language's labels, the English ones where a pair gives none for it", () => {
+    const labels = { left: "hub", right: "table", zh: { left: "中台", right: "数据表" } }
+    expect(Pair.labelsIn(labels, "zh")).toEqual({ left: "中台", right: "数据表" })
+    expect(Pair.labelsIn(labels, "en")).toEqual({ left: "hub", right: "table" })
+    expect(Pair.labelsIn({ left: "hub", right: "table" }, "zh")).toEqual({ left: "hub", right: "table" })
+  })
+
   it("isPair knows a pair by its global symbol, also one made by another copy of this package", () => {
     expect(Pair.isPair(minimal)).toBe(true)
     expect(Pair.isPair({ ...minimal })).toBe(true)

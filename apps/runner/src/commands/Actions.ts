@@ -1,20 +1,19 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { ParkedAction } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
+import type { Pair } from "@tongbu/pair"
 import { Data, Effect, Option } from "effect"
 import { ConfigError } from "../Config.js"
 import { common, handle, NotFound, output } from "../Handler.js"
 import { formatTime, table, truncate } from "../internal/text.js"
+import * as Labels from "../Labels.js"
 import type { Lang } from "../Lang.js"
 import * as Layers from "../Layers.js"
 import { maskMobiles } from "../Logging.js"
-import { sideName } from "../Reasons.js"
 import { textsOf } from "../Texts.js"
 
 /** The operation asked about exists but is not a parked action: nothing to resolve, and the message says why. */
 export class NotParked extends Data.TaggedError("NotParked")<{ readonly message: string }> {}
-
-const side = (s: string, lang: Lang) => (lang === "zh" ? sideName(s) : s === "left" ? "hub" : "ERP")
 
 /** The action's content as it was sent, mobiles masked like every output. */
 const content = (a: ParkedAction) =>
@@ -25,12 +24,12 @@ const content = (a: ParkedAction) =>
       .join(", ")
   )
 
-/** A parked action as machines read it: hub = left, ERP = right. */
-export const actionJson = (a: ParkedAction) => ({
+/** A parked action as machines read it: `side` names the side as `--json` names the pair's sides (`Labels.sideName`). */
+export const actionJson = (labels: Pair.Labels) => (a: ParkedAction) => ({
   id: a.id,
   key: a.key,
   runId: a.runId,
-  side: a.action.side === "left" ? "hub" : "erp",
+  side: Labels.sideName(labels, a.action.side),
   recordId: Option.getOrNull(a.targetId),
   recordName: a.action.label ?? null,
   kind: a.action.kind,
@@ -39,13 +38,13 @@ export const actionJson = (a: ParkedAction) => ({
   parkedAt: new Date(a.parkedAt).toISOString()
 })
 
-const actionsText = (list: ReadonlyArray<ParkedAction>, lang: Lang) => {
+const actionsText = (list: ReadonlyArray<ParkedAction>, labels: Pair.Labels, lang: Lang) => {
   const t = textsOf(lang)
   if (list.length === 0) return t.noActions
   const rows = list.map((a) => [
     String(a.id),
     a.runId,
-    side(a.action.side, lang),
+    Labels.labelOf(labels, a.action.side, lang),
     Option.getOrElse(a.targetId, () => "?"),
     truncate(a.action.label ?? "", 20),
     a.action.kind,
@@ -66,7 +65,7 @@ const actionId = Args.text({ name: "id-or-key" }).pipe(
 )
 
 const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (options) =>
-  handle(options, (settings) =>
+  handle(options, (settings, _lang, pair) =>
     Effect.gen(function* () {
       if (options.done === options.retry) {
         return yield* new ConfigError({ message: "say either --done (it was delivered) or --retry (send it again)" })
@@ -87,10 +86,10 @@ const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (o
           })
         case "Resolved": {
           const a = resolved.action
-          const where = `${a.action.kind} on ${side(a.action.side, "en")} record ${Option.getOrElse(a.targetId, () => "?")}`
+          const where = `${a.action.kind} on ${Labels.labelOf(pair.labels, a.action.side, "en")} record ${Option.getOrElse(a.targetId, () => "?")}`
           yield* output(
             options,
-            () => ({ ...actionJson(a), resolution }),
+            () => ({ ...actionJson(pair.labels)(a), resolution }),
             () =>
               resolution === "done"
                 ? `Action ${a.id} (${where}) marked delivered; it is never sent again.`
@@ -104,14 +103,14 @@ const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (o
 
 /** `tongbu actions` and `tongbu actions resolve <id-or-key> --done|--retry`. */
 export const actions = Command.make("actions", common, (options) =>
-  handle(options, (settings, lang) =>
+  handle(options, (settings, lang, pair) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const parked = yield* store.parkedActions
       yield* output(
         options,
-        () => ({ actions: parked.map(actionJson) }),
-        () => actionsText(parked, lang)
+        () => ({ actions: parked.map(actionJson(pair.labels)) }),
+        () => actionsText(parked, pair.labels, lang)
       )
     }).pipe(Effect.provide(Layers.store(settings)))
   )

@@ -34,7 +34,7 @@ const storeItem = (settings: RunnerSettings) =>
 
 class NothingToRecord extends Data.TaggedError("NothingToRecord")<{ readonly message: string }> {}
 
-/** `tongbu check`: a read-only checklist of the configuration against the ERP, the hub and the store. */
+/** `tongbu check`: a read-only checklist of the configuration against the pair's sides and the store. */
 export const check = Command.make(
   "check",
   {
@@ -75,5 +75,7 @@ export const check = Command.make(
       })
     )
 ).pipe(
-  Command.withDescription("Check the configuration against both sides (the ERP and the hub) and the store, read-only")
+  Command.withDescription(
+    "Check the configuration against both sides (the hub↔ERP pair: the ERP and the hub) and the store, read-only"
+  )
 )

@@ -1,9 +1,12 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { FieldValue, StoredConflict } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
+import { Pair } from "@tongbu/pair"
 import { Effect, Option } from "effect"
+import { ConfigError } from "../Config.js"
 import { common, handle, NotFound, output } from "../Handler.js"
 import { formatTime, table, truncate } from "../internal/text.js"
+import * as Labels from "../Labels.js"
 import type { Lang } from "../Lang.js"
 import * as Layers from "../Layers.js"
 import { fieldName } from "../Reasons.js"
@@ -12,27 +15,28 @@ import { textsOf } from "../Texts.js"
 const shown = (value: FieldValue, lang: Lang = "en") =>
   value === null ? textsOf(lang).empty : truncate(String(value), 40)
 
-/** A parked conflict as machines read it: hub = left, ERP = right. */
-export const conflictJson = (c: StoredConflict) => ({
+/**
+ * A parked conflict as machines read it: each side's id and value under `left…` / `right…` and under the names of the
+ * pair's labels (`hubId`, `erp`, …: `Labels.keyed`); `resolution` names the side taken as `--take` does.
+ */
+export const conflictJson = (labels: Pair.Labels) => (c: StoredConflict) => ({
   id: c.id,
   runId: c.runId,
-  hubId: c.leftId,
-  erpId: c.rightId,
+  ...Labels.keyed(labels, "Id", c.leftId, c.rightId),
   field: c.field,
-  hub: c.left,
-  erp: c.right,
-  baseline: { hub: c.baseline.left, erp: c.baseline.right },
-  resolution: c.resolution === undefined ? null : c.resolution === "left" ? "hub" : "erp",
+  ...Labels.keyed(labels, "", c.left, c.right),
+  baseline: Labels.keyed(labels, "", c.baseline.left, c.baseline.right),
+  resolution: c.resolution === undefined ? null : Labels.sideName(labels, c.resolution),
   createdAt: new Date(c.createdAt).toISOString()
 })
 
-const conflictsTable = (list: ReadonlyArray<StoredConflict>, lang: Lang) => {
+const conflictsTable = (list: ReadonlyArray<StoredConflict>, labels: Pair.Labels, lang: Lang) => {
   const t = textsOf(lang)
   return list.length === 0
     ? t.noConflicts
     : table(
         [
-          t.conflictHeader,
+          t.conflictHeader(Pair.labelsIn(labels, lang)),
           ...list.map((c) => [
             c.id,
             c.leftId,
@@ -48,41 +52,53 @@ const conflictsTable = (list: ReadonlyArray<StoredConflict>, lang: Lang) => {
       )
 }
 
-const take = Options.choice("take", ["erp", "hub"]).pipe(Options.withDescription("whose value the pair keeps"))
+// the pair is known only once the configuration is read: its side names are checked then
+const take = Options.text("take").pipe(
+  Options.withDescription(
+    "whose value the pair keeps: a side as `tongbu conflicts --json` names it (hub or erp for the hub↔ERP pair), or left / right"
+  )
+)
 const conflictId = Args.text({ name: "id" }).pipe(
   Args.withDescription("the conflict's id, as `tongbu conflicts` lists it")
 )
 
 const resolve = Command.make("resolve", { ...common, conflictId, take }, (options) =>
-  handle(options, (settings) =>
+  handle(options, (settings, _lang, pair) =>
     Effect.gen(function* () {
+      const side = Labels.parseSide(pair.labels, options.take)
+      if (Option.isNone(side)) {
+        return yield* new ConfigError({
+          message: `--take ${options.take}: expected ${Labels.sideChoices(pair.labels)} (the sides of the pair ${pair.name})`
+        })
+      }
       const store = yield* SyncStore
-      const resolved = yield* store.resolveConflict(options.conflictId, options.take === "erp" ? "right" : "left")
+      const resolved = yield* store.resolveConflict(options.conflictId, side.value)
       if (Option.isNone(resolved)) {
         return yield* new NotFound({ message: `no open conflict ${options.conflictId} (see \`tongbu conflicts\`)` })
       }
       const c = resolved.value
+      const { left, right } = pair.labels
       yield* output(
         options,
-        () => conflictJson(c),
+        () => conflictJson(pair.labels)(c),
         () =>
-          `Conflict ${c.id} resolved: ${c.field} of hub ${c.leftId} / ERP ${c.rightId} takes the ${options.take === "erp" ? "ERP" : "hub"} value ` +
-          `${shown(options.take === "erp" ? c.right : c.left)}; the next sync writes it to the other side.`
+          `Conflict ${c.id} resolved: ${c.field} of ${left} ${c.leftId} / ${right} ${c.rightId} takes the ${side.value === "right" ? right : left} value ` +
+          `${shown(side.value === "right" ? c.right : c.left)}; the next sync writes it to the other side.`
       )
     }).pipe(Effect.provide(Layers.store(settings)))
   )
-).pipe(Command.withDescription("Resolve a parked conflict by taking the ERP's or the hub's value"))
+).pipe(Command.withDescription("Resolve a parked conflict by taking one side's value"))
 
-/** `tongbu conflicts` and `tongbu conflicts resolve <id> --take erp|hub`. */
+/** `tongbu conflicts` and `tongbu conflicts resolve <id> --take <side>`. */
 export const conflicts = Command.make("conflicts", common, (options) =>
-  handle(options, (settings, lang) =>
+  handle(options, (settings, lang, pair) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const open = yield* store.openConflicts
       yield* output(
         options,
-        () => ({ conflicts: open.map(conflictJson) }),
-        () => conflictsTable(open, lang)
+        () => ({ conflicts: open.map(conflictJson(pair.labels)) }),
+        () => conflictsTable(open, pair.labels, lang)
       )
     }).pipe(Effect.provide(Layers.store(settings)))
   )

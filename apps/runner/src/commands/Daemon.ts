@@ -20,7 +20,7 @@ export const daemon = Command.make("daemon", common, (options) =>
             runOnce(pair, settings, { direction: job.direction, dryRun: false, full: job.full }, Progress.silent).pipe(
               Effect.provide(context)
             ),
-          pair.metrics
+          pair
         ).pipe(Effect.provide(context))
       ),
       Effect.scoped

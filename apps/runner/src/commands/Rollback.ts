@@ -1,6 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { RunId } from "@tongbu/core"
 import { Rollback } from "@tongbu/core"
+import type { Pair } from "@tongbu/pair"
 import { Console, Data, Effect, Option } from "effect"
 import * as Environment from "../Environment.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
@@ -14,19 +15,19 @@ import { leased } from "./Sync.js"
 /** The rollback stopped before it finished; what it did is in its report. */
 export class RollbackFailed extends Data.TaggedError("RollbackFailed")<{ readonly message: string }> {}
 
-const reportJson = (report: Rollback.RollbackReport) => ({
+const reportJson = (report: Rollback.RollbackReport, labels: Pair.Labels) => ({
   runId: Option.getOrNull(report.runId),
   target: report.target,
   status: report.status,
   dryRun: report.dryRun,
   counts: report.counts,
   error: Option.getOrNull(report.error),
-  items: report.items.map(itemJson)
+  items: report.items.map(itemJson(labels))
 })
 
 const notRestored = (report: Rollback.RollbackReport) => report.items.filter((item) => item.outcome !== "rolledBack")
 
-const reportText = (report: Rollback.RollbackReport, lang: Lang) => {
+const reportText = (report: Rollback.RollbackReport, labels: Pair.Labels, lang: Lang) => {
   const t = textsOf(lang)
   const undone = report.items.filter((item) => item.outcome === "rolledBack").length
   const kept = notRestored(report).length
@@ -37,7 +38,7 @@ const reportText = (report: Rollback.RollbackReport, lang: Lang) => {
   return [
     title,
     "",
-    itemsTable(report.items, lang),
+    itemsTable(report.items, labels, lang),
     ...Option.match(report.error, { onNone: () => [], onSome: (e) => ["", `${t.stopped}: ${e}`] })
   ].join("\n")
 }
@@ -58,14 +59,14 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
       if (o.dryRun)
         return yield* output(
           o,
-          () => reportJson(preview),
-          () => reportText(preview, lang)
+          () => reportJson(preview, pair.labels),
+          () => reportText(preview, pair.labels, lang)
         )
       if (!o.json)
         yield* output(
           o,
           () => null,
-          () => `${reportText(preview, lang)}\n\n${textsOf(lang).performing}\n`
+          () => `${reportText(preview, pair.labels, lang)}\n\n${textsOf(lang).performing}\n`
         )
       const report = yield* leased(settings)(Rollback.run(target, { dryRun: false }))
       yield* Metrics.recordRun("rollback", report.status, report.items)
@@ -76,13 +77,15 @@ export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (
             })
           : undefined
       if (!o.json) {
-        yield* Console.log(reportText(report, lang))
+        yield* Console.log(reportText(report, pair.labels, lang))
         if (failed !== undefined) return yield* failed
         return
       }
       // --json: one object, the exit code and why in it
       const exitCode = failed === undefined ? ExitCode.ok : show(failed).exitCode
-      yield* Console.log(JSON.stringify({ ...reportJson(report), error: failed?.message ?? null, exitCode }, null, 2))
+      yield* Console.log(
+        JSON.stringify({ ...reportJson(report, pair.labels), error: failed?.message ?? null, exitCode }, null, 2)
+      )
       if (failed !== undefined) return yield* new CommandFailed({ exitCode })
     }).pipe(Effect.provide(Environment.sync(pair, settings, { dryRun: false, lang })))
   )

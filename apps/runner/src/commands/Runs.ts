@@ -15,7 +15,7 @@ const limit = Options.integer("limit").pipe(
 const runId = Args.text({ name: "run-id" }).pipe(Args.withDescription("the run's id, as `tongbu runs` lists it"))
 
 const show = Command.make("show", { ...common, runId }, (options) =>
-  handle(options, (settings, lang) =>
+  handle(options, (settings, lang, pair) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
       const id = options.runId as RunId
@@ -24,7 +24,7 @@ const show = Command.make("show", { ...common, runId }, (options) =>
       const items = yield* store.outcomes(id)
       yield* output(
         options,
-        () => ({ ...runJsonOf(run.value), items: items.map(itemJson) }),
+        () => ({ ...runJsonOf(run.value), items: items.map(itemJson(pair.labels)) }),
         () =>
           [
             summary(
@@ -36,11 +36,12 @@ const show = Command.make("show", { ...common, runId }, (options) =>
                 items,
                 warnings: run.value.warnings
               },
+              pair.labels,
               lang
             ),
             ...(run.value.error === undefined ? [] : ["", `${textsOf(lang).error}: ${run.value.error}`]),
             "",
-            itemsTable(items, lang)
+            itemsTable(items, pair.labels, lang)
           ].join("\n")
       )
     }).pipe(Effect.provide(Layers.store(settings)))

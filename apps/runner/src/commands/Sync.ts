@@ -53,7 +53,9 @@ const options = {
     Options.withDescription("plan exactly as a real run would, show it, write nothing to either side")
   ),
   direction: Options.choice("direction", Direction).pipe(
-    Options.withDescription("push = left → right only (hub → ERP), pull = right → left only, both = both ways"),
+    Options.withDescription(
+      "push = left → right only (the hub↔ERP pair: hub → ERP), pull = right → left only, both = both ways"
+    ),
     Options.withDefault("both" as const)
   ),
   full: Options.boolean("full").pipe(
@@ -84,14 +86,14 @@ export const sync = Command.make("sync", options, (o) =>
               })
             : undefined
       if (!o.json) {
-        yield* Console.log(summary(report, lang))
+        yield* Console.log(summary(report, pair.labels, lang))
         if (verdict === undefined) return
         yield* Console.error("")
         return yield* verdict
       }
       // --json: one object, the verdict's exit code and message in it
       const exitCode = verdict === undefined ? ExitCode.ok : show(verdict).exitCode
-      const json = runJson(report)
+      const json = runJson(report, pair.labels)
       yield* Console.log(JSON.stringify({ ...json, error: json.error ?? verdict?.message ?? null, exitCode }, null, 2))
       if (verdict !== undefined) return yield* new CommandFailed({ exitCode })
     })

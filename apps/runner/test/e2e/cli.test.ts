@@ -238,10 +238,15 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
       expect.objectContaining({
         hubId: String(pair.id),
         erpId: String(pair.ord),
+        leftId: String(pair.id),
+        rightId: String(pair.ord),
         field: "name",
         hub: "中台改的名字有限公司",
         erp: "ERP改的名字有限公司",
-        baseline: { hub: pair.company_name, erp: pair.company_name }
+        left: "中台改的名字有限公司",
+        right: "ERP改的名字有限公司",
+        baseline: { hub: pair.company_name, erp: pair.company_name, left: pair.company_name, right: pair.company_name },
+        resolution: null
       })
     ])
     const resolved = await tongbu(
@@ -250,6 +255,7 @@ describe("tongbu, end to end", { timeout: 120_000 }, () => {
       s.env
     )
     expect(resolved.code).toBe(0)
+    expect(json(resolved).resolution).toBe("hub")
     await tongbu(s.dir, ["sync", "--json", "--config", "manual.yaml"], s.env)
     expect(s.erp.mock.control.customers().find((c) => c.ord === pair.ord)?.fields.name).toBe("中台改的名字有限公司")
     expect(json(await tongbu(s.dir, ["conflicts", "--json"], s.env)).conflicts).toEqual([])

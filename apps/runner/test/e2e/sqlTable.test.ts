@@ -84,6 +84,23 @@ describe("the hub↔sql-table pair, run by the unchanged runner from its configu
     expect(runs.runs.map((r: { status: string }) => r.status)).toEqual(["completed", "completed"])
   })
 
+  it("reports name the pair's own sides: hub / table in tables and --json, 中台 / 数据表 in Chinese", async () => {
+    const shown = json(await tongbu(dir, ["runs", "show", "1", "--json"]))
+    const created = shown.items.find((i: { operation: string; leftId: string | null }) => i.operation === "create")
+    expect(created).toEqual(
+      expect.objectContaining({ leftId: expect.any(String), rightId: expect.any(String), hubId: created.leftId })
+    )
+    expect(created.tableId).toBe(created.rightId)
+    expect(JSON.stringify(shown.items)).not.toContain("erpId")
+    const text = await tongbu(dir, ["runs", "show", "1"])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^hub +table +operation +outcome +reason$/m)
+    expect(text.stdout).not.toMatch(/\berp\b/i)
+    const zh = await tongbu(dir, ["runs", "show", "1", "--lang", "zh"])
+    expect(zh.stdout).toMatch(/^中台 +数据表 +操作 +结果 +原因$/m)
+    expect(zh.stdout).not.toContain("ERP")
+  })
+
   it("both sides renaming one customer under `manual` parks a conflict that `conflicts` lists", async () => {
     writeFileSync(join(dir, "manual.yaml"), config("policy:\n  conflicts:\n    name: manual\n"))
     const target = rows(dir).find((row) => row.code?.startsWith("HUB"))
@@ -104,19 +121,49 @@ describe("the hub↔sql-table pair, run by the unchanged runner from its configu
     expect(run.counts.conflicts).toBe(1)
     const listed = json(await tongbu(dir, ["conflicts", "--json", "--config", "manual.yaml"]))
     expect(listed.conflicts).toHaveLength(1)
-    expect(listed.conflicts[0].field).toBe("name")
+    const conflict = listed.conflicts[0]
+    expect(conflict).toMatchObject({
+      field: "name",
+      leftId: String(hubId),
+      rightId: String(target.id),
+      hubId: String(hubId),
+      tableId: String(target.id),
+      left: "中台改的名字有限公司",
+      hub: "中台改的名字有限公司",
+      right: "表里改的名字有限公司",
+      table: "表里改的名字有限公司",
+      resolution: null
+    })
+    expect(Object.keys(conflict.baseline).sort()).toEqual(["hub", "left", "right", "table"])
+    const text = await tongbu(dir, ["conflicts", "--config", "manual.yaml"])
+    expect(text.stdout).toMatch(/^id +hub +table +field +hub value +table value +baseline \(hub \/ table\) +since$/m)
+
+    const wrong = await tongbu(dir, ["conflicts", "resolve", conflict.id, "--take", "erp", "--config", "manual.yaml"])
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain(
+      "--take erp: expected hub, table, left or right (the sides of the pair hub-sql-table)"
+    )
+    const taken = await tongbu(dir, ["conflicts", "resolve", conflict.id, "--take", "table", "--config", "manual.yaml"])
+    expect(taken.code, taken.stderr).toBe(0)
+    expect(taken.stdout).toContain(
+      `Conflict ${conflict.id} resolved: name of hub ${hubId} / table ${target.id} takes the table value 表里改的名字有限公司`
+    )
+    expect(json(await tongbu(dir, ["conflicts", "--json", "--config", "manual.yaml"])).conflicts).toEqual([])
   })
 
   it("rollback of the first sync deletes the rows it created in the table, keeping the one a person renamed", async () => {
     const before = rows(dir)
     const renamed = before.filter((row) => row.full_name === "表里改的名字有限公司")
     expect(renamed).toHaveLength(1)
-    const preview = await tongbu(dir, ["rollback", "1", "--dry-run", "--json"])
+    const preview = await tongbu(dir, ["rollback", "1", "--dry-run"])
     expect(preview.code, preview.stderr).toBe(0)
+    expect(preview.stdout).toMatch(/^hub +table +operation +outcome +reason$/m)
+    expect(preview.stdout).not.toMatch(/\berp\b/i)
     const result = await tongbu(dir, ["rollback", "1", "--json"])
     expect(result.code, result.stderr).toBe(0)
     const report = json(result)
     expect(report.status).toBe("completed")
+    expect(report.items.every((i: { tableId?: unknown; rightId: unknown }) => i.tableId === i.rightId)).toBe(true)
     const after = rows(dir)
     expect(after.filter((row) => row.code?.startsWith("HUB")).map((row) => row.id)).toEqual(renamed.map((r) => r.id))
     expect(after.filter((row) => row.code?.startsWith("CRM"))).toHaveLength(2)

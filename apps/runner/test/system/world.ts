@@ -209,7 +209,12 @@ export class World {
     return broken.pipe(
       Effect.provide(
         Layer.merge(
-          Sides.layer(this.settings, { dryRun, http, lang: "en", word: Reasons.render }),
+          Sides.layer(this.settings, {
+            dryRun,
+            http,
+            lang: "en",
+            word: (reason, lang) => Reasons.render(reason, lang, defaultPair.labels)
+          }),
           Layers.store(this.settings)
         )
       ),

@@ -3,7 +3,7 @@
  * insert) or, without one, through an id reserved before the insert, under the write lock.
  */
 import { randomUUID } from "node:crypto"
-import type { AdapterError, CreateRequest, FindCreatedRequest, RecordId } from "@tongbu/core"
+import type { AdapterError, Created, CreateRequest, FindCreatedRequest, RecordId } from "@tongbu/core"
 import type Database from "better-sqlite3"
 import { Clock, Effect, Option } from "effect"
 import type { Row, Table } from "./table.js"
@@ -13,7 +13,7 @@ import type { Writing } from "./writing.js"
 export const makeCreates = (table: Table, writing: Writing) => {
   const { sqlite, options, one } = table
   const { t, id, prepare, byKey, columnsOf, nextVersion, checkUnique } = writing
-  const insert = (request: CreateRequest, rowId: number | string | undefined, now: number): RecordId => {
+  const insert = (request: CreateRequest, rowId: number | string | undefined, now: number): Created => {
     const columns = columnsOf(request.fields, `create ${request.key}`)
     checkUnique(request.fields, null)
     const names = [
@@ -22,18 +22,20 @@ export const makeCreates = (table: Table, writing: Writing) => {
       ...(options.keyColumn === undefined ? [] : [options.keyColumn]),
       ...(rowId === undefined ? [] : [options.idColumn])
     ]
+    const version = nextVersion(now)
     const values = [
       ...columns.map(([field]) => toCell(request.fields[field])),
-      nextVersion(now),
+      version,
       ...(options.keyColumn === undefined ? [] : [request.key]),
       ...(rowId === undefined ? [] : [rowId])
     ]
     const sql = `INSERT INTO ${t} (${names.map(quote).join(", ")}) VALUES (${names.map(() => "?").join(", ")}) RETURNING ${id}`
-    return String(
+    const created = String(
       prepare(sql)
         .pluck()
         .get(...values)
     ) as RecordId
+    return { id: created, version: String(version) }
   }
 
   const reserveId = (): number | string =>
@@ -46,11 +48,12 @@ export const makeCreates = (table: Table, writing: Writing) => {
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       table.attempt(`create ${request.key} in ${options.table}`, () =>
         sqlite
-          .transaction(() => {
+          .transaction((): Created => {
             const found = lookup.get(request.key)
+            // an earlier attempt's row: its version now may hold someone's change since, so none is given
             return found === undefined
               ? insert(request, table.shape.integerIds ? undefined : randomUUID(), now)
-              : (String(found[0]) as RecordId)
+              : { id: String(found[0]) as RecordId }
           })
           .immediate()
       )
@@ -82,7 +85,7 @@ export const makeCreates = (table: Table, writing: Writing) => {
       )
     })
 
-  const create = (request: CreateRequest): Effect.Effect<RecordId, AdapterError> =>
+  const create = (request: CreateRequest): Effect.Effect<Created, AdapterError> =>
     byKey === undefined ? createReserved(request) : createByKey(request, byKey)
 
   const findCreated = (request: FindCreatedRequest) =>

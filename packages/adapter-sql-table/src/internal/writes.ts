@@ -32,18 +32,26 @@ export const makeWrites = (table: Table, writing: Writing) => {
               }
               checkUnique(Object.fromEntries(pending.map(([field]) => [field, request.changes[field] ?? null])), rowId)
               const sets = [...pending.map(([, column]) => `${quote(column)} = ?`), `${version} = ?`]
+              const next = nextVersion(now)
               prepare(`UPDATE ${t} SET ${sets.join(", ")} WHERE ${id} = ?`).run(
                 ...pending.map(([field]) => toCell(request.changes[field])),
-                nextVersion(now),
+                next,
                 rowId
               )
-              return { overwritten: Object.fromEntries(pending.map(([field]) => [field, current[field] ?? null])) }
+              return {
+                overwritten: Object.fromEntries(pending.map(([field]) => [field, current[field] ?? null])),
+                version: String(next)
+              }
             })
             .immediate()
       )
     )
 
-  /** Deletes the row while it still holds everything the sync last wrote to it; a row someone changed is kept. */
+  /**
+   * Deletes the row while it still holds everything the sync last wrote to it; a row someone changed is kept. Not by
+   * `version`: a person's edit before the sync's last write is in the version that write gave, and a rollback's
+   * restore of a later run changes the version without a person.
+   */
   const compensateCreate = (request: CompensateRequest) =>
     table.attempt(
       `deletion of created record ${request.id} of ${options.table}`,

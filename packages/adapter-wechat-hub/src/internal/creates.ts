@@ -2,11 +2,19 @@
  * Rows the sync inserts for ERP-born customers: the insert, "did my earlier insert land?", and the rollback's
  * compensation, each one short transaction.
  */
-import type { CompensateRequest, Compensation, CreateRequest, Fields, FindCreatedRequest, RecordId } from "@tongbu/core"
+import type {
+  CompensateRequest,
+  Compensation,
+  Created,
+  CreateRequest,
+  Fields,
+  FindCreatedRequest,
+  RecordId
+} from "@tongbu/core"
 import { RecordId as RecordIdSchema, RejectedError } from "@tongbu/core"
 import { eq } from "drizzle-orm"
 import { Effect, Option } from "effect"
-import { CUSTOMER_NAME, customerNameColumn, fieldKind, toSideRecord } from "../HubRecord.js"
+import { CUSTOMER_NAME, customerNameColumn, fieldKind, rowVersion, toSideRecord } from "../HubRecord.js"
 import { customersUnified } from "../HubSchema.js"
 import { normalizeValue } from "../Normalize.js"
 import type { StoredValue } from "./coerce.js"
@@ -19,9 +27,9 @@ import { collision, hubId, SYNC_USER, withProvenance } from "./writes.js"
 /**
  * Inserts an ERP-born customer: business columns marked `*_source = 'erp'`, sync state `synced` / `create`, and the
  * ERP customer it copies (`sourceId`, an ERP ord) in `erp_customer_id`: the link is made at insertion (sync-rules §1),
- * and `findCreated` finds the row by it after a crash.
+ * and `findCreated` finds the row by it after a crash. Its version is the inserted row's, read back in the transaction.
  */
-export const create = (conn: HubConnection, request: CreateRequest) =>
+export const create = (conn: HubConnection, queries: HubQueries, request: CreateRequest) =>
   Effect.gen(function* () {
     const adapter = conn.options.name
     const what = `insert of ERP customer ${request.sourceId} into the hub`
@@ -56,21 +64,25 @@ export const create = (conn: HubConnection, request: CreateRequest) =>
       created_by: SYNC_USER,
       updated_by: SYNC_USER
     })
-    const id = yield* conn.attempt(what, () =>
+    return yield* conn.attempt(what, () =>
       conn.db.transaction(
-        (tx) => {
+        (tx): Created => {
           const taken = collision(conn, row, 0)
           if (taken !== undefined) throw taken
-          return tx
+          const id = tx
             .insert(customersUnified)
             .values(row as Insert)
             .returning({ id: customersUnified.id })
             .get().id
+          const inserted = queries.one.get(id)
+          return {
+            id: RecordIdSchema.make(String(id)),
+            ...(inserted === undefined ? {} : { version: rowVersion(inserted) })
+          }
         },
         { behavior: "immediate" }
       )
     )
-    return RecordIdSchema.make(String(id))
   })
 
 /** The row an earlier `create` from this ERP customer inserted, found by the `erp_customer_id` it was given. */
@@ -101,7 +113,8 @@ const changedSince = (current: Fields, written: Fields): ReadonlyArray<string> =
  * Deletes a row the sync created (an ERP customer it pulled, a WeChat contact its intake took in) while nobody else
  * changed it since: `updated_by` is still the sync's and every field the sync last wrote (`written`) still holds that
  * value, so a person's edit the sync later wrote over in another field is noticed too. A row someone changed is kept,
- * and a row the sync did not create is never deleted.
+ * and a row the sync did not create is never deleted. `version` cannot decide it: a person's edit before the sync's
+ * last write is in the version that write gave, and the sync's acknowledgements change the version without a person.
  */
 export const compensateCreate = (conn: HubConnection, queries: HubQueries, request: CompensateRequest) => {
   const adapter = conn.options.name

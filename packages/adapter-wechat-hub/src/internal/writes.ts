@@ -7,7 +7,7 @@ import type { FieldValue, Updated, UpdateRequest } from "@tongbu/core"
 import { CollisionError, RecordId as RecordIdSchema, RejectedError, StaleError } from "@tongbu/core"
 import { eq, sql } from "drizzle-orm"
 import { Effect, Option } from "effect"
-import { CUSTOMER_NAME, customerNameColumn, displayNameOf, fieldKind, toSideRecord } from "../HubRecord.js"
+import { CUSTOMER_NAME, customerNameColumn, displayNameOf, fieldKind, rowVersion, toSideRecord } from "../HubRecord.js"
 import { customersUnified, provenanceColumns } from "../HubSchema.js"
 import { normalizeValue } from "../Normalize.js"
 import type { StoredValue } from "./coerce.js"
@@ -114,7 +114,8 @@ export const update = (conn: HubConnection, queries: HubQueries, request: Update
             .set(values as Insert)
             .where(eq(customersUnified.id, id))
             .run()
-          return { overwritten }
+          const after = queries.one.get(id)
+          return { overwritten, ...(after === undefined ? {} : { version: rowVersion(after) }) }
         },
         { behavior: "immediate" }
       )

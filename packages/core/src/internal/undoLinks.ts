@@ -29,8 +29,8 @@ const compensate = (
 ) => {
   const adapter = ctx.sides[side]
   if (!ctx.dryRun) {
-    return Effect.flatMap(ctx.lastWritten.of(side, id, created), (written) =>
-      Effect.either(retryTransient(adapter.compensateCreate({ key, id, written })))
+    return Effect.flatMap(ctx.lastWritten.of(side, id, created), ({ fields, version }) =>
+      Effect.either(retryTransient(adapter.compensateCreate({ key, id, written: fields, version })))
     )
   }
   const predicted: Compensation = adapter.capabilities.canDelete

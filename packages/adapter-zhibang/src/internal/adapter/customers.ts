@@ -81,7 +81,8 @@ export const makeCustomerWrites = ({ name, client, pageSize, truncatable, withdr
           beforeSave: (ord) => reserve(String(ord))
         })
         .pipe(Effect.catchAll(failWith(fields)))
-      return RecordId.make(String(ord))
+      // no version: the save answers only the id, and a version is a list row's hash, which only a list call gives
+      return { id: RecordId.make(String(ord)) }
     })
 
   const findCreated: SyncAdapter["findCreated"] = ({ fields, provisionalId }) =>

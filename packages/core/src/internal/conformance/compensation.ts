@@ -1,14 +1,23 @@
 import { expect } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import type { Register } from "./helpers.js"
-import { createSample, key, listAll, readOrFail } from "./helpers.js"
+import { createSampleWith, key, listAll, readOrFail } from "./helpers.js"
 
-/** Undoing a create: deleted (or withdrawn) while it holds what the sync last wrote, kept once a person changed it. */
+/**
+ * Undoing a create: deleted (or withdrawn) while it holds what the sync last wrote, kept once a person changed it. Each
+ * request carries the version the sync's last write answered, as the core sends it.
+ */
 export const compensationTests = (register: Register): void => {
   register("compensateCreate deletes or withdraws as capabilities.canDelete says, and can be repeated", (subject) =>
     Effect.gen(function* () {
-      const id = yield* createSample(subject, 12)
-      const request = { id, key: key("create:12"), written: subject.sampleFields(12) }
+      const created = yield* createSampleWith(subject, 12)
+      const id = created.id
+      const request = {
+        id,
+        key: key("create:12"),
+        written: subject.sampleFields(12),
+        version: Option.fromNullable(created.version)
+      }
       const first = yield* subject.adapter.compensateCreate(request)
       const again = yield* subject.adapter.compensateCreate(request)
       if (subject.adapter.capabilities.canDelete) {
@@ -28,16 +37,21 @@ export const compensationTests = (register: Register): void => {
   register("compensateCreate deletes a record only the sync changed since it created it", (subject) =>
     Effect.gen(function* () {
       const { field, values } = subject.update
-      const id = yield* createSample(subject, 13)
+      const { id } = yield* createSampleWith(subject, 13)
       const read = yield* readOrFail(subject.adapter, id)
-      yield* subject.adapter.update({
+      const updated = yield* subject.adapter.update({
         key: key("update:13"),
         id,
         changes: { [field]: values[0] },
         expected: { [field]: read.fields[field] ?? null }
       })
       const written = { ...subject.sampleFields(13), [field]: values[0] }
-      const result = yield* subject.adapter.compensateCreate({ id, key: key("create:13"), written })
+      const result = yield* subject.adapter.compensateCreate({
+        id,
+        key: key("create:13"),
+        written,
+        version: Option.fromNullable(updated.version)
+      })
       const expected = subject.adapter.capabilities.canDelete ? "Deleted" : "Withdrawn"
       expect(
         result._tag,
@@ -51,9 +65,15 @@ export const compensationTests = (register: Register): void => {
   register("compensateCreate never deletes a record a person changed since it was created", (subject) =>
     Effect.gen(function* () {
       const { field, values } = subject.update
-      const id = yield* createSample(subject, 14)
+      const created = yield* createSampleWith(subject, 14)
+      const id = created.id
       yield* subject.editOutOfBand(id, { [field]: values[1] })
-      const request = { id, key: key("create:14"), written: subject.sampleFields(14) }
+      const request = {
+        id,
+        key: key("create:14"),
+        written: subject.sampleFields(14),
+        version: Option.fromNullable(created.version)
+      }
       const first = yield* subject.adapter.compensateCreate(request)
       const again = yield* subject.adapter.compensateCreate(request)
       expect(

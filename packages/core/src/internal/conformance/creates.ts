@@ -20,10 +20,10 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
     })
   )
 
-  register("create then read returns the fields, and list and read agree on the version", (subject) =>
+  register("create then read returns the fields; list, read and the create's answer agree on the version", (subject) =>
     Effect.gen(function* () {
       const sample = subject.sampleFields(1)
-      const id = yield* subject.adapter.create({
+      const { id, version } = yield* subject.adapter.create({
         key: key("create:1"),
         sourceId: sourceOf(1),
         fields: sample,
@@ -35,6 +35,11 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
       const entry = (yield* listAll(subject.adapter)).find((e) => e.id === id)
       expect(entry, "the created record is listed").toBeDefined()
       if (entry) expect(versionOf(entry)).toBe(record.version)
+      if (version !== undefined)
+        expect(
+          version,
+          `create answered version ${version} for record ${id}: it must be the version read and list then show`
+        ).toBe(record.version)
     })
   )
 
@@ -42,7 +47,7 @@ export const createTests = (register: Register, options: ConformanceOptions): vo
     Effect.gen(function* () {
       const sample = subject.sampleFields(2)
       const reserved = yield* Ref.make<ReadonlyArray<string>>([])
-      const id = yield* subject.adapter.create({
+      const { id } = yield* subject.adapter.create({
         key: key("create:2"),
         sourceId: sourceOf(2),
         fields: sample,

@@ -46,7 +46,8 @@ export const errorTests = (register: Register, options: ConformanceOptions): voi
         const compensation = yield* subject.adapter.compensateCreate({
           id: missing,
           key: key("create:missing"),
-          written: {}
+          written: {},
+          version: Option.none()
         })
         expect(compensation._tag, `compensateCreate of missing record ${missing}: nothing is left`).toBe("Deleted")
       })

@@ -20,13 +20,18 @@ export const sourceOf = (i: number) => String(700_000 + i) as RecordId
 export const listAll = (adapter: SyncAdapter, since: Option.Option<string> = Option.none()) =>
   Effect.map(Stream.runCollect(adapter.list({ since })), (chunk) => Array.from(chunk))
 
-export const createSample = (subject: ConformanceSubject, i: number) =>
+/** Creates sample `i`: what the create answered (its id, its version where the side gives one). */
+export const createSampleWith = (subject: ConformanceSubject, i: number) =>
   subject.adapter.create({
     key: key(`create:${i}`),
     sourceId: sourceOf(i),
     fields: subject.sampleFields(i),
     reserve: () => Effect.void
   })
+
+/** Creates sample `i`: its id. */
+export const createSample = (subject: ConformanceSubject, i: number) =>
+  Effect.map(createSampleWith(subject, i), (created) => created.id)
 
 export const readOrFail = (adapter: SyncAdapter, id: RecordId) =>
   Effect.flatMap(adapter.read(id), (record) =>

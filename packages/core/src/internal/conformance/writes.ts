@@ -19,14 +19,24 @@ export const writeTests = (register: Register, options: ConformanceOptions): voi
         changes: { [field]: values[0] },
         expected: { [field]: initial.fields[field] ?? null }
       }
-      yield* subject.adapter.update(request)
+      const first = yield* subject.adapter.update(request)
       const once = yield* readOrFail(subject.adapter, id)
       expect(once.fields[field]).toEqual(values[0])
       if (initial.version !== undefined) expect(once.version).not.toBe(initial.version)
-      yield* subject.adapter.update(request)
+      const again = yield* subject.adapter.update(request)
       const twice = yield* readOrFail(subject.adapter, id)
       expect(twice.fields[field]).toEqual(values[0])
       expect(twice.version).toBe(once.version)
+      // a side that gives versions gives the one its reads show after the write (what compensateCreate is told)
+      for (const [answer, after] of [
+        [first, once],
+        [again, twice]
+      ] as const)
+        if (answer.version !== undefined)
+          expect(
+            answer.version,
+            `update answered version ${answer.version} for record ${id}: it must be the version read then shows`
+          ).toBe(after.version)
     })
   )
 

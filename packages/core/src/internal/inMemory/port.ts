@@ -99,20 +99,20 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
         yield* request.reserve(id)
         if (Option.isSome(fault) && fault.value._tag === "AfterReserve") return yield* Effect.fail(fault.value.error)
         const now = yield* Clock.currentTimeMillis
-        yield* run((s): Outcome<void> => {
+        const version = yield* run((s): Outcome<string | undefined> => {
           const collided = collision(s, request.fields, Option.none())
           if (Option.isSome(collided)) return [Either.left(collided.value), s]
-          const [, next] = Store.putRecord(s, id, normalized(request.fields), now, {
+          const [record, next] = Store.putRecord(s, id, normalized(request.fields), now, {
             key: Option.some(request.key),
             provisionalId: Option.some(id)
           })
           return [
-            Either.right(undefined),
+            Either.right(record.version),
             Store.logWrite(next, { _tag: "Create", key: request.key, id, fields: request.fields })
           ]
         })
         yield* gate.ackLost(fault, `create ${request.key}`)
-        return id
+        return { id, version }
       }),
     findCreated: (request) =>
       Effect.zipRight(
@@ -131,7 +131,7 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
       Effect.gen(function* () {
         const fault = yield* gate.enter({ op: "update", key: request.key, id: request.id })
         const now = yield* Clock.currentTimeMillis
-        const overwritten = yield* run((s): Outcome<Fields> => {
+        const [overwritten, version] = yield* run((s): Outcome<readonly [Fields, string | undefined]> => {
           const stored = HashMap.get(s.records, request.id)
           if (Option.isNone(stored)) return [Either.left(missing(request.id, "update")), s]
           const raw = stored.value.record.fields
@@ -139,7 +139,7 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
           const changes = request.asStored ? request.changes : normalized(request.changes)
           const current = request.asStored ? raw : read
           const pending = Object.keys(changes).filter((f) => !Store.sameValue(current[f], changes[f]))
-          if (pending.length === 0) return [Either.right({}), s]
+          if (pending.length === 0) return [Either.right([{}, undefined]), s]
           const moved = pending.find((f) => !Store.sameValue(read[f], request.expected[f]))
           if (moved !== undefined) {
             const message = `${moved} of record ${request.id} on ${name} changed since it was read`
@@ -147,15 +147,15 @@ export const makePort = (config: PortConfig, state: Ref.Ref<State>, gate: FaultG
           }
           const collided = collision(s, changes, Option.some(request.id))
           if (Option.isSome(collided)) return [Either.left(collided.value), s]
-          const [, next] = Store.putRecord(s, request.id, { ...raw, ...changes }, now)
+          const [record, next] = Store.putRecord(s, request.id, { ...raw, ...changes }, now)
           const write = { _tag: "Update", key: request.key, id: request.id, changes } as const
           return [
-            Either.right(Object.fromEntries(pending.map((f) => [f, raw[f] ?? null]))),
+            Either.right([Object.fromEntries(pending.map((f) => [f, raw[f] ?? null])), record.version]),
             Store.logWrite(next, write)
           ]
         })
         if (Object.keys(overwritten).length > 0) yield* gate.ackLost(fault, `update ${request.key}`)
-        return { overwritten }
+        return { overwritten, version }
       }),
     compensateCreate: ({ id, key }) =>
       Effect.gen(function* () {
