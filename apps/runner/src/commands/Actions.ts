@@ -3,7 +3,7 @@ import type { ParkedAction } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import { Data, Effect, Option } from "effect"
 import { ConfigError } from "../Config.js"
-import { common, handle, NotFound, output } from "../Handler.js"
+import { common, handle, NotFound, output, pairOption } from "../Handler.js"
 import { formatTime, table, truncate } from "../internal/text.js"
 import type { Lang } from "../Lang.js"
 import * as Layers from "../Layers.js"
@@ -65,7 +65,7 @@ const actionId = Args.text({ name: "id-or-key" }).pipe(
   Args.withDescription("the action's id (or its key), as `tongbu actions` lists it")
 )
 
-const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (options) =>
+const resolve = Command.make("resolve", { ...common, pair: pairOption, actionId, done, retry }, (options) =>
   handle(options, (settings) =>
     Effect.gen(function* () {
       if (options.done === options.retry) {
@@ -103,7 +103,7 @@ const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (o
 ).pipe(Command.withDescription("Settle a parked action: --done if it was delivered, --retry to send it once more"))
 
 /** `tongbu actions` and `tongbu actions resolve <id-or-key> --done|--retry`. */
-export const actions = Command.make("actions", common, (options) =>
+export const actions = Command.make("actions", { ...common, pair: pairOption }, (options) =>
   handle(options, (settings, lang) =>
     Effect.gen(function* () {
       const store = yield* SyncStore

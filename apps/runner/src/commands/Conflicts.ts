@@ -2,8 +2,8 @@ import { Args, Command, Options } from "@effect/cli"
 import type { FieldValue, StoredConflict } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import { Effect, Option } from "effect"
-import { common, handle, NotFound, output } from "../Handler.js"
-import { formatTime, table, truncate } from "../internal/text.js"
+import { common, handle, handleAll, NotFound, output, pairOption } from "../Handler.js"
+import { formatTime, table, truncate, withPairs } from "../internal/text.js"
 import type { Lang } from "../Lang.js"
 import * as Layers from "../Layers.js"
 import { fieldName } from "../Reasons.js"
@@ -26,24 +26,28 @@ export const conflictJson = (c: StoredConflict) => ({
   createdAt: new Date(c.createdAt).toISOString()
 })
 
-const conflictsTable = (list: ReadonlyArray<StoredConflict>, lang: Lang) => {
+const conflictsTable = (list: ReadonlyArray<StoredConflict>, lang: Lang, pairs?: ReadonlyArray<string>) => {
   const t = textsOf(lang)
   return list.length === 0
     ? t.noConflicts
     : table(
-        [
-          t.conflictHeader,
-          ...list.map((c) => [
-            c.id,
-            c.leftId,
-            c.rightId,
-            lang === "zh" ? fieldName(c.field) : c.field,
-            shown(c.left, lang),
-            shown(c.right, lang),
-            `${shown(c.baseline.left, lang)} / ${shown(c.baseline.right, lang)}`,
-            formatTime(c.createdAt)
-          ])
-        ],
+        withPairs(
+          [
+            t.conflictHeader,
+            ...list.map((c) => [
+              c.id,
+              c.leftId,
+              c.rightId,
+              lang === "zh" ? fieldName(c.field) : c.field,
+              shown(c.left, lang),
+              shown(c.right, lang),
+              `${shown(c.baseline.left, lang)} / ${shown(c.baseline.right, lang)}`,
+              formatTime(c.createdAt)
+            ])
+          ],
+          pairs,
+          lang
+        ),
         { header: true }
       )
 }
@@ -53,7 +57,7 @@ const conflictId = Args.text({ name: "id" }).pipe(
   Args.withDescription("the conflict's id, as `tongbu conflicts` lists it")
 )
 
-const resolve = Command.make("resolve", { ...common, conflictId, take }, (options) =>
+const resolve = Command.make("resolve", { ...common, pair: pairOption, conflictId, take }, (options) =>
   handle(options, (settings) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
@@ -74,17 +78,30 @@ const resolve = Command.make("resolve", { ...common, conflictId, take }, (option
 ).pipe(Command.withDescription("Resolve a parked conflict by taking the ERP's or the hub's value"))
 
 /** `tongbu conflicts` and `tongbu conflicts resolve <id> --take erp|hub`. */
-export const conflicts = Command.make("conflicts", common, (options) =>
-  handle(options, (settings, lang) =>
+export const conflicts = Command.make("conflicts", { ...common, pair: pairOption }, (options) =>
+  handleAll(options, (pairs, lang, listed) =>
     Effect.gen(function* () {
-      const store = yield* SyncStore
-      const open = yield* store.openConflicts
+      const open = yield* Effect.forEach(pairs, (p) =>
+        Effect.flatMap(SyncStore, (store) => store.openConflicts).pipe(
+          Effect.map((list) => list.map((conflict) => ({ pair: p.id, conflict }))),
+          Effect.provide(Layers.store(p.settings))
+        )
+      ).pipe(Effect.map((lists) => lists.flat()))
       yield* output(
         options,
-        () => ({ conflicts: open.map(conflictJson) }),
-        () => conflictsTable(open, lang)
+        () => ({
+          conflicts: open.map(({ pair, conflict }) =>
+            listed ? { pair, ...conflictJson(conflict) } : conflictJson(conflict)
+          )
+        }),
+        () =>
+          conflictsTable(
+            open.map((o) => o.conflict),
+            lang,
+            pairs.length > 1 ? open.map((o) => o.pair) : undefined
+          )
       )
-    }).pipe(Effect.provide(Layers.store(settings)))
+    })
   )
 ).pipe(
   Command.withDescription("Parked conflicts (fields set to `manual`), with both values and the baseline"),
