@@ -6,7 +6,7 @@ import type { SyncAdapter } from "@tongbu/core"
 import { LeftAdapter } from "@tongbu/core"
 import type { Pair } from "@tongbu/pair"
 import { ConfigError, Shared } from "@tongbu/pair"
-import { Clock, Duration, Effect, Layer, Metric, MetricBoundaries, Option, Stream } from "effect"
+import { Clock, Duration, Effect, Layer, Metric, MetricBoundaries, Option, Redacted, Stream } from "effect"
 import * as HubErpPolicy from "./HubErpPolicy.js"
 import type { Settings } from "./Settings.js"
 import { requireErp, requireHub } from "./Settings.js"
@@ -71,21 +71,28 @@ export const erp = (
       const limits = limitsOf(settings)
       const client = yield* shared.get(
         `zhibang-account ${url} ${user}`,
-        Effect.map(
-          ZhibangClient.make({
+        Effect.gen(function* () {
+          // the HTTP client lives as long as the ERP client, in the scope `shared` keeps it in
+          const httpClient = yield* Layer.build(timedHttpClient(http))
+          const service = yield* ZhibangClient.make({
             baseUrl: url,
             user,
             password,
             maxInFlight: settings.erp.concurrency,
             requestsPerSecond: settings.erp.requestsPerSecond,
             requestTimeout: Duration.seconds(settings.erp.timeoutSeconds)
-          }).pipe(Effect.provide(timedHttpClient(http))),
-          (service) => ({ service, limits })
-        )
+          }).pipe(Effect.provide(httpClient))
+          return { service, limits, password: Redacted.value(password) }
+        })
       )
       if (client.limits !== limits) {
         return yield* new ConfigError({
           message: `the ERP account ${user} at ${url} is shared with another pair configured with ${client.limits}, this one with ${limits}: give every pair of one account the same limits`
+        })
+      }
+      if (client.password !== Redacted.value(password)) {
+        return yield* new ConfigError({
+          message: `the ERP account ${user} at ${url} is shared with another pair given another password: give every pair of one account the same`
         })
       }
       return ZhibangAdapter.layerRight({ concurrency: settings.erp.concurrency, mapping: settings.mapping }).pipe(
