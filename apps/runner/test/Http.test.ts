@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { SyncStoreService } from "@tongbu/core"
-import { Outcome, RecordId, SqliteStore, SyncStore } from "@tongbu/core"
+import { Outcome, RecordId, SyncStore } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Context, Effect, Layer, Metric, MetricBoundaries, Option, Redacted } from "effect"
 import { defaultPair } from "../src/DefaultPair.js"
 import * as Http from "../src/Http.js"
