@@ -1,6 +1,6 @@
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { SyncStore } from "@tongbu/core"
+import { StoreFenced, SyncStore } from "@tongbu/core"
 import { SqliteStore } from "@tongbu/store-sqlite"
 import {
   Clock,
@@ -232,7 +232,13 @@ describe("the daemon's pairs", () => {
             pair("busy", Effect.succeed(completed)),
             pair(
               "fenced",
-              Effect.fail({ _tag: "StoreFenced", message: "another tongbu runner took this pair's lease" })
+              Effect.fail(
+                new StoreFenced({
+                  holder: "host:1:abcd",
+                  message:
+                    "another tongbu runner (holder host:1:abcd) took this pair's lease; this runner's writes are refused"
+                })
+              )
             ),
             pair(
               "broken",
