@@ -12,6 +12,8 @@ export { ConfigError } from "@tongbu/pair"
 
 /** The runner's own keys, validated, with the environment applied over them and the secrets read. */
 export interface RunnerSettings extends Omit<ConfigFile, "daemon"> {
+  /** The pair's id: its `id` in `pairs:`, `default` for a file without `pairs:`. */
+  readonly id: string
   /** The file read, if any. */
   readonly file: Option.Option<string>
   readonly daemon: ConfigFile["daemon"] & { readonly token: Option.Option<Redacted.Redacted<string>> }
@@ -33,13 +35,16 @@ const keyOf = (path: ReadonlyArray<PropertyKey>): string => path.map(String).joi
 /** One line per problem: "key `erp.concurrency`: expected a positive whole number, got "four"". */
 export const formatIssues = (
   error: ParseResult.ParseError,
-  forbidden: Readonly<Record<string, string>> = defaultPair.forbiddenKeys
+  forbidden: Readonly<Record<string, string>> = defaultPair.forbiddenKeys,
+  /** Where the decoded value is in the file (`pairs[2].`), for the keys the lines name. */
+  prefix = ""
 ): string =>
   ParseResult.ArrayFormatter.formatErrorSync(error)
     .map((issue) => {
-      const key = keyOf(issue.path)
+      const local = keyOf(issue.path)
+      const key = `${prefix}${local}`
       if (issue._tag === "Unexpected") {
-        const why = forbidden[key]
+        const why = forbidden[local]
         return why !== undefined
           ? `key \`${key}\`: ${why}`
           : `key \`${key}\`: unknown key (${issue.message.replace(/^is unexpected, /, "")})`
@@ -48,7 +53,11 @@ export const formatIssues = (
         /^Expected Struct \(Encoded side\), actual (.*)$/,
         "expected a section (keys below it), got $1"
       )
-      return key === "" ? `the file must hold a YAML mapping of sections: ${message}` : `key \`${key}\`: ${message}`
+      return key === ""
+        ? `the file must hold a YAML mapping of sections: ${message}`
+        : local === ""
+          ? `key \`${prefix.replace(/\.$/, "")}\`: ${message}`
+          : `key \`${key}\`: ${message}`
     })
     .join("\n")
 
@@ -117,51 +126,105 @@ const missing = (file: Option.Option<string>) => (what: string, key: string, var
     })}`
   })
 
+/** Where a file's relative paths start, how they are resolved, and how a missing setting is worded. */
+export interface FileContext {
+  readonly file: Option.Option<string>
+  readonly resolve: (path: string) => string
+}
+
+export const fileContext = (file: Option.Option<string>) =>
+  Effect.map(Path.Path, (path): FileContext => {
+    const base = Option.match(file, { onNone: () => path.resolve("."), onSome: (f) => path.dirname(f) })
+    return { file, resolve: (p) => path.resolve(base, p) }
+  })
+
+/** The text of the configuration file (see `locate`), or none: defaults only. */
+export const readFile = (explicit: Option.Option<string>) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const file = yield* locate(explicit)
+    if (Option.isNone(file)) return { file, text: "" }
+    if (!(yield* fs.exists(file.value).pipe(Effect.orElseSucceed(() => false)))) {
+      return yield* new ConfigError({
+        message: `configuration file ${file.value} not found (run \`tongbu init\` to write one)`
+      })
+    }
+    const text = yield* fs
+      .readFileString(file.value)
+      .pipe(Effect.mapError(() => new ConfigError({ message: `cannot read the configuration file ${file.value}` })))
+    return { file, text }
+  })
+
+/** The daemon's keys with its token read: TONGBU_DAEMON_TOKEN, else `daemon.tokenFile`. */
+export const daemonOf = (daemon: ConfigFile["daemon"], context: FileContext) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const env = yield* readEnvironment
+    const tokenFile = Option.map(Option.fromNullable(daemon.tokenFile), context.resolve)
+    const token = Option.isSome(env.daemonToken)
+      ? env.daemonToken
+      : Option.isSome(tokenFile)
+        ? Option.some(yield* readSecret(fs, tokenFile.value, "daemon token"))
+        : Option.none()
+    return { ...daemon, token }
+  })
+
+/**
+ * One pair's settings from its decoded keys: the pair reads its sections (its environment variables, its secrets),
+ * the store's file is TONGBU_STATE_DB or `state.database`, relative to the file.
+ */
+export const settingsOf = <S>(
+  pair: Pair.Pair<S>,
+  parsed: ConfigFile & Record<string, unknown>,
+  context: FileContext,
+  runner: { readonly id: string; readonly daemon: RunnerSettings["daemon"] }
+) =>
+  Effect.gen(function* () {
+    const env = yield* readEnvironment
+    const sections = Object.fromEntries(Object.keys(pair.sections).map((key) => [key, parsed[key]]))
+    const own = yield* pair.settings(sections, {
+      file: context.file,
+      resolve: context.resolve,
+      missing: missing(context.file)
+    })
+    const settings: Settings<S> = {
+      ...own,
+      id: runner.id,
+      pair: parsed.pair,
+      state: {
+        ...parsed.state,
+        database: Option.getOrElse(env.stateDb, () => context.resolve(parsed.state.database))
+      },
+      sync: parsed.sync,
+      schedules: parsed.schedules,
+      alerts: parsed.alerts,
+      log: parsed.log,
+      file: context.file,
+      daemon: runner.daemon
+    }
+    return settings
+  })
+
+/** The id of the one pair of a file without `pairs:`. */
+export const DEFAULT_ID = "default"
+
 /**
  * Reads the configuration of `pair` (see `locate`), or defaults only without a file. Relative paths in a file are
- * relative to the file; the environment overrides the file.
+ * relative to the file; the environment overrides the file. For a file without `pairs:` (see `Pairs.load`).
  */
 export const loadWith =
   <S>(pair: Pair.Pair<S>) =>
   (explicit: Option.Option<string>) =>
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* Path.Path
-      const env = yield* readEnvironment
-      const file = yield* locate(explicit)
-      if (Option.isSome(file) && !(yield* fs.exists(file.value).pipe(Effect.orElseSucceed(() => false)))) {
-        return yield* new ConfigError({
-          message: `configuration file ${file.value} not found (run \`tongbu init\` to write one)`
-        })
-      }
-      const parsed = Option.isSome(file)
-        ? yield* fs.readFileString(file.value).pipe(
-            Effect.mapError(() => new ConfigError({ message: `cannot read the configuration file ${file.value}` })),
-            Effect.flatMap((text) => parseConfigFile(text, file.value, pair))
-          )
-        : yield* parseConfigFile("", "the default configuration", pair)
-      const base = Option.match(file, { onNone: () => path.resolve("."), onSome: (f) => path.dirname(f) })
-      const fromFile = (p: string) => path.resolve(base, p)
-      const tokenFile = Option.map(Option.fromNullable(parsed.daemon.tokenFile), fromFile)
-      const token = Option.isSome(env.daemonToken)
-        ? env.daemonToken
-        : Option.isSome(tokenFile)
-          ? Option.some(yield* readSecret(fs, tokenFile.value, "daemon token"))
-          : Option.none()
-      const sections = Object.fromEntries(Object.keys(pair.sections).map((key) => [key, parsed[key]]))
-      const own = yield* pair.settings(sections, { file, resolve: fromFile, missing: missing(file) })
-      const settings: Settings<S> = {
-        ...own,
-        pair: parsed.pair,
-        state: { ...parsed.state, database: Option.getOrElse(env.stateDb, () => fromFile(parsed.state.database)) },
-        sync: parsed.sync,
-        schedules: parsed.schedules,
-        alerts: parsed.alerts,
-        log: parsed.log,
-        file,
-        daemon: { ...parsed.daemon, token }
-      }
-      return settings
+      const { file, text } = yield* readFile(explicit)
+      const parsed = yield* parseConfigFile(
+        text,
+        Option.getOrElse(file, () => "the default configuration"),
+        pair
+      )
+      const context = yield* fileContext(file)
+      const daemon = yield* daemonOf(parsed.daemon, context)
+      return yield* settingsOf(pair, parsed, context, { id: DEFAULT_ID, daemon })
     })
 
 /** Reads the configuration of the default pair (see `loadWith`). */

@@ -10,13 +10,15 @@ export const templateFor = (pair: Pair.Any, spec?: string) => `# tongbu (同步)
 # Every key is optional; what is shown is the default. Environment variables override this file:
 ${[...pair.init.environment, "TONGBU_STATE_DB, TONGBU_DAEMON_TOKEN, TONGBU_CONFIG (this file's path)."].map((line) => `#   ${line}`).join("\n")}
 # Relative paths are relative to this file.
+# This file configures one pair. To run several in one daemon (or in several daemons that share them), list them
+# under \`pairs:\`, each with an \`id\` and its own keys below; see "Many pairs" in tongbu's README.
 ${spec === undefined ? "" : `\n# The pair this configuration runs: a package name, or a module's path relative to this file.\npair: ${JSON.stringify(spec)}\n`}
 ${pair.init.sections}
 
 state:
   # The sync's own store: links, baselines, outbox, run history, conflicts.
   database: .tongbu/state.db
-  # How long the store's lease lasts without renewal (a crashed process's lease expires after this).
+  # How long a run's lease on this pair lasts without renewal: a crashed runner's pairs are taken over after this.
   leaseSeconds: 60
 
 sync:

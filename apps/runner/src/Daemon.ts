@@ -1,10 +1,13 @@
-import type { Direction, SyncStore } from "@tongbu/core"
-import type { Pair } from "@tongbu/pair"
-import { Cause, Clock, Cron, Duration, Effect, Option, Schedule } from "effect"
-import type { RunnerSettings as Settings } from "./Config.js"
-import { ConfigError } from "./Config.js"
+import type { Direction, SyncStoreService } from "@tongbu/core"
+import { SyncStore } from "@tongbu/core"
+import type { ConfigError, Pair } from "@tongbu/pair"
+import type { Layer } from "effect"
+import { Cause, Chunk, Clock, Context, Cron, Duration, Effect, Either, Option, Random, Schedule } from "effect"
+import type { RunnerSettings, RunnerSettings as Settings } from "./Config.js"
+import { ConfigError as ConfigProblem } from "./Config.js"
 import * as Http from "./Http.js"
-import { holderId, withLease } from "./Lease.js"
+import { lazily } from "./internal/lazily.js"
+import { holderId, ifFree } from "./Lease.js"
 import { isLoopback, listen } from "./Server.js"
 
 /** One scheduled sync of sync-rules §7. */
@@ -25,11 +28,13 @@ export const jobsOf = (schedules: Settings["schedules"]): ReadonlyArray<Job> => 
   ]
 }
 
-/** What a finished job reports to /healthz and the log. */
+/** What a finished job reports to /healthz and the log; `skipped`: another runner held the pair's lease. */
 export interface JobResult {
   readonly runId: Option.Option<string>
   readonly status: string
 }
+
+const SKIPPED = "skipped"
 
 /**
  * Runs each job at its cron times, one at a time: a job that falls due while another runs starts when that one ends.
@@ -43,9 +48,10 @@ export const runSchedules = <E, R>(
   Effect.gen(function* () {
     const one = yield* Effect.makeSemaphore(1)
     const attempt = (job: Job) =>
-      Effect.logInfo(`scheduled ${job.name} sync starts`).pipe(
-        Effect.zipRight(run(job)),
-        Effect.tap((result) => Effect.logInfo(`scheduled ${job.name} sync ${result.status}`)),
+      run(job).pipe(
+        Effect.tap((result) =>
+          result.status === SKIPPED ? Effect.void : Effect.logInfo(`scheduled ${job.name} sync ${result.status}`)
+        ),
         Effect.asSome,
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
@@ -64,55 +70,149 @@ export const runSchedules = <E, R>(
     }).pipe(Effect.zipRight(Effect.never))
   })
 
+/** One pair of the daemon: its settings (or what is wrong with them), its store and sides, and one run of a job. */
+export interface DaemonPair<R, RIn = never> {
+  readonly id: string
+  readonly settings: Either.Either<RunnerSettings, ConfigError>
+  /** The pair's metrics, listed on /metrics before their first update. */
+  readonly metrics: ReadonlyArray<Pair.PairMetric>
+  /** What the pair calls its sides, named in /runs/:id. */
+  readonly labels: Pair.Labels
+  readonly store: Layer.Layer<SyncStore, unknown, RIn>
+  /** Built at the pair's first run and kept for the daemon's life (one ERP session), built again after a failure. */
+  readonly sides: Layer.Layer<R, unknown, RIn>
+  readonly runJob: (job: Job) => Effect.Effect<JobResult, unknown, R | SyncStore>
+}
+
+/** The run stopped because this runner lost the pair: another took its lease (this one stalled past its ttl). */
+const isTakenOver = (cause: Cause.Cause<unknown>): boolean =>
+  Option.exists(Cause.failureOption(cause), (error) => {
+    const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
+    return tag === "StoreFenced" || tag === "LeaseLost"
+  })
+
+/** Between two pairs' first attempts of a tick: a runner tries its pairs in its own shuffled order, spread out. */
+const STAGGER = Duration.millis(50)
+
+interface PairHealth {
+  readonly id: string
+  running: string | null
+  lastRun: Record<string, unknown> | null
+  error: string | null
+}
+
 /**
- * `tongbu daemon`: waits for the store's lease (a second daemon on the same store waits here), then serves the HTTP
- * endpoints and runs the schedules until interrupted (SIGTERM/SIGINT), releasing the lease on the way out.
+ * `tongbu daemon`: serves the HTTP endpoints and runs every pair's schedules, each pair in its own fiber, until
+ * interrupted (SIGTERM/SIGINT). A pair's run holds that pair's lease; a pair whose lease another runner holds is
+ * skipped this tick, so daemons started on one configuration share the pairs, and a killed daemon's pairs are taken
+ * by another once their leases expire. A pair's bad configuration, failure or slowness never stops nor delays another.
  */
-export const run = <E, R>(
-  settings: Settings,
-  runJob: (job: Job) => Effect.Effect<JobResult, E, R>,
-  /** The pair's metrics (listed on /metrics before their first update) and its side labels (named in /runs/:id). */
-  pair: Pick<Pair.Any, "metrics" | "labels">
+export const run = <R, RIn>(
+  runner: { readonly daemon: RunnerSettings["daemon"] },
+  pairs: ReadonlyArray<DaemonPair<R, RIn>>
 ) =>
   Effect.gen(function* () {
-    const { host, port } = settings.daemon
-    if (!isLoopback(host) && Option.isNone(settings.daemon.token)) {
-      return yield* new ConfigError({
+    const { host, port } = runner.daemon
+    if (!isLoopback(host) && Option.isNone(runner.daemon.token)) {
+      return yield* new ConfigProblem({
         message: `daemon.host ${host} is reachable from other machines: set TONGBU_DAEMON_TOKEN (or daemon.tokenFile) to require a token`
       })
     }
     const holder = holderId()
-    const health: { running: string | null; lastRun: Record<string, unknown> | null } = { running: null, lastRun: null }
-    const serveAndRun = Effect.gen(function* () {
-      yield* Effect.logInfo(`holding the store's lease as ${holder}`)
-      const runtime = yield* Effect.runtime<SyncStore>()
-      const app = Http.app(runtime, {
-        token: settings.daemon.token,
-        thresholds: settings.alerts,
-        metrics: pair.metrics,
-        labels: pair.labels,
-        health: () => ({ holder, ...health })
-      })
-      const listening = yield* listen(app, host, port)
-      yield* Effect.logInfo(`serving /healthz, /metrics, /runs on ${listening.url}`)
-      const tracked = (job: Job) =>
-        Effect.sync(() => {
-          health.running = job.name
-        }).pipe(Effect.zipRight(runJob(job)), Effect.ensuring(Effect.sync(() => (health.running = null))))
-      return yield* runSchedules(jobsOf(settings.schedules), tracked, (job, result) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.sync(() => {
-            health.lastRun = {
-              job: job.name,
-              runId: Option.getOrNull(Option.flatMap(result, (r) => r.runId)),
-              status: Option.match(result, { onNone: () => "error", onSome: (r) => r.status }),
-              at: new Date(now).toISOString()
-            }
-          })
-        )
+    const scope = yield* Effect.scope
+    const order = Chunk.toReadonlyArray(yield* Random.shuffle(pairs.map((pair) => pair.id)))
+    const prepared = yield* Effect.forEach(pairs, (pair) =>
+      Effect.all({
+        store: lazily(pair.store, scope),
+        sides: lazily(pair.sides, scope)
+      }).pipe(
+        Effect.map((built) => ({
+          pair,
+          ...built,
+          health: { id: pair.id, running: null, lastRun: null, error: null } as PairHealth,
+          delay: Duration.times(STAGGER, order.indexOf(pair.id))
+        }))
       )
-    }).pipe(Effect.scoped)
-    return yield* withLease({ ttl: Duration.seconds(settings.state.leaseSeconds), wait: Option.none(), holder })(
-      serveAndRun
     )
-  })
+    const app = Http.app({
+      token: runner.daemon.token,
+      health: () => ({ holder, pairs: prepared.map((p) => p.health) }),
+      pairs: prepared.flatMap((p) =>
+        Either.isRight(p.pair.settings)
+          ? [
+              {
+                id: p.pair.id,
+                thresholds: p.pair.settings.right.alerts,
+                metrics: p.pair.metrics,
+                labels: p.pair.labels,
+                store: Effect.map(p.store, (context): SyncStoreService => Context.get(context, SyncStore))
+              }
+            ]
+          : []
+      )
+    })
+    const listening = yield* listen(app, host, port)
+    yield* Effect.logInfo(`serving /healthz, /metrics, /runs on ${listening.url} as ${holder}`)
+    return yield* Effect.forEach(
+      prepared,
+      (p) =>
+        Either.match(p.pair.settings, {
+          onLeft: (error) =>
+            Effect.sync(() => {
+              p.health.error = error.message
+            }).pipe(Effect.zipRight(Effect.logError(`pair ${p.pair.id} is not run: ${error.message}`))),
+          onRight: (settings) => {
+            const ttl = Duration.seconds(settings.state.leaseSeconds)
+            const attempt = (job: Job) =>
+              Effect.gen(function* () {
+                yield* Effect.sleep(p.delay)
+                const context = yield* Effect.zip(p.store, p.sides)
+                const body = Effect.logInfo(`scheduled ${job.name} sync starts`).pipe(
+                  Effect.zipRight(
+                    Effect.sync(() => {
+                      p.health.running = job.name
+                    })
+                  ),
+                  Effect.zipRight(p.pair.runJob(job)),
+                  Effect.ensuring(Effect.sync(() => (p.health.running = null)))
+                )
+                const ran = yield* ifFree({ ttl, holder })(body).pipe(
+                  Effect.provide(context[0]),
+                  Effect.provide(context[1])
+                )
+                if (Option.isNone(ran)) {
+                  yield* Effect.logDebug(`another runner holds the lease of pair ${p.pair.id}; skipped this tick`)
+                  return { runId: Option.none(), status: SKIPPED }
+                }
+                return ran.value
+              }).pipe(
+                Effect.catchAllCause((cause) =>
+                  isTakenOver(cause)
+                    ? Effect.as(
+                        Effect.logWarning(
+                          `another runner took pair ${p.pair.id} (this one stalled past the lease); its run stopped here`
+                        ),
+                        { runId: Option.none(), status: "taken over" }
+                      )
+                    : Effect.failCause(cause)
+                )
+              )
+            return runSchedules(jobsOf(settings.schedules), attempt, (job, result) =>
+              Option.exists(result, (r) => r.status === SKIPPED)
+                ? Effect.void
+                : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                    Effect.sync(() => {
+                      p.health.lastRun = {
+                        job: job.name,
+                        runId: Option.getOrNull(Option.flatMap(result, (r) => r.runId)),
+                        status: Option.match(result, { onNone: () => "error", onSome: (r) => r.status }),
+                        at: new Date(now).toISOString()
+                      }
+                    })
+                  )
+            ).pipe(Effect.annotateLogs("pair", p.pair.id), Effect.tagMetrics("pair", p.pair.id))
+          }
+        }),
+      { concurrency: "unbounded", discard: true }
+    ).pipe(Effect.zipRight(Effect.never))
+  }).pipe(Effect.scoped)

@@ -6,6 +6,7 @@ import * as Config from "./Config.js"
 import { CommandFailed, ExitCode } from "./Exit.js"
 import * as Lang from "./Lang.js"
 import * as Logging from "./Logging.js"
+import * as Pairs from "./Pairs.js"
 
 /** `--config`, `--json` and `--lang`, which every command takes. */
 export const common = {
@@ -17,14 +18,70 @@ export const common = {
   json: Options.boolean("json").pipe(Options.withDescription("print one JSON object for machines instead of text"))
 }
 
+/** `--pair <id>`, of the commands about one pair's state. */
+export const pairOption = Options.text("pair").pipe(
+  Options.withDescription(
+    "the pair the command is about: its `id` under `pairs:` (needed when the configuration lists more than one)"
+  ),
+  Options.optional
+)
+
 export interface Common {
   readonly config: Option.Option<string>
   readonly json: boolean
   readonly lang: Option.Option<Lang.Lang>
+  /** `--pair`, for the commands that take it. */
+  readonly pair?: Option.Option<string>
 }
 
 /** The pair this process runs (`pair:` of the configuration, or the one `Runner.main` was given). */
 export class CurrentPair extends Context.Tag("@tongbu/runner/CurrentPair")<CurrentPair, Pair.Any>() {}
+
+/** The pairs `pair:` may name by their name (those `Runner.main` was given), besides modules and packages. */
+export class KnownPairs extends Context.Tag("@tongbu/runner/KnownPairs")<KnownPairs, ReadonlyArray<Pair.Any>>() {}
+
+/** The configuration the command's `--config` names: its pairs, each with its settings or its error. */
+export const configuration = (options: Common) =>
+  Effect.gen(function* () {
+    const current = yield* CurrentPair
+    const known = Option.getOrElse(yield* Effect.serviceOption(KnownPairs), () => [])
+    return yield* Pairs.load(current, known, options.config)
+  })
+
+const where = (configuration: Pairs.Configuration) =>
+  Option.getOrElse(configuration.file, () => "the default configuration")
+
+/** The pairs a command is about: the one `--pair` names, else every pair; a pair's bad configuration fails it. */
+export const chosen = (configuration: Pairs.Configuration, given: Option.Option<string>) =>
+  Effect.gen(function* () {
+    const ids = configuration.pairs.map((entry) => entry.id).join(", ")
+    const entries = Option.isNone(given)
+      ? configuration.pairs
+      : configuration.pairs.filter((entry) => entry.id === given.value)
+    if (Option.isSome(given) && entries.length === 0) {
+      return yield* new Config.ConfigError({
+        message: configuration.listed
+          ? `--pair ${given.value}: ${where(configuration)} lists no such pair (its pairs: ${ids})`
+          : `--pair ${given.value}: ${where(configuration)} configures one pair, ${Config.DEFAULT_ID}, without \`pairs:\``
+      })
+    }
+    return yield* Effect.forEach(entries, (entry) =>
+      Effect.map(entry.settings, (settings) => ({ id: entry.id, pair: entry.pair, settings }))
+    )
+  })
+
+/** The one pair a command is about: `--pair`, which the configuration needs when it lists several. */
+export const chosenOne = (configuration: Pairs.Configuration, given: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isNone(given) && configuration.pairs.length > 1) {
+      return yield* new Config.ConfigError({
+        message: `${where(configuration)} lists ${configuration.pairs.length} pairs (${configuration.pairs.map((e) => e.id).join(", ")}): say which with --pair <id>`
+      })
+    }
+    const [one] = yield* chosen(configuration, given)
+    // `chosen` yields the pair asked for, or fails
+    return one as NonNullable<typeof one>
+  })
 
 /** The run, conflict or record a command was asked about does not exist. */
 export class NotFound extends Data.TaggedError("NotFound")<{ readonly message: string }> {}
@@ -103,7 +160,7 @@ export const guard = <A, E, R>(options: { readonly json: boolean }, effect: Effe
   )
 
 /** The logger the settings ask for (stderr: pretty on a terminal, JSON lines otherwise). */
-export const logging = (settings: RunnerSettings) =>
+export const logging = (settings: Pick<RunnerSettings, "log">) =>
   Logging.layer({ format: settings.log.format, level: settings.log.level, isTTY: process.stderr.isTTY === true })
 
 /**
@@ -118,10 +175,34 @@ export const handle = <E, R>(
   guard(
     options,
     Effect.gen(function* () {
-      const pair = yield* CurrentPair
-      const settings = yield* Config.loadWith(pair)(options.config)
+      const one = yield* chosenOne(yield* configuration(options), options.pair ?? Option.none())
       const lang = yield* Lang.resolve(options.lang)
-      return yield* Effect.provide(body(settings, lang, pair), logging(settings))
+      return yield* Effect.provide(body(one.settings, lang, one.pair), logging(one.settings))
+    })
+  )
+
+/** One pair's part in a command about several: its id, its module and its settings. */
+export interface Chosen {
+  readonly id: string
+  readonly pair: Pair.Any
+  readonly settings: Settings<unknown>
+}
+
+/**
+ * As `handle`, for a command that lists the state of every pair (`runs`, `alerts`, `conflicts`): the one `--pair`
+ * names, else all of them; `listed` says whether the configuration lists pairs (its output then names them).
+ */
+export const handleAll = <E, R>(
+  options: Common,
+  body: (pairs: ReadonlyArray<Chosen>, lang: Lang.Lang, listed: boolean) => Effect.Effect<void, E, R>
+) =>
+  guard(
+    options,
+    Effect.gen(function* () {
+      const found = yield* configuration(options)
+      const pairs = yield* chosen(found, options.pair ?? Option.none())
+      const lang = yield* Lang.resolve(options.lang)
+      return yield* Effect.provide(body(pairs, lang, found.listed), logging(found))
     })
   )
 

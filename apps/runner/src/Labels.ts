@@ -70,3 +70,11 @@ export const sideChoices = (labels: Pair.Labels): string =>
 
 /** A side's label in `lang`. */
 export const labelOf = (labels: Pair.Labels, side: Side, lang: Lang): string => Pair.labelsIn(labels, lang)[side]
+
+/** The labels of a table over several pairs: theirs when they all agree, else "left" / "right". */
+export const common = (labels: ReadonlyArray<Pair.Labels>): Pair.Labels => {
+  const [first, ...others] = labels
+  const same = (a: Pair.Labels, b: Pair.Labels) =>
+    a.left === b.left && a.right === b.right && a.zh?.left === b.zh?.left && a.zh?.right === b.zh?.right
+  return first !== undefined && others.every((other) => same(first, other)) ? first : { left: "left", right: "right" }
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { hostname } from "node:os"
-import type { StoreError } from "@tongbu/core"
+import type { StoreError, SyncStoreService } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import { Data, Duration, Effect, Option, Schedule } from "effect"
 
@@ -52,16 +52,39 @@ export const withLease =
             )
         })
       }
-      const renew = acquire.pipe(
-        Effect.delay(Duration.millis(ttlMs / 3)),
-        Effect.repeat({ while: (ok) => ok }),
-        Effect.zipRight(
-          Effect.fail(
-            new LeaseLost({
-              message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping"
-            })
-          )
+      return yield* holding(store, holder, ttlMs)(effect)
+    })
+
+/** Runs `effect` under the lease `holder` just took: renewed every third of its life, released afterwards. */
+const holding =
+  (store: SyncStoreService, holder: string, ttlMs: number) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | LeaseLost | StoreError, R> => {
+    const renew = store.acquireLease(holder, ttlMs).pipe(
+      Effect.delay(Duration.millis(ttlMs / 3)),
+      Effect.repeat({ while: (ok) => ok }),
+      Effect.zipRight(
+        Effect.fail(
+          new LeaseLost({
+            message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping"
+          })
         )
       )
-      return yield* Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
+    )
+    return Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
+  }
+
+/**
+ * Runs `effect` holding the store's lease if it is free now (or already `holder`'s), as `withLease` holds it; none,
+ * without waiting, when another holder has it: a daemon skips that pair this tick.
+ */
+export const ifFree =
+  (options: { readonly ttl: Duration.DurationInput; readonly holder: string }) =>
+  <A, E, R>(
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<Option.Option<A>, E | LeaseLost | StoreError, R | SyncStore> =>
+    Effect.gen(function* () {
+      const store = yield* SyncStore
+      const ttlMs = Duration.toMillis(Duration.decode(options.ttl))
+      if (!(yield* store.acquireLease(options.holder, ttlMs))) return Option.none()
+      return Option.some(yield* holding(store, options.holder, ttlMs)(effect))
     })

@@ -1,4 +1,4 @@
-import type { Outcome } from "@tongbu/core"
+import type { Outcome, SyncStoreService } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import type { Pair } from "@tongbu/pair"
 import type { MetricPair } from "effect"
@@ -77,22 +77,39 @@ export const prometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Untype
     .concat("\n")
 }
 
+/** A pair as /metrics reads it: its store, its alert rules, its own metrics. */
+export interface ScrapedPair {
+  readonly id: string
+  readonly store: Effect.Effect<SyncStoreService, unknown>
+  readonly thresholds: Alerts.Thresholds
+  /** The pair's metrics, shown before their first update. */
+  readonly listed: ReadonlyArray<Pair.PairMetric>
+}
+
 /**
- * Refreshes the gauges read from the store (queue depth, alerts), then renders every metric (boundaries include +Inf).
- * `listed` are the pair's metrics, shown before their first update.
+ * Refreshes each pair's gauges read from its store (queue depth, alerts), then renders every metric (boundaries
+ * include +Inf). Every series of a pair carries `pair="<id>"`; a pair whose store cannot be read is left out of the
+ * gauges, the others are shown.
  */
-export const scrape = (thresholds: Alerts.Thresholds, listed: ReadonlyArray<Pair.PairMetric>) =>
+export const scrape = (pairs: ReadonlyArray<ScrapedPair>) =>
   Effect.gen(function* () {
-    const store = yield* SyncStore
-    const unfinished = yield* store.unfinished
-    yield* Metric.set(queueDepth, unfinished.length)
-    for (const alert of yield* Alerts.current(thresholds)) {
-      yield* Metric.set(
-        Metric.tagged(Metric.tagged(alertFiring, "rule", alert.rule), "severity", alert.severity),
-        alert.firing ? 1 : 0
+    for (const pair of pairs) {
+      yield* Effect.gen(function* () {
+        const unfinished = yield* SyncStore.pipe(Effect.flatMap((store) => store.unfinished))
+        yield* Metric.set(queueDepth, unfinished.length)
+        for (const alert of yield* Alerts.current(pair.thresholds)) {
+          yield* Metric.set(
+            Metric.tagged(Metric.tagged(alertFiring, "rule", alert.rule), "severity", alert.severity),
+            alert.firing ? 1 : 0
+          )
+        }
+        // a metric shows up once touched: the pair's (e.g. ERP latency) are listed, empty, before their first update
+        for (const metric of pair.listed) yield* Metric.value(Metric.tagged(metric, "pair", pair.id))
+      }).pipe(
+        Effect.provideServiceEffect(SyncStore, pair.store),
+        Effect.tagMetrics("pair", pair.id),
+        Effect.catchAll((error) => Effect.logWarning(`the store of pair ${pair.id} cannot be read for /metrics`, error))
       )
     }
-    // a metric shows up once touched: the pair's (e.g. ERP latency) are listed, empty, before their first update
-    for (const metric of listed) yield* Metric.value(metric)
     return prometheusText(yield* Metric.snapshot)
   })

@@ -1,7 +1,7 @@
 import type { Counts, Outcome, Reason, Run, RunId, Sync } from "@tongbu/core"
 import { Pair } from "@tongbu/pair"
 import { Option } from "effect"
-import { formatTime, table, truncate } from "./internal/text.js"
+import { formatTime, table, truncate, withPairs } from "./internal/text.js"
 import * as Labels from "./Labels.js"
 import type { Lang } from "./Lang.js"
 import { maskMobiles } from "./Logging.js"
@@ -175,9 +175,12 @@ export const runRow = (run: Run, lang: Lang = "en"): ReadonlyArray<string> => {
   ]
 }
 
-export const runsTable = (runs: ReadonlyArray<Run>, lang: Lang = "en"): string => {
+/** The runs as a table; `pairs[i]`, when given, is the pair of `runs[i]` (a column of its own). */
+export const runsTable = (runs: ReadonlyArray<Run>, lang: Lang = "en", pairs?: ReadonlyArray<string>): string => {
   const t = textsOf(lang)
-  return runs.length === 0 ? t.noRuns : table([t.runHeader, ...runs.map((run) => runRow(run, lang))], { header: true })
+  return runs.length === 0
+    ? t.noRuns
+    : table(withPairs([t.runHeader, ...runs.map((run) => runRow(run, lang))], pairs, lang), { header: true })
 }
 
 export const runJsonOf = (run: Run) => ({

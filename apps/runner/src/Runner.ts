@@ -6,7 +6,7 @@ import * as Yaml from "yaml"
 import { run } from "./Cli.js"
 import * as Config from "./Config.js"
 import { teardown } from "./Exit.js"
-import { CurrentPair, guard } from "./Handler.js"
+import { CurrentPair, guard, KnownPairs } from "./Handler.js"
 import { resolvePair } from "./PairModule.js"
 
 /**
@@ -32,7 +32,7 @@ const flag = (argv: ReadonlyArray<string>, name: string): string | undefined => 
 }
 
 /**
- * The pair to run, found before the command line is parsed (its commands depend on it): `--pair` (of `init`), else
+ * The pair to run, found before the command line is parsed (its commands depend on it): `--pair` of `init`, else
  * the `pair:` key of the configuration file, else the default. A file that is not valid YAML is reported later, by
  * the command that loads it.
  */
@@ -41,7 +41,8 @@ export const pairOf = (argv: ReadonlyArray<string>, options: MainOptions) =>
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const known = [options.pair, ...(options.pairs ?? [])]
-    const given = flag(argv, "pair")
+    // `--pair` names a module for `init`; for the other commands it is a pair's id under `pairs:`
+    const given = argv[2] === "init" ? flag(argv, "pair") : undefined
     if (given !== undefined) return yield* resolvePair(given, { base: path.resolve("."), where: "--pair", known })
     const file = yield* Config.locate(Option.fromNullable(flag(argv, "config")))
     if (Option.isNone(file)) return options.pair
@@ -60,7 +61,8 @@ export const runCli = (argv: ReadonlyArray<string>, options: MainOptions) =>
   guard({ json: argv.includes("--json") }, pairOf(argv, options)).pipe(
     Effect.flatMap((pair) =>
       run(pair, { name: options.name ?? "tongbu", version: options.version ?? "0.1.0" })(argv).pipe(
-        Effect.provideService(CurrentPair, pair)
+        Effect.provideService(CurrentPair, pair),
+        Effect.provideService(KnownPairs, options.pairs ?? [])
       )
     )
   )

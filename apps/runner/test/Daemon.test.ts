@@ -1,10 +1,24 @@
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { SyncStore } from "@tongbu/core"
+import { StoreFenced, SyncStore } from "@tongbu/core"
 import { SqliteStore } from "@tongbu/store-sqlite"
-import { Clock, ConfigProvider, Duration, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import {
+  Clock,
+  ConfigProvider,
+  Duration,
+  Effect,
+  Either,
+  Fiber,
+  HashMap,
+  Layer,
+  Logger,
+  LogLevel,
+  Option,
+  Ref,
+  TestClock
+} from "effect"
 import * as Config from "../src/Config.js"
-import { parseConfigFile } from "../src/Config.js"
+import { ConfigError, parseConfigFile } from "../src/Config.js"
 import * as Daemon from "../src/Daemon.js"
 import { defaultPair } from "../src/DefaultPair.js"
 import * as Lease from "../src/Lease.js"
@@ -120,27 +134,154 @@ describe("the daemon's address", () => {
       expect(isLoopback(host), host).toBe(false)
   })
 
-  it.effect("binding anywhere else without a token is refused before the lease is taken or a job runs", () =>
+  it.effect("binding anywhere else without a token is refused before a store is opened or a job runs", () =>
     Effect.gen(function* () {
-      const settings = yield* Config.load(Option.none()).pipe(
-        Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
-      )
+      const settings = yield* defaults
       const ran = yield* Ref.make(0)
       const error = yield* Effect.flip(
-        Daemon.run(
-          { ...settings, daemon: { ...settings.daemon, host: "0.0.0.0" } },
-          () =>
-            Effect.as(
-              Ref.update(ran, (n) => n + 1),
-              { runId: Option.none(), status: "completed" }
-            ),
-          defaultPair
-        )
+        Daemon.run({ daemon: { ...settings.daemon, host: "0.0.0.0" } }, [
+          {
+            id: "default",
+            settings: Either.right(settings),
+            metrics: [],
+            labels: defaultPair.labels,
+            store: Layer.die("the store is not opened"),
+            sides: Layer.empty,
+            runJob: () =>
+              Effect.as(
+                Ref.update(ran, (n) => n + 1),
+                { runId: Option.none(), status: "completed" }
+              )
+          }
+        ])
       )
-      expect(error._tag).toBe("ConfigError")
-      expect(error.message).toContain("TONGBU_DAEMON_TOKEN")
+      expect(error).toMatchObject({ _tag: "ConfigError" })
+      expect(String((error as { message: string }).message)).toContain("TONGBU_DAEMON_TOKEN")
       expect(yield* Ref.get(ran)).toBe(0)
-      expect(yield* (yield* SyncStore).acquireLease("someone else", 1000)).toBe(true)
-    }).pipe(Effect.provide(SqliteStore.layer({ filename: ":memory:" })), Effect.provide(NodeContext.layer))
+    }).pipe(Effect.provide(NodeContext.layer))
+  )
+})
+
+const defaults = Config.load(Option.none()).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())))
+
+/** A log line the daemon wrote: its level, its message and the pair it was about. */
+interface Line {
+  readonly level: string
+  readonly message: string
+  readonly pair: unknown
+}
+
+describe("the daemon's pairs", () => {
+  it.effect(
+    "each pair runs in its own fiber: a refusing ERP, a slow run, a busy lease or a bad configuration never stop another",
+    () =>
+      Effect.gen(function* () {
+        const settings = yield* defaults
+        const everySecond = {
+          ...settings,
+          daemon: { ...settings.daemon, port: 0 },
+          schedules: {
+            ...settings.schedules,
+            push: "* * * * * *",
+            pull: "0 0 1 1 *",
+            full: "0 0 1 1 *",
+            timezone: "UTC"
+          }
+        }
+        const stores = yield* Effect.forEach(["healthy", "refused", "slow", "busy", "fenced", "broken"], (id) =>
+          Effect.map(Layer.build(SqliteStore.layer({ filename: ":memory:" })), (context) => [id, context] as const)
+        )
+        const storeOf = (id: string) => Layer.succeedContext(stores.find(([name]) => name === id)![1])
+        // another runner holds pair busy's lease for the whole test
+        yield* Effect.provide(
+          Effect.flatMap(SyncStore, (store) => store.acquireLease("another runner", 3_600_000)),
+          storeOf("busy")
+        )
+        const runs = yield* Ref.make<Record<string, number>>({})
+        const count = (id: string) => Ref.update(runs, (r) => ({ ...r, [id]: (r[id] ?? 0) + 1 }))
+        const completed = { runId: Option.none(), status: "completed" }
+        const pair = (
+          id: string,
+          runJob: Effect.Effect<Daemon.JobResult, unknown>,
+          configured: typeof everySecond | ConfigError = everySecond
+        ): Daemon.DaemonPair<never> => ({
+          id,
+          settings: configured instanceof ConfigError ? Either.left(configured) : Either.right(configured),
+          metrics: [],
+          labels: defaultPair.labels,
+          store: storeOf(id),
+          sides: Layer.empty,
+          runJob: () => Effect.zipRight(count(id), runJob)
+        })
+        const lines = yield* Ref.make<Array<Line>>([])
+        const logger = Logger.make(({ logLevel, message, annotations }) => {
+          const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
+          Effect.runSync(
+            Ref.update(lines, (l) => [
+              ...l,
+              {
+                level: logLevel.label,
+                message: text,
+                pair: HashMap.get(annotations, "pair").pipe(Option.getOrUndefined)
+              }
+            ])
+          )
+        })
+        const daemon = yield* Effect.fork(
+          Daemon.run(everySecond, [
+            pair("healthy", Effect.succeed(completed)),
+            pair("refused", Effect.fail(new Error("cannot reach the ERP: connection refused"))),
+            pair("slow", Effect.as(Effect.sleep(Duration.hours(1)), completed)),
+            pair("busy", Effect.succeed(completed)),
+            pair(
+              "fenced",
+              Effect.fail(
+                new StoreFenced({
+                  holder: "host:1:abcd",
+                  message:
+                    "another tongbu runner (holder host:1:abcd) took this pair's lease; this runner's writes are refused"
+                })
+              )
+            ),
+            pair(
+              "broken",
+              Effect.succeed(completed),
+              new ConfigError({ message: "key `pairs[5].erp.url`: expected an http(s) URL" })
+            )
+          ]).pipe(
+            Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+            Logger.withMinimumLogLevel(LogLevel.Debug)
+          )
+        )
+        yield* TestClock.adjust(Duration.seconds(10))
+        const counted = yield* Ref.get(runs)
+        expect(counted.healthy).toBeGreaterThanOrEqual(9)
+        expect(counted.refused).toBeGreaterThanOrEqual(9)
+        expect(counted.fenced).toBeGreaterThanOrEqual(9)
+        // the slow pair's one run is still going: its next ticks wait for it, nobody else's do
+        expect(counted.slow).toBe(1)
+        expect(counted.busy).toBeUndefined()
+        expect(counted.broken).toBeUndefined()
+        const logged = yield* Ref.get(lines)
+        const of = (id: string, level: string) => logged.filter((l) => l.pair === id && l.level === level)
+        expect(of("refused", "ERROR").length).toBeGreaterThanOrEqual(9)
+        expect(of("busy", "DEBUG").map((l) => l.message)).toContain(
+          "another runner holds the lease of pair busy; skipped this tick"
+        )
+        // taken over by another runner: a warning, not a failure
+        expect(of("fenced", "ERROR")).toEqual([])
+        expect(of("fenced", "WARN")[0]?.message).toContain("another runner took pair fenced")
+        expect(logged.filter((l) => l.level === "ERROR" && l.message.includes("pair broken is not run"))).toHaveLength(
+          1
+        )
+        // each run held its pair's lease, released afterwards
+        expect(
+          yield* Effect.provide(
+            Effect.flatMap(SyncStore, (store) => store.acquireLease("someone", 1000)),
+            storeOf("healthy")
+          )
+        ).toBe(true)
+        yield* Fiber.interrupt(daemon)
+      }).pipe(Effect.scoped, Effect.provide(NodeContext.layer))
   )
 })

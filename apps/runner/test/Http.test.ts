@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
+import type { SyncStoreService } from "@tongbu/core"
 import { Outcome, RecordId, SyncStore } from "@tongbu/core"
 import { SqliteStore } from "@tongbu/store-sqlite"
-import { Effect, Metric, MetricBoundaries, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Metric, MetricBoundaries, Option, Redacted } from "effect"
 import { defaultPair } from "../src/DefaultPair.js"
 import * as Http from "../src/Http.js"
 import * as Metrics from "../src/Metrics.js"
@@ -24,15 +25,23 @@ const withApp = (token: Option.Option<Redacted.Redacted<string>>) =>
     })
     yield* store.recordOutcomes([outcome])
     yield* store.finishRun(runId, "completed", counts)
-    yield* Metrics.recordRun("sync", "completed", [outcome], [{ code: "contacts-unavailable" }])
-    const runtime = yield* Effect.runtime<SyncStore>()
+    yield* Metrics.recordRun("sync", "completed", [outcome], [{ code: "contacts-unavailable" }]).pipe(
+      Effect.tagMetrics("pair", "acme")
+    )
+    // a second pair, with a store of its own and no run yet
+    const other = Context.get(yield* Layer.build(SqliteStore.layer({ filename: ":memory:" })), SyncStore)
+    const pair = (id: string, service: SyncStoreService): Http.HttpPair => ({
+      id,
+      store: Effect.succeed(service),
+      thresholds,
+      metrics: defaultPair.metrics,
+      labels: defaultPair.labels
+    })
     return {
-      app: Http.app(runtime, {
+      app: Http.app({
         token,
-        thresholds,
-        metrics: defaultPair.metrics,
-        labels: defaultPair.labels,
-        health: () => ({ running: null })
+        health: () => ({ pairs: [{ id: "acme", running: null }] }),
+        pairs: [pair("acme", store), pair("beta", other)]
       }),
       runId
     }
@@ -50,29 +59,44 @@ describe("the daemon's HTTP endpoints", () => {
     Effect.gen(function* () {
       const { app, runId } = yield* withApp(Option.none())
       const health = yield* json(app, "/healthz")
-      expect(health).toEqual({ status: "ok", running: null })
+      expect(health).toEqual({ status: "ok", pairs: [{ id: "acme", running: null }] })
 
-      const runs = yield* json(app, "/runs?limit=5")
+      const runs = yield* json(app, "/runs?limit=5&pair=acme")
+      expect(runs.pair).toBe("acme")
       expect(runs.runs).toHaveLength(1)
       expect(runs.runs[0]).toMatchObject({ runId, status: "completed", counts })
+      expect((yield* json(app, "/runs?pair=beta")).runs).toEqual([])
+      // two pairs: /runs says which it is about
+      const unnamed = yield* get(app, "/runs")
+      expect(unnamed.status).toBe(400)
+      expect(yield* Effect.promise(() => unnamed.json())).toEqual({
+        error: "say which pair: ?pair=<id> (one of acme, beta)"
+      })
+      expect((yield* get(app, "/runs?pair=nope")).status).toBe(400)
 
-      const one = yield* json(app, `/runs/${runId}`)
+      const one = yield* json(app, `/runs/${runId}?pair=acme`)
       expect(one.items).toEqual([expect.objectContaining({ hubId: "7", erpId: "501", outcome: "created" })])
-      expect((yield* get(app, "/runs/nope")).status).toBe(404)
-      expect((yield* get(app, "/runs?limit=x")).status).toBe(400)
+      expect((yield* get(app, `/runs/${runId}?pair=beta`)).status).toBe(404)
+      expect((yield* get(app, "/runs/nope?pair=acme")).status).toBe(404)
+      expect((yield* get(app, "/runs?limit=x&pair=acme")).status).toBe(400)
 
       const metrics = yield* get(app, "/metrics")
       expect(metrics.headers.get("content-type")).toContain("text/plain; version=0.0.4")
       const text = yield* Effect.promise(() => metrics.text())
       expect(text).toContain("# TYPE tongbu_runs_total counter")
-      expect(text).toMatch(/tongbu_runs_total\{kind="sync",status="completed"\} \d+/)
-      expect(text).toMatch(/tongbu_operations_total\{outcome="created"\} \d+/)
+      // every series of a pair names it
+      expect(text).toMatch(/tongbu_runs_total\{kind="sync",status="completed",pair="acme"\} \d+/)
+      expect(text).toMatch(/tongbu_operations_total\{outcome="created",pair="acme"\} \d+/)
       expect(text).toContain("# TYPE tongbu_run_warnings_total counter")
-      expect(text).toMatch(/tongbu_run_warnings_total\{code="contacts-unavailable"\} [1-9]\d*/)
-      expect(text).toContain("tongbu_queue_depth 0")
-      expect(text).toContain('tongbu_alert_firing{rule="successRate",severity="critical"} 0')
+      expect(text).toMatch(/tongbu_run_warnings_total\{code="contacts-unavailable",pair="acme"\} [1-9]\d*/)
+      expect(text).toContain('tongbu_queue_depth{pair="acme"} 0')
+      expect(text).toContain('tongbu_queue_depth{pair="beta"} 0')
+      expect(text).toContain('tongbu_alert_firing{rule="successRate",severity="critical",pair="acme"} 0')
+      expect(text).toContain('tongbu_alert_firing{rule="noSuccess",severity="info",pair="beta"} 1')
       expect(text).toContain("# TYPE tongbu_erp_call_duration_seconds histogram")
-    }).pipe(Effect.provide(store))
+      expect(text).toContain('tongbu_erp_call_duration_seconds_count{pair="beta"} 0')
+      expect(text).not.toMatch(/^tongbu_(runs_total|queue_depth|alert_firing)(\{(?![^}]*pair=)[^}]*\})? /m)
+    }).pipe(Effect.provide(store), Effect.scoped)
   )
 
   it.effect("with a token, every endpoint but /healthz wants it", () =>
@@ -81,8 +105,8 @@ describe("the daemon's HTTP endpoints", () => {
       expect((yield* get(app, "/healthz")).status).toBe(200)
       expect((yield* get(app, "/runs")).status).toBe(401)
       expect((yield* get(app, "/metrics", { headers: { authorization: "Bearer wrong" } })).status).toBe(401)
-      expect((yield* get(app, "/runs", { headers: { authorization: "Bearer s3cret" } })).status).toBe(200)
-    }).pipe(Effect.provide(store))
+      expect((yield* get(app, "/runs?pair=acme", { headers: { authorization: "Bearer s3cret" } })).status).toBe(200)
+    }).pipe(Effect.provide(store), Effect.scoped)
   )
 })
 

@@ -146,6 +146,8 @@ export interface CallLogEntry {
   readonly command: string
   readonly endpoint: Endpoint
   readonly user: string | null
+  /** The session token the call came with (none for a login): which client made it. */
+  readonly session: string | null
   /** The faults applied to this call, in order. */
   readonly faults: ReadonlyArray<FaultKind>
   readonly answer: AnswerKind

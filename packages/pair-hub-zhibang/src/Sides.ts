@@ -5,8 +5,8 @@ import { followUpPayload, ZhibangAdapter, ZhibangClient } from "@tongbu/adapter-
 import type { SyncAdapter } from "@tongbu/core"
 import { LeftAdapter } from "@tongbu/core"
 import type { Pair } from "@tongbu/pair"
-import { ConfigError } from "@tongbu/pair"
-import { Clock, Duration, Effect, Layer, Metric, MetricBoundaries, Option, Stream } from "effect"
+import { ConfigError, Shared } from "@tongbu/pair"
+import { Clock, Duration, Effect, Layer, Metric, MetricBoundaries, Option, Redacted, Stream } from "effect"
 import * as HubErpPolicy from "./HubErpPolicy.js"
 import type { Settings } from "./Settings.js"
 import { requireErp, requireHub } from "./Settings.js"
@@ -51,25 +51,55 @@ const timedHttpClient = (http: ErpHttp) =>
     )
   ).pipe(Layer.provide(http))
 
-/** The ERP as the right side: one client (one session) for the account the settings name. */
-export const erp = (settings: Settings, http: ErpHttp = NodeHttpClient.layerUndici) =>
-  Layer.unwrapEffect(
-    Effect.map(requireErp(settings), ({ url, user, password }) =>
-      ZhibangAdapter.layerRight({ concurrency: settings.erp.concurrency, mapping: settings.mapping }).pipe(
-        Layer.mapError((error) => new ConfigError({ message: `the ERP mapping is invalid: ${error.message}` })),
-        Layer.provide(
-          ZhibangClient.layer({
+/** The limits an ERP client was made with: every pair sharing the client must ask for the same. */
+const limitsOf = (settings: Settings) =>
+  `erp.concurrency ${settings.erp.concurrency}, erp.requestsPerSecond ${settings.erp.requestsPerSecond}, erp.timeoutSeconds ${settings.erp.timeoutSeconds}`
+
+/**
+ * The ERP as the right side: one client (one session, one rate limiter, one bound on calls in flight) for the account
+ * the settings name, shared through `shared` by every pair of the runner on the same base URL and user: the limits
+ * are the account's, and two sessions of one user would kick each other (spec §4.1).
+ */
+export const erp = (
+  settings: Settings,
+  http: ErpHttp = NodeHttpClient.layerUndici,
+  shared: Shared.Shared = Shared.unshared
+) =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const { url, user, password } = yield* requireErp(settings)
+      const limits = limitsOf(settings)
+      const client = yield* shared.get(
+        `zhibang-account ${url} ${user}`,
+        Effect.gen(function* () {
+          // the HTTP client lives as long as the ERP client, in the scope `shared` keeps it in
+          const httpClient = yield* Layer.build(timedHttpClient(http))
+          const service = yield* ZhibangClient.make({
             baseUrl: url,
             user,
             password,
             maxInFlight: settings.erp.concurrency,
             requestsPerSecond: settings.erp.requestsPerSecond,
             requestTimeout: Duration.seconds(settings.erp.timeoutSeconds)
-          })
-        ),
-        Layer.provide(timedHttpClient(http))
+          }).pipe(Effect.provide(httpClient))
+          return { service, limits, password: Redacted.value(password) }
+        })
       )
-    )
+      if (client.limits !== limits) {
+        return yield* new ConfigError({
+          message: `the ERP account ${user} at ${url} is shared with another pair configured with ${client.limits}, this one with ${limits}: give every pair of one account the same limits`
+        })
+      }
+      if (client.password !== Redacted.value(password)) {
+        return yield* new ConfigError({
+          message: `the ERP account ${user} at ${url} is shared with another pair given another password: give every pair of one account the same`
+        })
+      }
+      return ZhibangAdapter.layerRight({ concurrency: settings.erp.concurrency, mapping: settings.mapping }).pipe(
+        Layer.mapError((error) => new ConfigError({ message: `the ERP mapping is invalid: ${error.message}` })),
+        Layer.provide(Layer.succeed(ZhibangClient.ZhibangClient, client.service))
+      )
+    })
   )
 
 /**
@@ -138,4 +168,4 @@ export const hub = (settings: Settings, options: Pair.LayerOptions) =>
 
 /** Both sides: the hub on the left, the ERP on the right. */
 export const layer = (settings: Settings, options: Pair.LayerOptions & { readonly http?: ErpHttp }) =>
-  Layer.merge(hub(settings, options), erp(settings, options.http))
+  Layer.merge(hub(settings, options), erp(settings, options.http, options.shared))

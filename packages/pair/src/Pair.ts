@@ -6,6 +6,7 @@ import { Option } from "effect"
 import type { CheckItem } from "./Check.js"
 import type { ConfigError } from "./ConfigError.js"
 import type { Lang, RunnerKit } from "./RunnerKit.js"
+import type { Shared } from "./Shared.js"
 
 /**
  * A pair is the module the runner runs: the two adapters, the policy between them, the configuration keys of each
@@ -54,6 +55,8 @@ export interface LayerOptions {
    * (the hub's `erp_sync_error`), worded from the reason's rule and params, hence as stable run to run as the reason.
    */
   readonly word: (reason: Reason, lang: Lang) => string
+  /** What the sides share with the runner's other pairs, by a key the pair computes (default: nothing shared). */
+  readonly shared?: Shared
 }
 
 /** How `tongbu check` runs: recording (`--record FILE`) may read a little more, to learn shapes a profile keeps. */

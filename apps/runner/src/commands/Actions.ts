@@ -4,7 +4,7 @@ import { SyncStore } from "@tongbu/core"
 import type { Pair } from "@tongbu/pair"
 import { Data, Effect, Option } from "effect"
 import { ConfigError } from "../Config.js"
-import { common, handle, NotFound, output } from "../Handler.js"
+import { common, handle, NotFound, output, pairOption } from "../Handler.js"
 import { formatTime, table, truncate } from "../internal/text.js"
 import * as Labels from "../Labels.js"
 import type { Lang } from "../Lang.js"
@@ -64,7 +64,7 @@ const actionId = Args.text({ name: "id-or-key" }).pipe(
   Args.withDescription("the action's id (or its key), as `tongbu actions` lists it")
 )
 
-const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (options) =>
+const resolve = Command.make("resolve", { ...common, pair: pairOption, actionId, done, retry }, (options) =>
   handle(options, (settings, _lang, pair) =>
     Effect.gen(function* () {
       if (options.done === options.retry) {
@@ -102,7 +102,7 @@ const resolve = Command.make("resolve", { ...common, actionId, done, retry }, (o
 ).pipe(Command.withDescription("Settle a parked action: --done if it was delivered, --retry to send it once more"))
 
 /** `tongbu actions` and `tongbu actions resolve <id-or-key> --done|--retry`. */
-export const actions = Command.make("actions", common, (options) =>
+export const actions = Command.make("actions", { ...common, pair: pairOption }, (options) =>
   handle(options, (settings, lang, pair) =>
     Effect.gen(function* () {
       const store = yield* SyncStore

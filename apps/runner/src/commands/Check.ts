@@ -5,7 +5,7 @@ import { Data, Effect, Either, Option } from "effect"
 import * as Check from "../Check.js"
 import type { RunnerSettings } from "../Config.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
-import { common, handle, output } from "../Handler.js"
+import { common, handle, output, pairOption } from "../Handler.js"
 
 /**
  * The store is opened read-only, never created nor migrated (opening it for a sync does that): its migrations are
@@ -39,6 +39,7 @@ export const check = Command.make(
   "check",
   {
     ...common,
+    pair: pairOption,
     record: Options.file("record").pipe(
       Options.withDescription(
         "write what the check saw of the sides to this file, when the pair records (the hub↔ERP pair: the ERP's list columns, the enumerations the configuration resolves, the lists' envelope variants; a profile `tongbu mock-erp --profile` serves)"

@@ -4,8 +4,8 @@ import { SyncStore } from "@tongbu/core"
 import { Pair } from "@tongbu/pair"
 import { Effect, Option } from "effect"
 import { ConfigError } from "../Config.js"
-import { common, handle, NotFound, output } from "../Handler.js"
-import { formatTime, table, truncate } from "../internal/text.js"
+import { common, handle, handleAll, NotFound, output, pairOption } from "../Handler.js"
+import { formatTime, table, truncate, withPairs } from "../internal/text.js"
 import * as Labels from "../Labels.js"
 import type { Lang } from "../Lang.js"
 import * as Layers from "../Layers.js"
@@ -30,24 +30,33 @@ export const conflictJson = (labels: Pair.Labels) => (c: StoredConflict) => ({
   createdAt: new Date(c.createdAt).toISOString()
 })
 
-const conflictsTable = (list: ReadonlyArray<StoredConflict>, labels: Pair.Labels, lang: Lang) => {
+const conflictsTable = (
+  list: ReadonlyArray<StoredConflict>,
+  labels: Pair.Labels,
+  lang: Lang,
+  pairs?: ReadonlyArray<string>
+) => {
   const t = textsOf(lang)
   return list.length === 0
     ? t.noConflicts
     : table(
-        [
-          t.conflictHeader(Pair.labelsIn(labels, lang)),
-          ...list.map((c) => [
-            c.id,
-            c.leftId,
-            c.rightId,
-            lang === "zh" ? fieldName(c.field) : c.field,
-            shown(c.left, lang),
-            shown(c.right, lang),
-            `${shown(c.baseline.left, lang)} / ${shown(c.baseline.right, lang)}`,
-            formatTime(c.createdAt)
-          ])
-        ],
+        withPairs(
+          [
+            t.conflictHeader(Pair.labelsIn(labels, lang)),
+            ...list.map((c) => [
+              c.id,
+              c.leftId,
+              c.rightId,
+              lang === "zh" ? fieldName(c.field) : c.field,
+              shown(c.left, lang),
+              shown(c.right, lang),
+              `${shown(c.baseline.left, lang)} / ${shown(c.baseline.right, lang)}`,
+              formatTime(c.createdAt)
+            ])
+          ],
+          pairs,
+          lang
+        ),
         { header: true }
       )
 }
@@ -62,7 +71,7 @@ const conflictId = Args.text({ name: "id" }).pipe(
   Args.withDescription("the conflict's id, as `tongbu conflicts` lists it")
 )
 
-const resolve = Command.make("resolve", { ...common, conflictId, take }, (options) =>
+const resolve = Command.make("resolve", { ...common, pair: pairOption, conflictId, take }, (options) =>
   handle(options, (settings, _lang, pair) =>
     Effect.gen(function* () {
       const side = Labels.parseSide(pair.labels, options.take)
@@ -90,17 +99,31 @@ const resolve = Command.make("resolve", { ...common, conflictId, take }, (option
 ).pipe(Command.withDescription("Resolve a parked conflict by taking one side's value"))
 
 /** `tongbu conflicts` and `tongbu conflicts resolve <id> --take <side>`. */
-export const conflicts = Command.make("conflicts", common, (options) =>
-  handle(options, (settings, lang, pair) =>
+export const conflicts = Command.make("conflicts", { ...common, pair: pairOption }, (options) =>
+  handleAll(options, (pairs, lang, listed) =>
     Effect.gen(function* () {
-      const store = yield* SyncStore
-      const open = yield* store.openConflicts
+      const open = yield* Effect.forEach(pairs, (p) =>
+        Effect.flatMap(SyncStore, (store) => store.openConflicts).pipe(
+          Effect.map((list) => list.map((conflict) => ({ pair: p.id, labels: p.pair.labels, conflict }))),
+          Effect.provide(Layers.store(p.settings))
+        )
+      ).pipe(Effect.map((lists) => lists.flat()))
       yield* output(
         options,
-        () => ({ conflicts: open.map(conflictJson(pair.labels)) }),
-        () => conflictsTable(open, pair.labels, lang)
+        () => ({
+          conflicts: open.map(({ pair, labels, conflict }) =>
+            listed ? { pair, ...conflictJson(labels)(conflict) } : conflictJson(labels)(conflict)
+          )
+        }),
+        () =>
+          conflictsTable(
+            open.map((o) => o.conflict),
+            Labels.common(pairs.map((p) => p.pair.labels)),
+            lang,
+            pairs.length > 1 ? open.map((o) => o.pair) : undefined
+          )
       )
-    }).pipe(Effect.provide(Layers.store(settings)))
+    })
   )
 ).pipe(
   Command.withDescription("Parked conflicts (fields set to `manual`), with both values and the baseline"),

@@ -5,7 +5,7 @@ import type { Pair } from "@tongbu/pair"
 import { Console, Data, Effect, Option } from "effect"
 import * as Environment from "../Environment.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
-import { common, handle, output, show } from "../Handler.js"
+import { common, handle, output, pairOption, show } from "../Handler.js"
 import type { Lang } from "../Lang.js"
 import * as Metrics from "../Metrics.js"
 import { itemJson, itemsTable } from "../Report.js"
@@ -51,7 +51,7 @@ const dryRun = Options.boolean("dry-run").pipe(
 )
 
 /** `tongbu rollback <run-id> [--dry-run]`: shows the rollback, then (without --dry-run) performs it. */
-export const rollback = Command.make("rollback", { ...common, runId, dryRun }, (o) =>
+export const rollback = Command.make("rollback", { ...common, pair: pairOption, runId, dryRun }, (o) =>
   handle(o, (settings, lang, pair) =>
     Effect.gen(function* () {
       const target = o.runId as RunId

@@ -2,7 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import type { RunId } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
 import { Effect, Option } from "effect"
-import { common, handle, NotFound, output } from "../Handler.js"
+import { common, handle, handleAll, NotFound, output, pairOption } from "../Handler.js"
 import * as Layers from "../Layers.js"
 import { itemJson, itemsTable, runJsonOf, runsTable, summary } from "../Report.js"
 import { textsOf } from "../Texts.js"
@@ -14,7 +14,7 @@ const limit = Options.integer("limit").pipe(
 
 const runId = Args.text({ name: "run-id" }).pipe(Args.withDescription("the run's id, as `tongbu runs` lists it"))
 
-const show = Command.make("show", { ...common, runId }, (options) =>
+const show = Command.make("show", { ...common, pair: pairOption, runId }, (options) =>
   handle(options, (settings, lang, pair) =>
     Effect.gen(function* () {
       const store = yield* SyncStore
@@ -48,17 +48,33 @@ const show = Command.make("show", { ...common, runId }, (options) =>
   )
 ).pipe(Command.withDescription("One run's counts and per-record outcomes, with reasons"))
 
-/** `tongbu runs [--limit N]` and `tongbu runs show <id>`. */
-export const runs = Command.make("runs", { ...common, limit }, (options) =>
-  handle(options, (settings, lang) =>
+/** `tongbu runs [--limit N] [--pair ID]` and `tongbu runs show <id>`; over several pairs, a column names each run's. */
+export const runs = Command.make("runs", { ...common, pair: pairOption, limit }, (options) =>
+  handleAll(options, (pairs, lang, listed) =>
     Effect.gen(function* () {
-      const store = yield* SyncStore
-      const list = yield* store.runs(options.limit)
+      const lists = yield* Effect.forEach(pairs, (p) =>
+        Effect.flatMap(SyncStore, (store) => store.runs(options.limit)).pipe(
+          Effect.map((list) => list.map((run) => ({ pair: p.id, run }))),
+          Effect.provide(Layers.store(p.settings))
+        )
+      )
+      const list = lists
+        .flat()
+        .sort((a, b) => b.run.startedAt - a.run.startedAt)
+        .slice(0, options.limit)
       yield* output(
         options,
-        () => ({ runs: list.map(runJsonOf) }),
-        () => runsTable(list, lang)
+        () => ({ runs: list.map(({ pair, run }) => (listed ? { pair, ...runJsonOf(run) } : runJsonOf(run))) }),
+        () =>
+          runsTable(
+            list.map((r) => r.run),
+            lang,
+            pairs.length > 1 ? list.map((r) => r.pair) : undefined
+          )
       )
-    }).pipe(Effect.provide(Layers.store(settings)))
+    })
   )
-).pipe(Command.withDescription("The run history, newest first"), Command.withSubcommands([show]))
+).pipe(
+  Command.withDescription("The run history, newest first (every pair's, or --pair's)"),
+  Command.withSubcommands([show])
+)

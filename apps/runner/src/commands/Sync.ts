@@ -7,7 +7,7 @@ import { Console, Data, Effect, Option } from "effect"
 import type { RunnerSettings, Settings } from "../Config.js"
 import * as Environment from "../Environment.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
-import { common, handle, show } from "../Handler.js"
+import { common, handle, pairOption, show } from "../Handler.js"
 import * as Lease from "../Lease.js"
 import * as Metrics from "../Metrics.js"
 import * as Progress from "../Progress.js"
@@ -49,6 +49,7 @@ export const leased = (settings: RunnerSettings) =>
 
 const options = {
   ...common,
+  pair: pairOption,
   dryRun: Options.boolean("dry-run").pipe(
     Options.withDescription("plan exactly as a real run would, show it, write nothing to either side")
   ),

@@ -62,3 +62,14 @@ export const formatTime = (epochMs: number): string =>
     .toISOString()
     .replace("T", " ")
     .replace(/\.\d+Z$/, "Z")
+
+/** The header of the column naming each row's pair, when a command lists several pairs' state. */
+export const pairHeader = (lang: "en" | "zh"): string => (lang === "zh" ? "配对" : "pair")
+
+/** `rows` (a header first) with the pair of each row before it; no column when `pairs` is none. */
+export const withPairs = (
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  pairs: ReadonlyArray<string> | undefined,
+  lang: "en" | "zh"
+): ReadonlyArray<ReadonlyArray<string>> =>
+  pairs === undefined ? rows : rows.map((row, i) => [i === 0 ? pairHeader(lang) : (pairs[i - 1] ?? ""), ...row])

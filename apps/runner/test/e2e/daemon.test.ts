@@ -44,7 +44,7 @@ describe("two daemons on one store", { timeout: 120_000 }, () => {
   }, 60_000)
   afterAll(() => s.close())
 
-  it("only the lease holder serves and runs; the other waits, then takes over when the first stops", async () => {
+  it("both serve; each run holds the pair's lease, so runs never overlap; the second runs alone once the first stops", async () => {
     const ports = [await freePort(), await freePort()] as const
     ports.forEach((port, i) => {
       writeFileSync(
@@ -55,21 +55,20 @@ describe("two daemons on one store", { timeout: 120_000 }, () => {
     const first = start(s.dir, ["daemon", "--config", "daemon0.yaml"], s.env)
     const firstDone = finish(first)
     const health = await eventually("the first daemon's /healthz", () => get(ports[0], "/healthz"), 30_000)
-    expect(JSON.parse(health.text)).toMatchObject({ status: "ok" })
+    expect(JSON.parse(health.text)).toMatchObject({ status: "ok", pairs: [{ id: "default" }] })
 
     const second = start(s.dir, ["daemon", "--config", "daemon1.yaml"], s.env)
     const secondDone = finish(second)
+    await eventually("the second daemon's /healthz", () => get(ports[1], "/healthz"), 30_000)
     await eventually("a few scheduled runs", async () => ((await runs(s.dir)).length >= 3 ? true : undefined), 30_000)
-    expect(await get(ports[1], "/healthz")).toBeUndefined()
 
     const metrics = await get(ports[0], "/metrics")
-    expect(metrics?.text).toMatch(/tongbu_runs_total\{kind="sync",status="completed"\} \d+/)
-    expect(metrics?.text).toContain("tongbu_erp_call_duration_seconds_count")
+    expect(metrics?.text).toMatch(/tongbu_queue_depth\{pair="default"\} \d+/)
+    expect(metrics?.text).toContain('tongbu_erp_call_duration_seconds_count{pair="default"}')
 
     first.kill("SIGTERM")
     const stopped = await firstDone
     expect(stopped.signal === null ? stopped.code : stopped.signal).toBe(130)
-    await eventually("the second daemon taking over", () => get(ports[1], "/healthz"), 20_000)
     const before = (await runs(s.dir)).length
     await eventually(
       "a run of the second daemon",
@@ -106,7 +105,7 @@ describe("two daemons on one store", { timeout: 120_000 }, () => {
       "three scheduled runs",
       async () => {
         const health = await get(port, "/healthz")
-        const lastRun = health === undefined ? null : JSON.parse(health.text).lastRun
+        const lastRun = health === undefined ? null : JSON.parse(health.text).pairs[0].lastRun
         if (lastRun !== null) seen.add(lastRun.at)
         return seen.size >= 3 ? true : undefined
       },

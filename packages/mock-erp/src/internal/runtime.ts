@@ -85,6 +85,7 @@ export const makeRuntime = (options: RuntimeOptions) => {
       command: req.command,
       endpoint: route.endpoint,
       user: route.endpoint === "login" ? null : ctx.sessions.userOf(route.token(req)),
+      session: route.endpoint === "login" ? null : (route.token(req) ?? null),
       faults: plan.kinds,
       answer: answer.kind,
       message: answerText(answer)
