@@ -10,7 +10,7 @@ export const ExitCode = {
   usage: 2,
   /** The run completed but more records failed than `sync.maxFailures`. */
   tooManyFailures: 3,
-  /** Another tongbu process kept the store's lease. */
+  /** Another tongbu process kept the store's lease, or took it over from this one (`StoreFenced`). */
   busy: 4
 } as const
 

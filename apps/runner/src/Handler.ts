@@ -58,6 +58,7 @@ export const show = (error: unknown): Shown => {
     case "RollbackRefused":
       return { exitCode: ExitCode.usage, message: messageOf(error) }
     case "LeaseBusy":
+    case "StoreFenced":
       return { exitCode: ExitCode.busy, message: messageOf(error) }
     case "StoreError":
       return { exitCode: ExitCode.failed, message: `the state store failed: ${messageOf(error)}` }

@@ -9,7 +9,7 @@ import * as O from "./internal/opOutcome.js"
 import { PairLinks } from "./internal/pairLinks.js"
 import * as Steps from "./internal/steps.js"
 import type { Action, Create, Operation, Update } from "./Plan.js"
-import type { Outcome, StoredOperation, StoreError } from "./SyncStore.js"
+import type { Outcome, StoredOperation, StoreWriteError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 export interface DispatchOptions {
@@ -146,7 +146,7 @@ const action = (d: Dispatch, stored: StoredOperation, op: Action) => {
 /** One operation, unless a fatal error stopped the dispatch; a crash-looping one is parked without another try. */
 const execute =
   (d: Dispatch) =>
-  (stored: StoredOperation): Effect.Effect<void, StoreError> => {
+  (stored: StoredOperation): Effect.Effect<void, StoreWriteError> => {
     const op = stored.operation
     if (d.stopped !== undefined) return Effect.void
     if (stored.attempts >= d.maxAttempts && stored.state === "attempted" && op._tag !== "Link") {
@@ -208,7 +208,7 @@ export const dispatch = (
   runId: RunId,
   operations: ReadonlyArray<StoredOperation>,
   options: DispatchOptions = {}
-): Effect.Effect<DispatchSummary, FatalError | StoreError, LeftAdapter | RightAdapter | SyncStore> =>
+): Effect.Effect<DispatchSummary, FatalError | StoreWriteError, LeftAdapter | RightAdapter | SyncStore> =>
   Effect.gen(function* () {
     const d = yield* begin(runId, operations, options)
     const phases = byPhase(operations)
@@ -220,8 +220,8 @@ export const dispatch = (
 
 /** A dispatch stopped by a `FatalError` as a value (the run is then recorded as failed); store failures stay errors. */
 export const stopsOnFatal = <A, R>(
-  dispatched: Effect.Effect<A, FatalError | StoreError, R>
-): Effect.Effect<Either.Either<A, FatalError>, StoreError, R> =>
+  dispatched: Effect.Effect<A, FatalError | StoreWriteError, R>
+): Effect.Effect<Either.Either<A, FatalError>, StoreWriteError, R> =>
   dispatched.pipe(
     Effect.map(Either.right),
     Effect.catchTag("FatalError", (error) => Effect.succeed(Either.left(error)))

@@ -11,7 +11,7 @@ import type { UndoContext, Undone } from "./internal/undo.js"
 import { undoAction, undoUpdate } from "./internal/undo.js"
 import { undoCreate, undoIntake, undoLink } from "./internal/undoLinks.js"
 import { Reason, Skip } from "./Plan.js"
-import type { Counts, Outcome, StoredOperation, StoreError } from "./SyncStore.js"
+import type { Counts, Outcome, StoredOperation, StoreWriteError } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 /** The rollback cannot start: no such run or operation, or a run that is itself a rollback. */
@@ -19,7 +19,7 @@ export class RollbackRefused extends Schema.TaggedError<RollbackRefused>()("Roll
   message: Schema.String
 }) {}
 
-export type RollbackError = RollbackRefused | StoreError
+export type RollbackError = RollbackRefused | StoreWriteError
 
 export interface RollbackOptions {
   /** Report what would be undone; nothing is written to either side nor to the store. */
@@ -41,7 +41,7 @@ export interface RollbackReport {
   readonly error: Option.Option<string>
 }
 
-const undo = (ctx: UndoContext, stored: StoredOperation): Effect.Effect<Undone, FatalError | StoreError> => {
+const undo = (ctx: UndoContext, stored: StoredOperation): Effect.Effect<Undone, FatalError | StoreWriteError> => {
   const op = stored.operation
   switch (op._tag) {
     case "Update":
@@ -121,7 +121,7 @@ export const run = (
     for (const stored of todo) {
       const result = yield* Effect.either(undo(ctx, stored))
       if (Either.isLeft(result)) {
-        if (result.left._tag === "StoreError") return yield* result.left
+        if (result.left._tag === "StoreError" || result.left._tag === "StoreFenced") return yield* result.left
         stopped = result.left
         break
       }

@@ -9,8 +9,8 @@ import { Clock, Config, Effect, Layer, Option } from "effect"
 import * as q from "./internal/sqliteQueries.js"
 import * as shown from "./internal/sqliteShown.js"
 import * as untold from "./internal/sqliteUntold.js"
-import type { SyncStoreService } from "./SyncStore.js"
-import { StoreError, SyncStore } from "./SyncStore.js"
+import type { StoreWriteError, SyncStoreService } from "./SyncStore.js"
+import { StoreError, StoreFenced, SyncStore } from "./SyncStore.js"
 
 /**
  * The sync's state in one SQLite file (or ":memory:"), through drizzle. Migrations are applied when the store opens.
@@ -51,20 +51,39 @@ const open = (filename: string): Effect.Effect<Database.Database, StoreError, Sc
 export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService, StoreError, Scope.Scope> =>
   Effect.map(open(config.filename), (client) => {
     const db = drizzle(client)
-    // Each method is one transaction; what better-sqlite3 throws becomes a StoreError naming the file and the task.
+    // Set once this instance acquired the lease, cleared when it releases it: what each write is fenced by.
+    let fence: q.Fence | undefined
     // Each method is one transaction (writers take the write lock up front, so two processes on one file wait for
     // each other instead of failing); what better-sqlite3 throws becomes a StoreError naming the file and the task.
-    const transact = <A>(mode: "deferred" | "immediate", task: string, body: (now: number) => A) =>
+    const failed = (task: string, cause: unknown) =>
+      new StoreError({ message: `state store ${config.filename}: cannot ${task}: ${describe(cause)}` })
+    const transact = <A, E>(
+      mode: "deferred" | "immediate",
+      body: (now: number) => A,
+      catcher: (cause: unknown) => E
+    ): Effect.Effect<A, E> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.try({
-          try: () => client.transaction(() => body(now))[mode](),
-          catch: (cause) =>
-            new StoreError({ message: `state store ${config.filename}: cannot ${task}: ${describe(cause)}` })
-        })
+        Effect.try({ try: () => client.transaction(() => body(now))[mode](), catch: catcher })
       )
-    const read = <A>(task: string, body: () => A): Effect.Effect<A, StoreError> => transact("deferred", task, body)
-    const write = <A>(task: string, body: (now: number) => A): Effect.Effect<A, StoreError> =>
-      transact("immediate", task, body)
+    const read = <A>(task: string, body: () => A): Effect.Effect<A, StoreError> =>
+      transact("deferred", body, (cause) => failed(task, cause))
+    const lease = <A>(task: string, body: (now: number) => A): Effect.Effect<A, StoreError> =>
+      transact("immediate", body, (cause) => failed(task, cause))
+    // The check runs inside the write's own transaction, which holds the write lock: no takeover can slip in between.
+    const write = <A>(task: string, body: (now: number) => A): Effect.Effect<A, StoreWriteError> =>
+      transact(
+        "immediate",
+        (now) => {
+          const holder = fence === undefined ? undefined : q.fencedBy(db, fence)
+          if (holder !== undefined)
+            throw new StoreFenced({
+              holder,
+              message: `another tongbu runner (holder ${holder}) took this pair's lease; this runner's writes are refused (it could not ${task})`
+            })
+          return body(now)
+        },
+        (cause) => (cause instanceof StoreFenced ? cause : failed(task, cause))
+      )
 
     return SyncStore.of({
       links: read("read the links", () => q.allLinks(db)),
@@ -124,8 +143,21 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       checkpoint: (name) => read(`read checkpoint ${name}`, () => Option.fromNullable(q.getCheckpoint(db, name))),
       saveCheckpoint: (name, value) => write(`save checkpoint ${name}`, () => q.saveCheckpoint(db, name, value)),
 
-      acquireLease: (holder, ttlMs) => write("take the lease", (now) => q.acquireLease(db, now, holder, ttlMs)),
-      releaseLease: (holder) => write("release the lease", () => q.releaseLease(db, holder))
+      acquireLease: (holder, ttlMs) =>
+        lease("take the lease", (now) => q.acquireLease(db, now, holder, ttlMs)).pipe(
+          Effect.map((taken) => {
+            if (taken !== undefined) fence = taken
+            return taken !== undefined
+          })
+        ),
+      releaseLease: (holder) =>
+        lease("release the lease", () => q.releaseLease(db, holder)).pipe(
+          Effect.andThen(
+            Effect.sync(() => {
+              fence = undefined
+            })
+          )
+        )
     })
   })
 

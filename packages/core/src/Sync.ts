@@ -19,14 +19,14 @@ import { withheldWarnings } from "./internal/withheld.js"
 import { maskMobiles } from "./Mask.js"
 import { Intake, Plan } from "./Plan.js"
 import type { Direction, SyncPolicy } from "./Policy.js"
-import type { Counts, Outcome, StartedRun, StartRun, StoreError, SyncStoreService } from "./SyncStore.js"
+import type { Counts, Outcome, StartedRun, StartRun, StoreWriteError, SyncStoreService } from "./SyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 
 export type { RunWarning } from "./internal/held.js"
 export { SideUnavailable } from "./internal/snapshot.js"
 
 /** Why a run could not happen at all (nothing was planned); a run that stopped midway is a `failed` report instead. */
-export type SyncError = SideUnavailable | StoreError
+export type SyncError = SideUnavailable | StoreWriteError
 
 export interface RunOptions {
   readonly direction: Direction

@@ -11,6 +11,23 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   message: Schema.String
 }) {}
 
+/**
+ * Another runner took this store's lease over (this one stalled past it, or was partitioned): the write was refused and
+ * changed nothing. Not a failure of the store: the caller stops, since another runner now owns the pair.
+ */
+export class StoreFenced extends Schema.TaggedError<StoreFenced>()("StoreFenced", {
+  /** The holder the lease names now. */
+  holder: Schema.String,
+  message: Schema.String
+}) {}
+
+/** What a write to the store fails with: the store failed, or another runner owns the pair now. */
+export type StoreWriteError = StoreError | StoreFenced
+
+/** Whether `u` is one of the store's errors (`reserve` carries them as defects, see the dispatcher's steps). */
+export const isStoreWriteError = (u: unknown): u is StoreWriteError =>
+  u instanceof StoreError || u instanceof StoreFenced
+
 export const RunKind = Schema.Literal("sync", "rollback")
 export const RunStatus = Schema.Literal("running", "completed", "failed", "interrupted")
 
@@ -189,26 +206,33 @@ export interface Untold {
 
 /**
  * The sync's own state, apart from both systems: links and baselines, the outbox and journal, runs and outcomes,
- * conflicts, checkpoints and the lease. Each method is one transaction.
+ * conflicts, checkpoints and the lease. Each method is one transaction. A store service is one pair's view: a store
+ * layer is built for one pair, and no method takes a pair.
+ *
+ * Fencing: taking the lease over from another holder (or a free or expired lease) raises its epoch; renewing one's
+ * own unexpired lease keeps it. Once an instance has acquired the lease, each of its writes checks, inside the write's
+ * own transaction, that the lease still names its holder and epoch; if not, nothing is written and the write fails
+ * with `StoreFenced`. `releaseLease` ends the fencing of that instance; an instance that never acquired the lease is
+ * not fenced (a one-off command). Reads are never fenced. The store reads the time from Effect's `Clock`.
  */
 export interface SyncStoreService {
   readonly links: Effect.Effect<ReadonlyArray<LinkState>, StoreError>
   readonly linkOf: (side: Side, id: RecordId) => Effect.Effect<Option.Option<LinkState>, StoreError>
-  readonly saveLinks: (links: ReadonlyArray<LinkState>) => Effect.Effect<void, StoreError>
-  readonly removeLink: (leftId: RecordId, rightId: RecordId) => Effect.Effect<void, StoreError>
+  readonly saveLinks: (links: ReadonlyArray<LinkState>) => Effect.Effect<void, StoreWriteError>
+  readonly removeLink: (leftId: RecordId, rightId: RecordId) => Effect.Effect<void, StoreWriteError>
 
   /**
    * Records a run and its plan's operations in one transaction; an operation whose key is already settled is left out,
    * and one recorded earlier but not settled (rejected, or left pending) moves to this run. Returns the run's
    * operations as now stored, in plan order: what `operations(runId)` would read back.
    */
-  readonly startRun: (run: StartRun, operations: ReadonlyArray<Operation>) => Effect.Effect<StartedRun, StoreError>
+  readonly startRun: (run: StartRun, operations: ReadonlyArray<Operation>) => Effect.Effect<StartedRun, StoreWriteError>
   readonly finishRun: (
     id: RunId,
     status: typeof RunStatus.Type,
     counts: Counts,
     error?: string
-  ) => Effect.Effect<void, StoreError>
+  ) => Effect.Effect<void, StoreWriteError>
   readonly runs: (limit: number) => Effect.Effect<ReadonlyArray<Run>, StoreError>
   readonly run: (id: RunId) => Effect.Effect<Option.Option<Run>, StoreError>
 
@@ -217,20 +241,20 @@ export interface SyncStoreService {
   readonly unfinished: Effect.Effect<ReadonlyArray<StoredOperation>, StoreError>
   /** Keys of operations done, parked or rolled back, in any run: the planner never plans them again. */
   readonly settledKeys: Effect.Effect<ReadonlySet<string>, StoreError>
-  readonly markAttempted: (key: IdempotencyKey) => Effect.Effect<void, StoreError>
-  readonly recordProvisional: (key: IdempotencyKey, provisionalId: string) => Effect.Effect<void, StoreError>
+  readonly markAttempted: (key: IdempotencyKey) => Effect.Effect<void, StoreWriteError>
+  readonly recordProvisional: (key: IdempotencyKey, provisionalId: string) => Effect.Effect<void, StoreWriteError>
   /** Marks the operation done and saves the link states it produced, in one transaction. */
-  readonly complete: (key: IdempotencyKey, result: Completion) => Effect.Effect<void, StoreError>
+  readonly complete: (key: IdempotencyKey, result: Completion) => Effect.Effect<void, StoreWriteError>
   readonly fail: (
     key: IdempotencyKey,
     state: "pending" | "rejected" | "parked",
     error: string
-  ) => Effect.Effect<void, StoreError>
-  readonly markRolledBack: (key: IdempotencyKey) => Effect.Effect<void, StoreError>
+  ) => Effect.Effect<void, StoreWriteError>
+  readonly markRolledBack: (key: IdempotencyKey) => Effect.Effect<void, StoreWriteError>
   /** Several entries in one transaction, in order: how the dispatcher commits many operations' steps at once. */
-  readonly journal: (entries: ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
+  readonly journal: (entries: ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreWriteError>
 
-  readonly recordOutcomes: (outcomes: ReadonlyArray<Outcome>) => Effect.Effect<void, StoreError>
+  readonly recordOutcomes: (outcomes: ReadonlyArray<Outcome>) => Effect.Effect<void, StoreWriteError>
   readonly outcomes: (runId: RunId) => Effect.Effect<ReadonlyArray<Outcome>, StoreError>
 
   /** Parked actions of any run, oldest first. */
@@ -239,25 +263,31 @@ export interface SyncStoreService {
    * Settles a parked action (`idOrKey`: its outbox id or its key) as delivered, or puts it back in the outbox as
    * pending with its attempts cleared, so that the next run's resume sends it exactly once.
    */
-  readonly resolveAction: (idOrKey: string, resolution: ActionResolution) => Effect.Effect<ResolvedAction, StoreError>
+  readonly resolveAction: (
+    idOrKey: string,
+    resolution: ActionResolution
+  ) => Effect.Effect<ResolvedAction, StoreWriteError>
 
   readonly openConflicts: Effect.Effect<ReadonlyArray<StoredConflict>, StoreError>
-  readonly saveConflict: (conflict: StoredConflict) => Effect.Effect<void, StoreError>
+  readonly saveConflict: (conflict: StoredConflict) => Effect.Effect<void, StoreWriteError>
   readonly resolveConflict: (
     id: string,
     take: "left" | "right"
-  ) => Effect.Effect<Option.Option<StoredConflict>, StoreError>
+  ) => Effect.Effect<Option.Option<StoredConflict>, StoreWriteError>
 
   /** What `acknowledge` last told `side` about each of `ids` (a digest), so a run repeats nothing a side already shows. */
   readonly acknowledged: (
     side: Side,
     ids: ReadonlyArray<RecordId>
   ) => Effect.Effect<ReadonlyMap<RecordId, string>, StoreError>
-  readonly saveAcknowledged: (side: Side, digests: ReadonlyMap<RecordId, string>) => Effect.Effect<void, StoreError>
+  readonly saveAcknowledged: (
+    side: Side,
+    digests: ReadonlyMap<RecordId, string>
+  ) => Effect.Effect<void, StoreWriteError>
   /** Every run some side has not been told yet, newest run first; only pending runs are kept, so this stays small. */
   readonly untold: Effect.Effect<ReadonlyArray<Untold>, StoreError>
-  readonly markUntold: (side: Side, runIds: ReadonlyArray<RunId>) => Effect.Effect<void, StoreError>
-  readonly markTold: (side: Side, runIds: ReadonlyArray<RunId>) => Effect.Effect<void, StoreError>
+  readonly markUntold: (side: Side, runIds: ReadonlyArray<RunId>) => Effect.Effect<void, StoreWriteError>
+  readonly markTold: (side: Side, runIds: ReadonlyArray<RunId>) => Effect.Effect<void, StoreWriteError>
   /** What `side` wrote into these records to show their links (`SyncAdapter.acknowledge`), while the links stand. */
   readonly shownLinks: (
     side: Side,
@@ -267,15 +297,19 @@ export interface SyncStoreService {
    * Keeps what `side` wrote to show links. For a record that already shows the same link, the first before-image of
    * each field is kept (it is what a rollback restores) and the latest written value wins; another link replaces it.
    */
-  readonly saveShown: (side: Side, shown: ReadonlyArray<LinkShown>) => Effect.Effect<void, StoreError>
+  readonly saveShown: (side: Side, shown: ReadonlyArray<LinkShown>) => Effect.Effect<void, StoreWriteError>
   /** Forgets what `side` wrote to show the links of these records, once a rollback took it back. */
-  readonly forgetShown: (side: Side, ids: ReadonlyArray<RecordId>) => Effect.Effect<void, StoreError>
+  readonly forgetShown: (side: Side, ids: ReadonlyArray<RecordId>) => Effect.Effect<void, StoreWriteError>
 
   readonly checkpoint: (name: string) => Effect.Effect<Option.Option<string>, StoreError>
-  readonly saveCheckpoint: (name: string, value: string) => Effect.Effect<void, StoreError>
+  readonly saveCheckpoint: (name: string, value: string) => Effect.Effect<void, StoreWriteError>
 
-  /** Takes the store's lease for `holder` if free or expired; false when another holder has it. */
+  /**
+   * Takes the store's lease for `holder` if free or expired (raising its epoch), or renews `holder`'s own (keeping it);
+   * false when another holder has it. From then on this instance's writes are fenced (see above).
+   */
   readonly acquireLease: (holder: string, ttlMs: number) => Effect.Effect<boolean, StoreError>
+  /** Frees `holder`'s lease (nothing when another holder has it now) and ends this instance's fencing. */
   readonly releaseLease: (holder: string) => Effect.Effect<void, StoreError>
 }
 

@@ -8,6 +8,13 @@ import { createTests } from "./internal/conformance/creates.js"
 import { errorTests } from "./internal/conformance/errors.js"
 import type { Register } from "./internal/conformance/helpers.js"
 import { writeTests } from "./internal/conformance/writes.js"
+import { actionTests } from "./internal/storeConformance/actions.js"
+import type { Register as StoreRegister } from "./internal/storeConformance/helpers.js"
+import { leaseTests } from "./internal/storeConformance/lease.js"
+import { linkTests } from "./internal/storeConformance/links.js"
+import { outboxTests } from "./internal/storeConformance/outbox.js"
+import { runTests } from "./internal/storeConformance/runs.js"
+import type { SyncStoreService } from "./SyncStore.js"
 
 /** What the conformance suite needs to drive one adapter. */
 export interface ConformanceSubject {
@@ -97,4 +104,67 @@ export const conformanceChecks = <E>(
   compensationTests(register)
   errorTests(register, options)
   return checks
+}
+
+/**
+ * One fresh, empty database for one store conformance test (a SQLite file in a temporary directory; a PostgreSQL
+ * schema, or a pair id no other test uses), released when the test's scope closes.
+ */
+export interface StoreDatabase {
+  /**
+   * Opens one more store instance over this test's database and pair: its own connection and its own fencing, as a
+   * second runner would have. Each instance is closed when the test's scope closes.
+   */
+  readonly open: Effect.Effect<SyncStoreService, unknown, Scope.Scope>
+}
+
+export interface StoreConformanceOptions {
+  /** Operations drawn for the round-trip property (default 30). */
+  readonly runs?: number
+  /** The property's seed (default 101, fixed so every run checks the same cases; printed when it fails). */
+  readonly seed?: number
+  /** Per-test timeout in milliseconds. */
+  readonly timeout?: number
+}
+
+/** One check of the store suite, to run on its own: `storeConformance` registers each as a test. */
+export interface StoreConformanceCheck {
+  readonly title: string
+  readonly run: Effect.Effect<void, unknown, Scope.Scope>
+}
+
+/**
+ * The store suite's checks as values, each with a fresh database from `database`. The checks run on Effect's
+ * `TestClock`: a store must read the time (run start, lease expiry) from Effect's `Clock`.
+ */
+export const storeConformanceChecks = <E>(
+  database: Effect.Effect<StoreDatabase, E, Scope.Scope>,
+  options: StoreConformanceOptions = {}
+): ReadonlyArray<StoreConformanceCheck> => {
+  const checks: Array<StoreConformanceCheck> = []
+  const register: StoreRegister = (title, body) => {
+    checks.push({ title, run: Effect.flatMap(database, body) })
+  }
+  linkTests(register)
+  runTests(register, options)
+  outboxTests(register)
+  actionTests(register)
+  leaseTests(register)
+  return checks
+}
+
+/**
+ * Registers a `describe` block of the tests every `SyncStore` must pass: links and baselines, runs and the outbox,
+ * journal batches, outcomes, parked actions, conflicts, what each side was told and shows, checkpoints, the lease
+ * and its fencing. Each test gets a fresh database from `database`.
+ */
+export const storeConformance = <E>(
+  name: string,
+  database: Effect.Effect<StoreDatabase, E, Scope.Scope>,
+  options: StoreConformanceOptions = {}
+): void => {
+  describe(`${name} conforms to SyncStore`, () => {
+    for (const check of storeConformanceChecks(database, options))
+      it.scoped(check.title, () => check.run, options.timeout)
+  })
 }

@@ -4,7 +4,7 @@ import type { SyncAdapter } from "../Adapter.js"
 import type { AdapterError, FatalError } from "../AdapterError.js"
 import type { RecordId, RunId, Side } from "../Domain.js"
 import { maskMobiles } from "../Mask.js"
-import type { JournalEntry, Outcome, StoredOperation, StoreError, SyncStoreService } from "../SyncStore.js"
+import type { JournalEntry, Outcome, StoredOperation, StoreWriteError, SyncStoreService } from "../SyncStore.js"
 import type * as Journal from "./journal.js"
 import * as O from "./opOutcome.js"
 import type { PairLinks } from "./pairLinks.js"
@@ -30,7 +30,7 @@ export interface Dispatch {
 
 export type Entries = () => ReadonlyArray<JournalEntry>
 
-const isTransient = (error: AdapterError | StoreError): boolean => error._tag === "TransientError"
+const isTransient = (error: AdapterError | StoreWriteError): boolean => error._tag === "TransientError"
 
 /**
  * Writes a step's entries (and its outcome, kept for the run's report): `commit` resumes once they are durable;
@@ -70,7 +70,7 @@ export const attempt = <A>(
   call: (attemptNo: number) => Effect.Effect<A, AdapterError>,
   retry: boolean,
   harmless: boolean
-): Effect.Effect<A, AdapterError | StoreError> => {
+): Effect.Effect<A, AdapterError | StoreWriteError> => {
   let attemptNo = stored.attempts
   const mark = harmless && d.fresh ? d.journal.append : d.journal.commit
   const once = Effect.suspend(() => {
@@ -101,5 +101,7 @@ export const attempt = <A>(
 /** A store failure ends the dispatch; an adapter's error ends only its operation. */
 export const orFailed =
   (d: Dispatch, stored: StoredOperation, resolvedId?: RecordId) =>
-  (error: AdapterError | StoreError): Effect.Effect<void, StoreError> =>
-    error._tag === "StoreError" ? Effect.fail(error) : failed(d, stored, error, resolvedId)
+  (error: AdapterError | StoreWriteError): Effect.Effect<void, StoreWriteError> =>
+    error._tag === "StoreError" || error._tag === "StoreFenced"
+      ? Effect.fail(error)
+      : failed(d, stored, error, resolvedId)

@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import type { JournalEntry, StoreError, SyncStoreService } from "../SyncStore.js"
+import type { JournalEntry, StoreWriteError, SyncStoreService } from "../SyncStore.js"
 
 /**
  * Group commit for the outbox: a fiber adds its entries, lets the other fibers in flight add theirs, then the first
@@ -31,16 +31,16 @@ export interface Journal {
    * Commits the entries `build` returns. `build` runs synchronously with their enqueueing, so entries built from
    * shared in-memory state (a pair's link) reach the store in the order they were built.
    */
-  readonly commit: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
+  readonly commit: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreWriteError>
   /**
    * Adds entries without waiting for them: they are committed with the next commit any fiber waits for (which is
    * after them, in order), or by `flush`. For a step nothing in flight depends on, such as an operation's completion:
    * the same worker's next step waits for a commit that includes it, so it is durable before anything follows it.
    * Once `batchSize` entries wait, the appending fiber commits them, so a run of appends never grows without bound.
    */
-  readonly append: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreError>
+  readonly append: (build: () => ReadonlyArray<JournalEntry>) => Effect.Effect<void, StoreWriteError>
   /** Commits every entry added so far. */
-  readonly flush: Effect.Effect<void, StoreError>
+  readonly flush: Effect.Effect<void, StoreWriteError>
 }
 
 /** Entries waiting before an `append` commits them: large enough to share a transaction, small enough to keep. */
@@ -51,10 +51,10 @@ export const make = (store: SyncStoreService): Effect.Effect<Journal> =>
     let pending: Array<JournalEntry> = []
     let added = 0
     let committed = 0
-    let failure: StoreError | undefined
+    let failure: StoreWriteError | undefined
 
     // One writer at a time, so batches reach the store in the order they were formed.
-    const flush = (upTo: number): Effect.Effect<void, StoreError> =>
+    const flush = (upTo: number): Effect.Effect<void, StoreWriteError> =>
       writer.withPermits(1)(
         Effect.suspend(() => {
           if (committed >= upTo) return Effect.void
@@ -75,7 +75,7 @@ export const make = (store: SyncStoreService): Effect.Effect<Journal> =>
         })
       )
 
-    const settled = (mine: number): Effect.Effect<void, StoreError> =>
+    const settled = (mine: number): Effect.Effect<void, StoreWriteError> =>
       Effect.suspend(() =>
         committed >= mine ? Effect.void : failure !== undefined ? Effect.fail(failure) : flush(mine)
       )

@@ -2,7 +2,7 @@ import { Effect, Either, Option } from "effect"
 import type { LeftAdapter, RightAdapter } from "../Adapter.js"
 import * as Dispatcher from "../Dispatcher.js"
 import type { RunId } from "../Domain.js"
-import type { Outcome, StoredOperation, StoreError } from "../SyncStore.js"
+import type { Outcome, StoredOperation, StoreWriteError } from "../SyncStore.js"
 import { SyncStore } from "../SyncStore.js"
 import { countOutcomes } from "./report.js"
 
@@ -23,7 +23,7 @@ const interrupted = "stopped before it finished; its remaining operations were f
  */
 export const resume = (
   options: Dispatcher.DispatchOptions
-): Effect.Effect<Resumed, StoreError, LeftAdapter | RightAdapter | SyncStore> =>
+): Effect.Effect<Resumed, StoreWriteError, LeftAdapter | RightAdapter | SyncStore> =>
   Effect.gen(function* () {
     const store = yield* SyncStore
     const unfinished = yield* store.unfinished

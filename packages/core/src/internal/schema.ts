@@ -87,11 +87,15 @@ export const checkpoints = sqliteTable("checkpoints", {
   value: text("value").notNull()
 })
 
-/** At most one row: who works on this store, until when. */
+/**
+ * At most one row: who works on this store, until when, and the fencing epoch, raised each time another holder takes
+ * the lease over (the row outlives a release, so the epoch only grows).
+ */
 export const lease = sqliteTable("lease", {
   id: integer("id").primaryKey(),
   holder: text("holder").notNull(),
-  expiresAt: integer("expires_at").notNull()
+  expiresAt: integer("expires_at").notNull(),
+  epoch: integer("epoch").notNull().default(0)
 })
 
 /** What each side was last told about each of its records, so a run tells a side only what changed. */

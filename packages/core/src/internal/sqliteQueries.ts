@@ -345,19 +345,38 @@ export const saveCheckpoint = (db: Db, name: string, value: string): void => {
   db.insert(checkpoints).values({ name, value }).onConflictDoUpdate({ target: checkpoints.name, set: { value } }).run()
 }
 
-export const acquireLease = (db: Db, now: number, holder: string, ttlMs: number): boolean => {
-  const current = db.select().from(lease).where(eq(lease.id, 1)).get()
-  if (current !== undefined && current.holder !== holder && current.expiresAt > now) return false
-  const expiresAt = now + ttlMs
-  db.insert(lease)
-    .values({ id: 1, holder, expiresAt })
-    .onConflictDoUpdate({ target: lease.id, set: { holder, expiresAt } })
-    .run()
-  return true
+/** Who holds the lease under which epoch: what a fenced instance checks each write against. */
+export interface Fence {
+  readonly holder: string
+  readonly epoch: number
 }
 
+/** The lease's holder now, when it no longer names `fence`'s holder and epoch. */
+export const fencedBy = (db: Db, fence: Fence): string | undefined => {
+  const current = db.select().from(lease).where(eq(lease.id, 1)).get()
+  if (current?.holder === fence.holder && current.epoch === fence.epoch) return undefined
+  return current?.holder ?? "none"
+}
+
+/** The fence `holder` now holds, or undefined when another holder has the lease. */
+export const acquireLease = (db: Db, now: number, holder: string, ttlMs: number): Fence | undefined => {
+  const current = db.select().from(lease).where(eq(lease.id, 1)).get()
+  const live = current !== undefined && current.expiresAt > now
+  if (live && current.holder !== holder) return undefined
+  // Only a renewal of one's own live lease keeps the epoch: any taking over raises it, fencing the previous instance.
+  const epoch = live ? current.epoch : (current?.epoch ?? 0) + 1
+  const expiresAt = now + ttlMs
+  db.insert(lease)
+    .values({ id: 1, holder, expiresAt, epoch })
+    .onConflictDoUpdate({ target: lease.id, set: { holder, expiresAt, epoch } })
+    .run()
+  return { holder, epoch }
+}
+
+/** Frees the lease by expiring it: the row stays, so the next holder's epoch is still higher. */
 export const releaseLease = (db: Db, holder: string): void => {
-  db.delete(lease)
+  db.update(lease)
+    .set({ expiresAt: 0 })
     .where(and(eq(lease.id, 1), eq(lease.holder, holder)))
     .run()
 }

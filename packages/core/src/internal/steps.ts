@@ -3,8 +3,8 @@ import type { AdapterError } from "../AdapterError.js"
 import type { RecordId, RunId } from "../Domain.js"
 import { otherSide } from "../Domain.js"
 import type { Action, Operation, Update } from "../Plan.js"
-import type { JournalEntry, Outcome, StoredOperation, SyncStoreService } from "../SyncStore.js"
-import { StoreError } from "../SyncStore.js"
+import type { JournalEntry, Outcome, StoredOperation, StoreWriteError, SyncStoreService } from "../SyncStore.js"
+import { isStoreWriteError } from "../SyncStore.js"
 import * as O from "./opOutcome.js"
 import { keys } from "./planner/context.js"
 
@@ -105,7 +105,7 @@ export const resolveOther = (
   op: Update,
   created: ReadonlyMap<string, RecordId>,
   store: SyncStoreService
-): Effect.Effect<Option.Option<RecordId>, StoreError> => {
+): Effect.Effect<Option.Option<RecordId>, StoreWriteError> => {
   const target = otherSide(op.side)
   if ((op.otherId as string) !== keys.create(target, op.id)) return Effect.succeed(Option.some(op.otherId))
   const here = created.get(`${target}:${op.id}`)
@@ -127,7 +127,7 @@ export const resolveTarget = (
   op: Action,
   created: ReadonlyMap<string, RecordId>,
   store: SyncStoreService
-): Effect.Effect<Option.Option<RecordId>, StoreError> => {
+): Effect.Effect<Option.Option<RecordId>, StoreWriteError> => {
   if (op.target._tag === "Id") return Effect.succeed(Option.some(op.target.id))
   const { sourceId } = op.target
   const here = created.get(`${op.side}:${sourceId}`)
@@ -138,10 +138,10 @@ export const resolveTarget = (
   )
 }
 
-/** `reserve` cannot fail in its signature: a store failure inside it travels as a defect and is a StoreError again here. */
-export const catchStoreDefect = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreError, R> =>
+/** `reserve` cannot fail in its signature: a store failure inside it travels as a defect and is a store error again here. */
+export const catchStoreDefect = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StoreWriteError, R> =>
   Effect.catchSomeDefect(effect, (defect) =>
-    defect instanceof StoreError ? Option.some(Effect.fail(defect)) : Option.none()
+    isStoreWriteError(defect) ? Option.some(Effect.fail(defect)) : Option.none()
   )
 
 /** `f` over `items`, at most `n` at a time, on `n` long-lived fibers rather than a fiber per item. */

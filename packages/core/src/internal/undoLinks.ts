@@ -4,7 +4,7 @@ import type { FatalError } from "../AdapterError.js"
 import type { IdempotencyKey, RecordId, Side } from "../Domain.js"
 import { otherSide } from "../Domain.js"
 import type { Create, Intake, Link, Reason } from "../Plan.js"
-import type { StoredOperation, StoreError } from "../SyncStore.js"
+import type { StoredOperation, StoreWriteError } from "../SyncStore.js"
 import { Outcome } from "../SyncStore.js"
 import { retryTransient } from "./retry.js"
 import type { UndoContext, Undone } from "./undo.js"
@@ -47,7 +47,7 @@ const removeLink = (
   sides: ReadonlyArray<Side>,
   reasons: ReadonlyArray<Reason>,
   note?: string
-): Effect.Effect<Undone, FatalError | StoreError> =>
+): Effect.Effect<Undone, FatalError | StoreWriteError> =>
   Effect.gen(function* () {
     if (!ctx.dryRun) yield* ctx.store.removeLink(pair.leftId, pair.rightId)
     ctx.unlinked.add(`left:${pair.leftId}`).add(`right:${pair.rightId}`)
@@ -92,7 +92,7 @@ export const undoCreate = (ctx: UndoContext, stored: StoredOperation, op: Create
     return yield* removeLink(ctx, base, pair, ["left", "right"], [reason("withdrawn", result.note)], result.note)
   })
 
-export const undoLink = (ctx: UndoContext, op: Link): Effect.Effect<Undone, FatalError | StoreError> =>
+export const undoLink = (ctx: UndoContext, op: Link): Effect.Effect<Undone, FatalError | StoreWriteError> =>
   removeLink(
     ctx,
     { side: "left", id: op.leftId, otherId: op.rightId, operation: "rollback:link" },
@@ -105,7 +105,7 @@ export const undoLink = (ctx: UndoContext, op: Link): Effect.Effect<Undone, Fata
  * Removes a record its side took in for the run while listing, unless it was linked since (a later run made it a
  * pair) or someone changed it since: then it is kept and reported.
  */
-export const undoIntake = (ctx: UndoContext, op: Intake): Effect.Effect<Undone, FatalError | StoreError> =>
+export const undoIntake = (ctx: UndoContext, op: Intake): Effect.Effect<Undone, FatalError | StoreWriteError> =>
   Effect.gen(function* () {
     const adapter = ctx.sides[op.side]
     const base = { side: op.side, id: op.id, operation: "rollback:intake" }

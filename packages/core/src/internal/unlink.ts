@@ -4,7 +4,7 @@ import type { AdapterError, FatalError } from "../AdapterError.js"
 import type { FieldValue, RecordId, Side } from "../Domain.js"
 import { IdempotencyKey, otherSide } from "../Domain.js"
 import type { Reason } from "../Plan.js"
-import type { StoreError } from "../SyncStore.js"
+import type { StoreWriteError } from "../SyncStore.js"
 import { digestOf } from "./report.js"
 import { retryTransient } from "./retry.js"
 import type { UndoContext } from "./undo.js"
@@ -112,7 +112,7 @@ const tellOne = (ctx: UndoContext, unlinked: Unlinked, side: Side) =>
  * longer linked (a dry run says what would be). Safe to repeat: a field already restored counts as restored, and a
  * side told again shows the same.
  */
-export const unlink = (ctx: UndoContext, unlinked: Unlinked): Effect.Effect<Told, FatalError | StoreError> =>
+export const unlink = (ctx: UndoContext, unlinked: Unlinked): Effect.Effect<Told, FatalError | StoreWriteError> =>
   Effect.gen(function* () {
     const reasons: Array<Reason> = []
     for (const side of unlinked.sides) {

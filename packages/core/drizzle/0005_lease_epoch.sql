@@ -1,0 +1,1 @@
+ALTER TABLE `lease` ADD `epoch` integer DEFAULT 0 NOT NULL;
