@@ -1,6 +1,14 @@
-import { Dispatcher, IdempotencyKey, LeftAdapter, RecordId, RightAdapter, SyncStore } from "@tongbu/core"
 import type { Operation, SyncAdapter } from "@tongbu/core"
-import { Create, Update } from "@tongbu/core"
+import {
+  Create,
+  Dispatcher,
+  IdempotencyKey,
+  LeftAdapter,
+  RecordId,
+  RightAdapter,
+  SyncStore,
+  Update
+} from "@tongbu/core"
 import { Effect, Layer, Option, Redacted, Stream } from "effect"
 import pg from "pg"
 import * as PostgresStore from "../src/PostgresStore.js"

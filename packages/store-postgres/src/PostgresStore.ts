@@ -125,7 +125,7 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
         cause instanceof Fenced
           ? new StoreFenced({
               holder: cause.holder,
-              message: `another tongbu runner (holder ${cause.holder}) took the lease of pair ${config.pair}; this runner's writes are refused (it could not ${task})`
+              message: `another tongbu runner (holder ${cause.holder}) took this pair's lease (pair ${config.pair}); this runner's writes are refused (it could not ${task})`
             })
           : failed(task, cause)
       )
@@ -154,7 +154,9 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
         ),
       complete: (key, result) => write(`complete ${key}`, (tx) => ops.complete(tx, key, result)),
       fail: (key, status, error) =>
-        write(`record the failure of ${key}`, (tx) => ops.applyEntry(tx, { _tag: "Failed", key, state: status, error })),
+        write(`record the failure of ${key}`, (tx) =>
+          ops.applyEntry(tx, { _tag: "Failed", key, state: status, error })
+        ),
       markRolledBack: (key) => write(`mark ${key} rolled back`, (tx) => ops.markRolledBack(tx, key)),
       journal: (entries) =>
         write(`record ${entries.length} outbox steps`, async (tx) => {
@@ -198,9 +200,11 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
         ),
       releaseLease: (holder) =>
         lease("release the lease", (tx) => state.releaseLease(tx, holder)).pipe(
-          Effect.map(() => {
-            fence = undefined
-          })
+          Effect.andThen(
+            Effect.sync(() => {
+              fence = undefined
+            })
+          )
         )
     })
   })

@@ -101,15 +101,16 @@ layer(TestServer.layer(), { timeout: 120_000 })("PostgresStore", (it) => {
       const refused = yield* Effect.flip(first.saveCheckpoint("k", "3"))
       expect(refused).toBeInstanceOf(StoreFenced)
       expect(refused).toMatchObject({ holder: "runner-2" })
-      expect(refused.message).toContain("another tongbu runner (holder runner-2) took the lease of pair fenced")
+      expect(refused.message).toContain("another tongbu runner (holder runner-2) took this pair's lease (pair fenced)")
       expect(yield* Effect.flip(first.startRun(sync, [update("u1")]))).toBeInstanceOf(StoreFenced)
       // Nothing it tried was written; reads still work; the new holder and a store nobody leases write as usual.
       expect(yield* first.checkpoint("k")).toEqual(Option.some("2"))
       expect(yield* first.unfinished).toEqual([])
       yield* second.saveCheckpoint("k", "4")
       yield* oneOff.saveCheckpoint("other", "x")
-      // Taking it back (another takeover, a higher epoch) lets runner-1 write again, and fences runner-2.
-      yield* second.releaseLease("runner-2")
+      // Taking it back once runner-2's lapsed (another takeover, a higher epoch) lets runner-1 write again and fences
+      // runner-2.
+      yield* TestClock.adjust(1_500)
       expect(yield* first.acquireLease("runner-1", 1_000)).toBe(true)
       yield* first.saveCheckpoint("k", "5")
       expect(yield* Effect.flip(second.saveCheckpoint("k", "6"))).toBeInstanceOf(StoreFenced)

@@ -48,7 +48,9 @@ export const connection = (
       user: decodeURIComponent(url.username),
       database,
       ...(secret === "" ? {} : { password: secret }),
-      ...(sslmode === "require" || sslmode === "verify-full" ? { ssl: { rejectUnauthorized: sslmode === "verify-full" } } : {}),
+      ...(sslmode === "require" || sslmode === "verify-full"
+        ? { ssl: { rejectUnauthorized: sslmode === "verify-full" } }
+        : {}),
       max,
       application_name: "tongbu",
       // A server that never answers fails the connection instead of hanging the runner.

@@ -18,7 +18,7 @@ export const containerRuntime = (): Promise<Runtime> => {
       : undefined
   if (target === undefined)
     return Promise.resolve({ available: false, reason: `DOCKER_HOST=${host} is neither unix:// nor tcp://` })
-  if ("socketPath" in target && !existsSync(target.socketPath))
+  if ("socketPath" in target && target.socketPath !== undefined && !existsSync(target.socketPath))
     return Promise.resolve({
       available: false,
       reason: `no container runtime: ${target.socketPath} does not exist and DOCKER_HOST is not set`

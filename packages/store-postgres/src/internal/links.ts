@@ -68,7 +68,5 @@ export const saveLinks = async (tx: Tx, states: ReadonlyArray<LinkState>): Promi
 }
 
 export const removeLink = async (tx: Tx, leftId: RecordId, rightId: RecordId): Promise<void> => {
-  await tx.db
-    .delete(links)
-    .where(and(eq(links.pairId, tx.pair), eq(links.leftId, leftId), eq(links.rightId, rightId)))
+  await tx.db.delete(links).where(and(eq(links.pairId, tx.pair), eq(links.leftId, leftId), eq(links.rightId, rightId)))
 }

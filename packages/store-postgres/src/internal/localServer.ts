@@ -36,7 +36,9 @@ const freePort = (): Promise<number> =>
     probe.once("error", fail)
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address()
-      probe.close(() => (typeof address === "object" && address !== null ? found(address.port) : fail(new Error("no port"))))
+      probe.close(() =>
+        typeof address === "object" && address !== null ? found(address.port) : fail(new Error("no port"))
+      )
     })
   })
 
@@ -75,7 +77,10 @@ export const startLocal = async (user: string, password: string, durable: boolea
     if (server !== undefined && server.exitCode === null && server.signalCode === null) {
       // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the cluster is left consistent.
       server.kill("SIGINT")
-      const stopped = await Promise.race([exited(server), new Promise((done) => setTimeout(() => done("late"), 10_000))])
+      const stopped = await Promise.race([
+        exited(server),
+        new Promise((done) => setTimeout(() => done("late"), 10_000))
+      ])
       if (stopped === "late") server.kill("SIGKILL")
     }
     process.removeListener("exit", onExit)
@@ -89,7 +94,18 @@ export const startLocal = async (user: string, password: string, durable: boolea
     if (owner !== undefined) chownSync(passwordFile, owner.uid, owner.gid)
     const init = spawn(
       join(bin, "initdb"),
-      ["-D", data, "-U", user, "--auth=scram-sha-256", `--pwfile=${passwordFile}`, "-E", "UTF8", "--no-locale", "--no-sync"],
+      [
+        "-D",
+        data,
+        "-U",
+        user,
+        "--auth=scram-sha-256",
+        `--pwfile=${passwordFile}`,
+        "-E",
+        "UTF8",
+        "--no-locale",
+        "--no-sync"
+      ],
       { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] }
     )
     let initLog = ""
@@ -100,10 +116,14 @@ export const startLocal = async (user: string, password: string, durable: boolea
     if (initCode !== 0) throw new Error(`initdb failed (exit ${initCode}):\n${initLog}`)
     const port = await freePort()
     const flags = durable ? [] : ["-c", "fsync=off", "-c", "full_page_writes=off"]
-    const started = spawn(join(bin, "postgres"), ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir, ...flags], {
-      ...spawnOptions,
-      stdio: ["ignore", "ignore", "pipe"]
-    })
+    const started = spawn(
+      join(bin, "postgres"),
+      ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir, ...flags],
+      {
+        ...spawnOptions,
+        stdio: ["ignore", "ignore", "pipe"]
+      }
+    )
     server = started
     let log = ""
     await new Promise<void>((ready, fail) => {

@@ -6,7 +6,7 @@ import type { Pool } from "pg"
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url))
 
 /** Any constant: the session lock every tongbu runner takes to migrate, so that runners starting at once queue up. */
-const migrationLock = 0x746f6e67627531
+const migrationLock = 0x746f6e67
 
 /**
  * Applies the migrations not applied yet. Several runners may start at once against one database: each waits for the

@@ -63,12 +63,17 @@ const step = async (tx: Tx, key: IdempotencyKey, set: string, more: ReadonlyArra
 }
 
 export const complete = async (tx: Tx, key: IdempotencyKey, result: Completion): Promise<void> => {
-  await step(tx, key, "state = 'done', result_id = $4, written = $5, link_before = $6, overwritten = $7, last_error = null", [
-    result.resultId ?? null,
-    result.written === undefined ? null : rows.encodeJson(result.written),
-    result.linkBefore === undefined ? null : rows.encodeJson(result.linkBefore),
-    result.overwritten === undefined ? null : rows.encodeJson(result.overwritten)
-  ])
+  await step(
+    tx,
+    key,
+    "state = 'done', result_id = $4, written = $5, link_before = $6, overwritten = $7, last_error = null",
+    [
+      result.resultId ?? null,
+      result.written === undefined ? null : rows.encodeJson(result.written),
+      result.linkBefore === undefined ? null : rows.encodeJson(result.linkBefore),
+      result.overwritten === undefined ? null : rows.encodeJson(result.overwritten)
+    ]
+  )
   await saveLinks(tx, result.links)
 }
 
@@ -127,11 +132,7 @@ export const parkedActions = async (tx: Tx): Promise<Array<ParkedAction>> => {
   return out
 }
 
-export const resolveAction = async (
-  tx: Tx,
-  idOrKey: string,
-  resolution: ActionResolution
-): Promise<ResolvedAction> => {
+export const resolveAction = async (tx: Tx, idOrKey: string, resolution: ActionResolution): Promise<ResolvedAction> => {
   const byKey = eq(operations.key, idOrKey)
   const asId = /^\d{1,15}$/.test(idOrKey) ? Number(idOrKey) : undefined
   const [row] = await tx.db

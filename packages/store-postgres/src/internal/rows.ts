@@ -27,7 +27,6 @@ import { RowError } from "./tx.js"
 // Rows are decoded with Schema: a row that does not decode (written by another version, edited by hand) becomes an
 // error naming the table and row instead of a wrong value travelling on.
 
-
 const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknownEither(schema)
   return (value: unknown, row: string): A => {
@@ -40,7 +39,11 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
 const countsJson = Schema.parseJson(Counts)
 const warningsJson = Schema.parseJson(Schema.Array(RunWarning))
 const conflictValuesJson = Schema.parseJson(
-  Schema.Struct({ left: FieldValue, right: FieldValue, baseline: Schema.Struct({ left: FieldValue, right: FieldValue }) })
+  Schema.Struct({
+    left: FieldValue,
+    right: FieldValue,
+    baseline: Schema.Struct({ left: FieldValue, right: FieldValue })
+  })
 )
 
 const decodeOperation = decoder(Schema.parseJson(Operation))

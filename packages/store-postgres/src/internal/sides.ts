@@ -1,5 +1,4 @@
-import type { LinkShown } from "@tongbu/core"
-import type { RecordId, Side } from "@tongbu/core"
+import type { LinkShown, RecordId, Side } from "@tongbu/core"
 import { encodeJson, shownFromRow } from "./rows.js"
 import type * as tables from "./schema.js"
 import type { Tx } from "./tx.js"
@@ -16,7 +15,11 @@ const inOrder = <A>(ids: ReadonlyArray<RecordId>, found: ReadonlyMap<string, A>)
   return out
 }
 
-export const acknowledged = async (tx: Tx, side: Side, ids: ReadonlyArray<RecordId>): Promise<Map<RecordId, string>> => {
+export const acknowledged = async (
+  tx: Tx,
+  side: Side,
+  ids: ReadonlyArray<RecordId>
+): Promise<Map<RecordId, string>> => {
   const found = await tx.client.query<{ recordId: string; digest: string }>(
     `select record_id as "recordId", digest from acknowledgements
      where pair_id = $1 and side = $2 and record_id = any($3::text[])`,

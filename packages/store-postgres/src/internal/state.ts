@@ -1,5 +1,5 @@
 import type { StoredConflict } from "@tongbu/core"
-import { LinkState, type Fields } from "@tongbu/core"
+import { type Fields, LinkState } from "@tongbu/core"
 import { and, asc, eq, isNull } from "drizzle-orm"
 import { linkOf, saveLinks } from "./links.js"
 import * as rows from "./rows.js"
@@ -45,7 +45,11 @@ export const saveConflict = async (tx: Tx, conflict: StoredConflict): Promise<vo
  * Records the resolution and moves the pair's baseline so that the next run carries the chosen value across: the
  * losing side's baseline becomes the value it held, so only the winning side appears changed.
  */
-export const resolveConflict = async (tx: Tx, id: string, take: "left" | "right"): Promise<StoredConflict | undefined> => {
+export const resolveConflict = async (
+  tx: Tx,
+  id: string,
+  take: "left" | "right"
+): Promise<StoredConflict | undefined> => {
   const [row] = await tx.db
     .update(conflicts)
     .set({ resolution: take })
