@@ -2,8 +2,9 @@ import { StoreError, StoreFenced, type StoreWriteError, SyncStore, type SyncStor
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres"
 import type { Redacted, Scope } from "effect"
 import { Clock, Config, Effect, Layer, Option, Runtime } from "effect"
-import { Pool, type PoolClient } from "pg"
+import { escapeLiteral, Pool, type PoolClient, type QueryResult } from "pg"
 import { connection, describe } from "./internal/connection.js"
+import * as journal from "./internal/journal.js"
 import * as links from "./internal/links.js"
 import { applyMigrations } from "./internal/migrate.js"
 import * as ops from "./internal/operations.js"
@@ -28,6 +29,10 @@ export interface PostgresStoreConfig {
   readonly poolSize?: number
 }
 
+/** The lease row of a write's first query: several statements in one simple query answer with a result each. */
+const leaseRow = (results: QueryResult | ReadonlyArray<QueryResult>): { holder: string; epoch: string } | undefined =>
+  Array.isArray(results) ? results[2]?.rows[0] : undefined
+
 /** What a write fenced by a lost lease throws inside its transaction; it becomes `StoreFenced`. */
 class Fenced extends Error {
   constructor(readonly holder: string) {
@@ -37,10 +42,9 @@ class Fenced extends Error {
 
 type Mode = "read" | "write" | "lease"
 
-const begin: Record<Mode, string> = {
+const begin: Record<Exclude<Mode, "write">, string> = {
   // Reads see one snapshot, as a read transaction of the SQLite store does.
   read: "begin isolation level repeatable read read only",
-  write: "begin",
   lease: "begin"
 }
 
@@ -80,20 +84,25 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
     }
     // Set once this instance acquired the lease, cleared when it releases it: what each write is fenced by.
     let fence: state.Fence | undefined
-    const lockKey = `tongbu pair ${config.pair}`
+    // Inlined as literals, so that a write's first statements go as one simple query.
+    const beginWrite = `begin; select pg_advisory_xact_lock(hashtextextended(${escapeLiteral(`tongbu pair ${config.pair}`)}, 0))`
+    const readLease = state.leaseForShare(escapeLiteral(config.pair))
 
     const run = async <A>(mode: Mode, now: number, body: (tx: Tx) => Promise<A>): Promise<A> => {
       const client = await pool.connect()
       let broken: Error | undefined
       try {
-        await client.query(begin[mode])
         const tx: Tx = { db: dbOf(client), client, pair: config.pair, now }
         if (mode === "write") {
-          // A pair's writes take turns, as they do on a SQLite file: read-modify-write steps never interleave.
-          await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [lockKey])
-          const holder = fence === undefined ? undefined : await state.fencedBy(tx, fence)
+          // One round trip: begin; a pair's writes take turns, as they do on a SQLite file (a read-modify-write never
+          // interleaves with another); and, once this instance holds the lease, the fencing check.
+          const held = fence
+          const holder =
+            held === undefined
+              ? await client.query(beginWrite).then(() => undefined)
+              : state.fencedBy(leaseRow(await client.query(`${beginWrite}; ${readLease}`)), held)
           if (holder !== undefined) throw new Fenced(holder)
-        }
+        } else await client.query(begin[mode])
         const value = await body(tx)
         await client.query("commit")
         return value
@@ -147,21 +156,19 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
       operations: (runId) => read(`read the operations of run ${runId}`, (tx) => ops.runOperations(tx, runId)),
       unfinished: read("read unfinished operations", ops.unfinished),
       settledKeys: read("read settled operation keys", ops.settledKeys),
-      markAttempted: (key) => write(`mark ${key} attempted`, (tx) => ops.applyEntry(tx, { _tag: "Attempted", key })),
+      markAttempted: (key) => write(`mark ${key} attempted`, (tx) => journal.apply(tx, [{ _tag: "Attempted", key }])),
       recordProvisional: (key, provisionalId) =>
         write(`record the provisional id of ${key}`, (tx) =>
-          ops.applyEntry(tx, { _tag: "Provisional", key, provisionalId })
+          journal.apply(tx, [{ _tag: "Provisional", key, provisionalId }])
         ),
-      complete: (key, result) => write(`complete ${key}`, (tx) => ops.complete(tx, key, result)),
+      complete: (key, result) =>
+        write(`complete ${key}`, (tx) => journal.apply(tx, [{ _tag: "Completed", key, result }])),
       fail: (key, status, error) =>
         write(`record the failure of ${key}`, (tx) =>
-          ops.applyEntry(tx, { _tag: "Failed", key, state: status, error })
+          journal.apply(tx, [{ _tag: "Failed", key, state: status, error }])
         ),
       markRolledBack: (key) => write(`mark ${key} rolled back`, (tx) => ops.markRolledBack(tx, key)),
-      journal: (entries) =>
-        write(`record ${entries.length} outbox steps`, async (tx) => {
-          for (const entry of entries) await ops.applyEntry(tx, entry)
-        }),
+      journal: (entries) => write(`record ${entries.length} outbox steps`, (tx) => journal.apply(tx, entries)),
 
       recordOutcomes: (outcomes) => write("record outcomes", (tx) => runs.recordOutcomes(tx, outcomes)),
       outcomes: (runId) => read(`read the outcomes of run ${runId}`, (tx) => runs.runOutcomes(tx, runId)),

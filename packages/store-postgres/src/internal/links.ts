@@ -2,7 +2,7 @@ import type { LinkState, RecordId, Side } from "@tongbu/core"
 import { and, eq } from "drizzle-orm"
 import * as rows from "./rows.js"
 import { links } from "./schema.js"
-import type { Tx } from "./tx.js"
+import { prepared, type Tx } from "./tx.js"
 
 // Links and their baselines. A record is linked to at most one record of the other side: saving a link drops any
 // other link of either of its records, as one save after another would, however many links one call saves.
@@ -38,7 +38,9 @@ export const saveLinks = async (tx: Tx, states: ReadonlyArray<LinkState>): Promi
   if (states.length === 0) return
   const kept = standing(states)
   // Every stored link of a record named here goes, but for the pairs that stand, which are updated in place.
-  await tx.client.query(
+  await prepared(
+    tx,
+    "links_drop",
     `delete from links where pair_id = $1 and (left_id = any($2::text[]) or right_id = any($3::text[]))
        and (left_id, right_id) not in (select * from unnest($4::text[], $5::text[]))`,
     [
@@ -49,7 +51,9 @@ export const saveLinks = async (tx: Tx, states: ReadonlyArray<LinkState>): Promi
       kept.map((l) => l.rightId)
     ]
   )
-  await tx.client.query(
+  await prepared(
+    tx,
+    "links_save",
     `insert into links (pair_id, left_id, right_id, "left", "right", left_version, right_version)
      select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
      on conflict (pair_id, left_id) do update set

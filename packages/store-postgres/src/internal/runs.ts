@@ -2,7 +2,7 @@ import type { Counts, Operation, Outcome, Run, RunId, StartedRun, StartRun, Stor
 import { and, asc, desc, eq } from "drizzle-orm"
 import * as rows from "./rows.js"
 import { outcomes, runs } from "./schema.js"
-import { changes, RowError, type Tx } from "./tx.js"
+import { changes, prepared, RowError, type Tx } from "./tx.js"
 import { markUntold } from "./untold.js"
 
 // Runs, the operations a run enqueues, and the outcomes it records.
@@ -34,7 +34,7 @@ const enqueueStatement = `insert into operations as o (pair_id, key, run_id, seq
  * provisional id, so the dispatcher still asks whether it landed), leaves a settled one as it is.
  */
 const enqueue = async (tx: Tx, runRow: number, ops: ReadonlyArray<Operation>, from: number) => {
-  const result = await tx.client.query<rows.EnqueuedRow>(enqueueStatement, [
+  const result = await prepared<rows.EnqueuedRow>(tx, "enqueue", enqueueStatement, [
     tx.pair,
     runRow,
     tx.now,
@@ -119,7 +119,9 @@ export const recordOutcomes = async (tx: Tx, items: ReadonlyArray<Outcome>): Pro
   if (items.length === 0) return
   const runIds = items.map((outcome) => runRow(outcome.runId))
   // `with ordinality … order by` keeps the outcomes' order in their ids, which is the order they are read back in.
-  await tx.client.query(
+  await prepared(
+    tx,
+    "outcomes",
     `insert into outcomes (pair_id, run_id, side, record_id, other_id, operation, outcome, reasons)
      select $1, r, s, i, o, op, oc, re
      from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])

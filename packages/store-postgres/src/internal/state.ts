@@ -97,17 +97,20 @@ export interface Fence {
 }
 
 /**
- * The lease's holder now, when it no longer names `fence`'s holder and epoch. The row is locked for share until the
- * write commits, so no takeover (which locks it for update) can slip in between the check and the commit.
+ * The statement that reads the pair's lease for a write's check (`pair` already a quoted literal). The row is locked
+ * for share until the write commits, so no takeover (which locks it for update) can slip in between the check and
+ * the commit.
  */
-export const fencedBy = async (tx: Tx, fence: Fence): Promise<string | undefined> => {
-  const result = await tx.client.query<{ holder: string; epoch: string }>(
-    "select holder, epoch from leases where pair_id = $1 for share",
-    [tx.pair]
-  )
-  const current = result.rows[0]
-  if (current?.holder === fence.holder && Number(current.epoch) === fence.epoch) return undefined
-  return current?.holder ?? "none"
+export const leaseForShare = (pair: string): string =>
+  `select holder, epoch from leases where pair_id = ${pair} for share`
+
+/** The lease's holder now, when the row read no longer names `fence`'s holder and epoch. */
+export const fencedBy = (
+  row: { readonly holder: string; readonly epoch: string } | undefined,
+  fence: Fence
+): string | undefined => {
+  if (row?.holder === fence.holder && Number(row.epoch) === fence.epoch) return undefined
+  return row?.holder ?? "none"
 }
 
 /** The fence `holder` now holds, or undefined when another holder has the lease. */
