@@ -66,12 +66,22 @@ export interface LocalServer {
 const startTimeoutMs = 60_000
 
 /**
- * Initialises a cluster whose superuser `user` has `password` and starts it. `durable`: keep PostgreSQL's own fsync
- * (what a benchmark measures); without it the test server skips fsync, which only a power loss would notice.
+ * Initialises a cluster whose superuser `user` has `password` and starts it, in a new directory under `parent`.
+ * `durable`: keep PostgreSQL's own fsync (what a benchmark measures); without it the test server skips fsync, which
+ * only a power loss would notice.
  */
-export const startLocal = async (user: string, password: string, durable: boolean): Promise<LocalServer> => {
+export const startLocal = async (
+  user: string,
+  password: string,
+  durable: boolean,
+  parent = tmpdir()
+): Promise<LocalServer> => {
   const owner = runAs()
-  const dir = mkdtempSync(join(tmpdir(), "tongbu-postgres-"))
+  if (owner !== undefined && !reachable(parent))
+    throw new Error(
+      `running as root, PostgreSQL runs as nobody, who cannot enter ${parent}: set TMPDIR to a directory others may enter`
+    )
+  const dir = mkdtempSync(join(parent, "tongbu-postgres-"))
   let bin = join(nativeDir(), "bin")
   const data = join(dir, "data")
   let server: ChildProcess | undefined
