@@ -18,7 +18,12 @@ const entries = {
 // From the sources each store finds its migrations relative to its own file; in the bundle that file is the bundle,
 // so the two relative paths are pointed at the copies made below. A source that no longer has the path fails the build.
 const migrations = [
-  { file: "packages/core/src/SqliteStore.ts", from: '"../drizzle"', dir: "packages/core/drizzle", to: "core" },
+  {
+    file: "packages/store-sqlite/src/SqliteStore.ts",
+    from: '"../drizzle"',
+    dir: "packages/store-sqlite/drizzle",
+    to: "store-sqlite"
+  },
   {
     file: "packages/mock-erp/src/internal/sqliteStore.ts",
     from: '"../../drizzle"',

@@ -1,5 +1,5 @@
-import type { SqliteStore } from "@tongbu/core"
 import { Check } from "@tongbu/pair"
+import type { SqliteStore } from "@tongbu/store-sqlite"
 import * as Logging from "./Logging.js"
 
 // The items are a pair's (`@tongbu/pair` declares them); the runner renders them.

@@ -1,5 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
-import { SqliteStore, StoreError } from "@tongbu/core"
+import { StoreError } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Effect, Layer } from "effect"
 import type { RunnerSettings as Settings } from "./Config.js"
 

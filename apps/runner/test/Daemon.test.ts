@@ -1,6 +1,7 @@
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { SqliteStore, SyncStore } from "@tongbu/core"
+import { SyncStore } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Clock, ConfigProvider, Duration, Effect, Fiber, Option, Ref, TestClock } from "effect"
 import * as Config from "../src/Config.js"
 import { parseConfigFile } from "../src/Config.js"

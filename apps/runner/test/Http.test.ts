@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Outcome, RecordId, SqliteStore, SyncStore } from "@tongbu/core"
+import { Outcome, RecordId, SyncStore } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Effect, Metric, MetricBoundaries, Option, Redacted } from "effect"
 import { defaultPair } from "../src/DefaultPair.js"
 import * as Http from "../src/Http.js"

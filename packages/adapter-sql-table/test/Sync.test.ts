@@ -1,15 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Fields, SyncPolicy } from "@tongbu/core"
-import {
-  LeftAdapter,
-  makeInMemoryAdapter,
-  RightAdapter,
-  Rollback,
-  SideRecord,
-  SqliteStore,
-  Sync,
-  SyncStore
-} from "@tongbu/core"
+import { LeftAdapter, makeInMemoryAdapter, RightAdapter, Rollback, SideRecord, Sync, SyncStore } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Effect, Layer, Option } from "effect"
 import { SqlTableAdapter } from "../src/index.js"
 import { baseOptions, customerTable, personEdits, tempDatabase } from "./helpers.js"

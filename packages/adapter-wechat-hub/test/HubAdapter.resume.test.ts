@@ -1,15 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { SyncAdapter, SyncPolicy } from "@tongbu/core"
-import {
-  isWrite,
-  LeftAdapter,
-  makeInMemoryAdapter,
-  RightAdapter,
-  SideRecord,
-  SqliteStore,
-  Sync,
-  SyncStore
-} from "@tongbu/core"
+import { isWrite, LeftAdapter, makeInMemoryAdapter, RightAdapter, SideRecord, Sync, SyncStore } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Effect, Exit, Layer, Option, TestClock } from "effect"
 import { CUSTOMER_NAME } from "../src/index.js"
 import { hubProcess, hubWith, rid } from "./helpers.js"

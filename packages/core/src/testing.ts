@@ -9,11 +9,14 @@ import { errorTests } from "./internal/conformance/errors.js"
 import type { Register } from "./internal/conformance/helpers.js"
 import { writeTests } from "./internal/conformance/writes.js"
 import { actionTests } from "./internal/storeConformance/actions.js"
+import { fencingTests } from "./internal/storeConformance/fencing.js"
 import type { Register as StoreRegister } from "./internal/storeConformance/helpers.js"
 import { leaseTests } from "./internal/storeConformance/lease.js"
 import { linkTests } from "./internal/storeConformance/links.js"
 import { outboxTests } from "./internal/storeConformance/outbox.js"
 import { runTests } from "./internal/storeConformance/runs.js"
+import type { PropParams } from "./internal/syncProperties/properties.js"
+import { registerSyncProperties } from "./internal/syncProperties/properties.js"
 import type { SyncStoreService } from "./SyncStore.js"
 
 /** What the conformance suite needs to drive one adapter. */
@@ -150,6 +153,7 @@ export const storeConformanceChecks = <E>(
   outboxTests(register)
   actionTests(register)
   leaseTests(register)
+  fencingTests(register)
   return checks
 }
 
@@ -167,4 +171,19 @@ export const storeConformance = <E>(
     for (const check of storeConformanceChecks(database, options))
       it.scoped(check.title, () => check.run, options.timeout)
   })
+}
+
+export type { PropParams } from "./internal/syncProperties/properties.js"
+
+/**
+ * Registers the sync's properties (it converges, keeps its policies, is crash safe, rolls back) over two in-memory
+ * sides and the store `store` opens: a fresh, empty store each time it runs (several worlds per case). `fastCheck`
+ * sets each property's runs and seed (default 15 runs, seed 101); a failure prints the seed and path to replay.
+ */
+export const syncProperties = <E>(
+  name: string,
+  store: Effect.Effect<SyncStoreService, E, Scope.Scope>,
+  fastCheck: PropParams = { numRuns: 15, seed: 101 }
+): void => {
+  describe(`Sync properties over ${name}`, () => registerSyncProperties(store, fastCheck))
 }

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
-import { SqliteStore } from "@tongbu/core"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import { Data, Effect, Either, Option } from "effect"
 import * as Check from "../Check.js"
 import type { RunnerSettings } from "../Config.js"

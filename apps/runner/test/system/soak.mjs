@@ -18,7 +18,7 @@ const shaping = ["TONGBU_BREAK", "TONGBU_SYSTEM_COMMANDS"]
   .join("")
 const suites = [
   { project: "@tongbu/core", file: "packages/core/test/Planner.props.test.ts" },
-  { project: "@tongbu/core", file: "packages/core/test/Sync.props.test.ts" },
+  { project: "@tongbu/store-sqlite", file: "packages/store-sqlite/test/Sync.props.test.ts" },
   { project: "@tongbu/runner", file: "apps/runner/test/system/system.test.ts", system: true },
   { project: "@tongbu/pair-hub-sql-table", file: "packages/pair-hub-sql-table/test/system.test.ts", system: true }
 ]

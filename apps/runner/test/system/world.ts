@@ -12,10 +12,11 @@ import { NodeContext } from "@effect/platform-node"
 import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { ZhibangAdapter } from "@tongbu/adapter-zhibang"
 import type { LeftAdapter, RunId, SyncAdapter, SyncStore, SyncStoreService } from "@tongbu/core"
-import { RightAdapter, Rollback, SqliteStore } from "@tongbu/core"
+import { RightAdapter, Rollback } from "@tongbu/core"
 import type { FaultProfile, MockErp } from "@tongbu/mock-erp"
 import { createMockErp, liveListColumns } from "@tongbu/mock-erp"
 import { Sides } from "@tongbu/pair-hub-zhibang"
+import { SqliteStore } from "@tongbu/store-sqlite"
 import {
   ConfigProvider,
   Effect,

@@ -22,9 +22,9 @@ import type { JournalEntry, StoreWriteError, SyncStoreService } from "../SyncSto
  *   everything appended before it), each phase ends with `flush` (an action on a record created in the previous phase
  *   is sent only once the create's id is durable), and the dispatch returns only after its last `flush`.
  *
- * The store (`SqliteStore`) runs SQLite in WAL mode with `synchronous = NORMAL`: a commit is in the WAL file (the OS
- * holds it) when the transaction returns, so it survives the process being killed; a power loss or an OS crash can
- * lose the commits since the last checkpoint, which `FULL` (an fsync per group commit) would cover and is not used.
+ * The SQLite store (`@tongbu/store-sqlite`) runs in WAL mode with `synchronous = NORMAL`: a commit is in the WAL file
+ * (the OS holds it) when the transaction returns, so it survives the process being killed; a power loss or an OS crash
+ * can lose the commits since the last checkpoint, which `FULL` (an fsync per group commit) would cover and is not used.
  */
 export interface Journal {
   /**

@@ -81,6 +81,7 @@ export const outboxTests = (register: Register): void => {
       const { runId } = yield* store.startRun(sync, [create("c1")])
       const result = { resultId: id("9"), links: [link("l2", "9")], written: { name: "张三" } }
       yield* store.complete(key("c1"), result)
+      expect(yield* store.links, "complete saves the links it produced").toEqual([link("l2", "9")])
       const once = yield* snapshot(store, [], [])
       yield* store.complete(key("c1"), result)
       expect(yield* snapshot(store, [], [])).toEqual(once)

@@ -1,16 +1,20 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import type { Operation, SyncAdapter } from "@tongbu/core"
+import {
+  Create,
+  Dispatcher,
+  IdempotencyKey,
+  LeftAdapter,
+  RecordId,
+  RightAdapter,
+  SyncStore,
+  Update
+} from "@tongbu/core"
 import Database from "better-sqlite3"
 import { Effect, Layer, Option, Stream } from "effect"
-import type { SyncAdapter } from "../src/Adapter.js"
-import { LeftAdapter, RightAdapter } from "../src/Adapter.js"
-import * as Dispatcher from "../src/Dispatcher.js"
-import { IdempotencyKey, RecordId } from "../src/Domain.js"
-import type { Operation } from "../src/Plan.js"
-import { Create, Update } from "../src/Plan.js"
 import * as SqliteStore from "../src/SqliteStore.js"
-import { SyncStore } from "../src/SyncStore.js"
 
 const operationCount = Number(process.env.TONGBU_BENCH_OPS ?? 20_000)
 
@@ -88,10 +92,14 @@ interface OutboxTimes {
   readonly dispatch: number
 }
 
-/** Enqueue and dispatch every operation against no-op sides. */
-const outboxTimes = (dir: string, ops: ReadonlyArray<Operation>): Promise<OutboxTimes> =>
+/**
+ * Enqueue and dispatch every operation against no-op sides; `leased`: holding the lease, as the runner does, so that
+ * every write also checks the lease's holder and epoch (fencing).
+ */
+const outboxTimes = (dir: string, ops: ReadonlyArray<Operation>, leased: boolean): Promise<OutboxTimes> =>
   Effect.gen(function* () {
     const store = yield* SyncStore
+    if (leased && !(yield* store.acquireLease("bench", 3_600_000))) return yield* Effect.dieMessage("lease refused")
     const start = process.hrtime.bigint()
     const { runId, operations: stored } = yield* store.startRun(
       { kind: "sync", direction: "push", dryRun: false, full: false },
@@ -105,7 +113,7 @@ const outboxTimes = (dir: string, ops: ReadonlyArray<Operation>): Promise<Outbox
   }).pipe(
     Effect.provide(
       Layer.mergeAll(
-        SqliteStore.layer({ filename: join(dir, "outbox.db") }),
+        SqliteStore.layer({ filename: join(dir, leased ? "leased.db" : "outbox.db") }),
         Layer.succeed(LeftAdapter, noop("left")),
         Layer.succeed(RightAdapter, noop("right"))
       )
@@ -118,7 +126,8 @@ export async function benchOutbox(): Promise<void> {
   try {
     const ops = operations(operationCount)
     const raw = rawInsertRate(dir, ops)
-    const times = await outboxTimes(dir, ops)
+    const times = await outboxTimes(dir, ops, false)
+    const leased = await outboxTimes(dir, ops, true)
     const outbox = ops.length / (times.enqueue + times.dispatch)
     const ratio = outbox / raw
     console.log(`\noutbox: ${operationCount} operations (1 create : 3 updates), no-op sides, file store in ${tmpdir()}`)
@@ -126,7 +135,11 @@ export async function benchOutbox(): Promise<void> {
       { measure: "raw better-sqlite3 insert, one transaction", "ops/s": Math.round(raw) },
       { measure: "outbox enqueue + dispatch (journaled)", "ops/s": Math.round(outbox) },
       { measure: "  of which enqueue (record the run)", "ops/s": Math.round(ops.length / times.enqueue) },
-      { measure: "  of which dispatch (mark, call, complete)", "ops/s": Math.round(ops.length / times.dispatch) }
+      { measure: "  of which dispatch (mark, call, complete)", "ops/s": Math.round(ops.length / times.dispatch) },
+      {
+        measure: "outbox enqueue + dispatch, lease held (fenced)",
+        "ops/s": Math.round(ops.length / (leased.enqueue + leased.dispatch))
+      }
     ])
     console.log(
       `ratio outbox / raw = ${(ratio * 100).toFixed(1)}% (target ≥ 30%) ${ratio >= 0.3 ? "OK" : "BELOW TARGET"}`

@@ -1,18 +1,25 @@
-import { Schema } from "effect"
-import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, RunId, Side } from "../Domain.js"
-import { Operation, Reason } from "../Plan.js"
-import { Direction } from "../Policy.js"
 import {
   Counts,
+  Direction,
+  Fields,
+  FieldValue,
+  IdempotencyKey,
+  LinkState,
+  Operation,
   OperationState,
   Outcome,
+  Reason,
+  RecordId,
   Run,
+  RunId,
   RunKind,
   RunStatus,
   RunWarning,
+  Side,
   StoredConflict,
   StoredOperation
-} from "../SyncStore.js"
+} from "@tongbu/core"
+import { Schema } from "effect"
 import type * as tables from "./schema.js"
 import type { EnqueuedRow, LinkRow } from "./sqlitePrepared.js"
 

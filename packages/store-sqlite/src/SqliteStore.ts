@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import type { StoreWriteError, SyncStoreService } from "@tongbu/core"
+import { StoreError, StoreFenced, SyncStore } from "@tongbu/core"
 import Database from "better-sqlite3"
 import { drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator"
@@ -9,8 +11,6 @@ import { Clock, Config, Effect, Layer, Option } from "effect"
 import * as q from "./internal/sqliteQueries.js"
 import * as shown from "./internal/sqliteShown.js"
 import * as untold from "./internal/sqliteUntold.js"
-import type { StoreWriteError, SyncStoreService } from "./SyncStore.js"
-import { StoreError, StoreFenced, SyncStore } from "./SyncStore.js"
 
 /**
  * The sync's state in one SQLite file (or ":memory:"), through drizzle. Migrations are applied when the store opens.

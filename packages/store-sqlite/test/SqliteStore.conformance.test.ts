@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { storeConformance } from "@tongbu/core/testing"
 import { Effect } from "effect"
 import * as SqliteStore from "../src/SqliteStore.js"
-import { storeConformance } from "../src/testing.js"
-import { propRuns } from "./harness.js"
 
 // A file, not ":memory:": the lease and fencing checks open two instances over one database.
 const database = Effect.map(
@@ -16,6 +15,6 @@ const database = Effect.map(
 )
 
 storeConformance("SqliteStore", database, {
-  runs: propRuns(30),
+  runs: Number(process.env.TONGBU_PROP_RUNS ?? 30),
   ...(process.env.TONGBU_PROP_SEED === undefined ? {} : { seed: Number(process.env.TONGBU_PROP_SEED) })
 })

@@ -91,7 +91,10 @@ const make = (db: Db) => {
      on conflict (side, record_id) do update set
        linked_id = excluded.linked_id, before = excluded.before, written = excluded.written`
   )
+  const lease = client.prepare<[], { holder: string; epoch: number }>("select holder, epoch from lease where id = 1")
   return {
+    /** Who holds the lease under which epoch: what every write of a fenced instance reads first. */
+    lease: () => lease.get(),
     /** Keeps what a side was last told about a record (a run tells thousands at once, one statement each). */
     acknowledged: (side: string, recordId: string, digest: string) => acknowledged.run(side, recordId, digest),
     shownOf: (side: string, recordId: string) => shownOf.get(side, recordId),

@@ -3,15 +3,13 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
+import type { StartRun } from "@tongbu/core"
+import { IdempotencyKey, LinkState, RecordId, RunId, SyncStore, Update } from "@tongbu/core"
 import Database from "better-sqlite3"
 import { drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator"
 import { Effect, Layer, TestClock } from "effect"
-import { IdempotencyKey, LinkState, RecordId, RunId } from "../src/Domain.js"
-import { Update } from "../src/Plan.js"
 import * as SqliteStore from "../src/SqliteStore.js"
-import type { StartRun } from "../src/SyncStore.js"
-import { SyncStore } from "../src/SyncStore.js"
 
 const memory = SqliteStore.layer({ filename: ":memory:" })
 const key = (k: string) => IdempotencyKey.make(k)

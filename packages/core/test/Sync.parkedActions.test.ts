@@ -43,7 +43,7 @@ const performs = (w: World) =>
 
 const sync = (w: World) => withTime(w.provide(Sync.run(policy, { direction: "both", dryRun: false, full: false })))
 
-describe("SqliteStore parked actions", () => {
+describe("parked actions through a sync", () => {
   it.scoped("lists an action whose answer was lost, with its target and what to check", () =>
     Effect.gen(function* () {
       const { w, runId } = yield* parkedWorld

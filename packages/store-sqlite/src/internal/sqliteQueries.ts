@@ -1,22 +1,24 @@
-import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm"
-import { Option } from "effect"
-import type { Fields, RunId, Side } from "../Domain.js"
-import { IdempotencyKey, LinkState, RecordId } from "../Domain.js"
-import type { Operation } from "../Plan.js"
 import type {
   ActionResolution,
   Completion,
   Counts,
+  Fields,
   JournalEntry,
+  Operation,
   Outcome,
   ParkedAction,
   ResolvedAction,
   Run,
+  RunId,
+  Side,
   StartedRun,
   StartRun,
   StoredConflict,
   StoredOperation
-} from "../SyncStore.js"
+} from "@tongbu/core"
+import { IdempotencyKey, LinkState, RecordId } from "@tongbu/core"
+import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm"
+import { Option } from "effect"
 import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
 import type { Db } from "./sqlitePrepared.js"
 import { prepared } from "./sqlitePrepared.js"
@@ -353,7 +355,7 @@ export interface Fence {
 
 /** The lease's holder now, when it no longer names `fence`'s holder and epoch. */
 export const fencedBy = (db: Db, fence: Fence): string | undefined => {
-  const current = db.select().from(lease).where(eq(lease.id, 1)).get()
+  const current = prepared(db).lease()
   if (current?.holder === fence.holder && current.epoch === fence.epoch) return undefined
   return current?.holder ?? "none"
 }
