@@ -1,7 +1,7 @@
 import { createServer } from "node:net"
 import { expect, layer } from "@effect/vitest"
 import { IdempotencyKey, LinkState, RecordId, RunId, type StartRun, StoreFenced, SyncStore, Update } from "@tongbu/core"
-import { Context, Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { Config, ConfigProvider, Context, Effect, Layer, Option, Redacted, TestClock } from "effect"
 import pg from "pg"
 import * as PostgresStore from "../src/PostgresStore.js"
 import * as TestServer from "../src/testing.js"
@@ -184,6 +184,27 @@ layer(TestServer.layer(), { timeout: 120_000 })("PostgresStore", (it) => {
       const notPostgres = yield* openError({ url: `mysql://tongbu:${wrong}@127.0.0.1/state`, pair: "p" })
       expect(notPostgres.message).toBe("the state URL mysql://tongbu:***@127.0.0.1/state is not a postgres:// URL")
       for (const error of [badPassword, inlineWrong, refused, notPostgres]) expect(error.message).not.toContain(wrong)
+    })
+  )
+
+  it.scoped("is configured from the environment, the password redacted", () =>
+    Effect.gen(function* () {
+      const server = yield* TestServer.TestServer
+      const provider = ConfigProvider.fromMap(
+        new Map([
+          ["TONGBU_STATE_URL", server.database],
+          ["TONGBU_STATE_PASSWORD", Redacted.value(server.password)]
+        ])
+      )
+      const configured = PostgresStore.layerConfig({
+        url: Config.string("TONGBU_STATE_URL"),
+        password: Config.redacted("TONGBU_STATE_PASSWORD"),
+        pair: Config.succeed("configured")
+      })
+      const context = yield* Layer.build(configured).pipe(Effect.withConfigProvider(provider))
+      const store = Context.get(context, SyncStore)
+      yield* store.saveCheckpoint("k", "v")
+      expect(yield* (yield* storeOf("configured")).checkpoint("k")).toEqual(Option.some("v"))
     })
   )
 
