@@ -27,6 +27,12 @@ export interface PostgresStoreConfig {
   readonly pair: string
   /** Connections the pool opens at most (default 4). */
   readonly poolSize?: number
+  /**
+   * `false` sets `synchronous_commit = off` for the store's sessions: a commit returns before the server flushed it to
+   * disk, so a crash of the runner loses nothing and a crash of the server can lose its last fraction of a second of
+   * commits (the SQLite store's trade-off in WAL mode with `synchronous = NORMAL`). Default `true`: PostgreSQL's own.
+   */
+  readonly synchronousCommit?: boolean
 }
 
 /** The lease row of a write's first query: several statements in one simple query answer with a result each. */
@@ -50,7 +56,7 @@ const begin: Record<Exclude<Mode, "write">, string> = {
 
 export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreService, StoreError, Scope.Scope> =>
   Effect.gen(function* () {
-    const target = connection(config.url, config.password, config.poolSize ?? 4)
+    const target = connection(config.url, config.password, config.poolSize ?? 4, config.synchronousCommit ?? true)
     if ("invalid" in target) return yield* new StoreError({ message: target.invalid })
     const { where, secrets } = target
     const runtime = yield* Effect.runtime<never>()

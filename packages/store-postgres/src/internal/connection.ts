@@ -23,7 +23,8 @@ export interface Connection {
 export const connection = (
   raw: string,
   password: Redacted.Redacted<string> | undefined,
-  max: number
+  max: number,
+  synchronousCommit: boolean
 ): Connection | { readonly invalid: string } => {
   let url: URL
   try {
@@ -53,6 +54,7 @@ export const connection = (
         : {}),
       max,
       application_name: "tongbu",
+      ...(synchronousCommit ? {} : { options: "-c synchronous_commit=off" }),
       // A server that never answers fails the connection instead of hanging the runner.
       connectionTimeoutMillis: 10_000
     }
