@@ -1,0 +1,3 @@
+import { benchOutbox } from "./outbox.js"
+
+await benchOutbox()

@@ -1,0 +1,223 @@
+import type { LinkShown } from "@tongbu/core"
+import {
+  Counts,
+  Direction,
+  Fields,
+  FieldValue,
+  IdempotencyKey,
+  LinkState,
+  Operation,
+  OperationState,
+  Outcome,
+  Reason,
+  RecordId,
+  Run,
+  RunId,
+  RunKind,
+  RunStatus,
+  RunWarning,
+  Side,
+  StoredConflict,
+  StoredOperation
+} from "@tongbu/core"
+import { Schema } from "effect"
+import type * as tables from "./schema.js"
+import { RowError } from "./tx.js"
+
+// Rows are decoded with Schema: a row that does not decode (written by another version, edited by hand) becomes an
+// error naming the table and row instead of a wrong value travelling on.
+
+const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (value: unknown, row: string): A => {
+    const result = decode(value)
+    if (result._tag === "Left") throw new RowError(`${row} cannot be read: ${result.left.message}`)
+    return result.right
+  }
+}
+
+const countsJson = Schema.parseJson(Counts)
+const warningsJson = Schema.parseJson(Schema.Array(RunWarning))
+const conflictValuesJson = Schema.parseJson(
+  Schema.Struct({
+    left: FieldValue,
+    right: FieldValue,
+    baseline: Schema.Struct({ left: FieldValue, right: FieldValue })
+  })
+)
+
+const decodeOperation = decoder(Schema.parseJson(Operation))
+export const decodeFields = decoder(Schema.parseJson(Fields))
+const decodeLink = decoder(Schema.parseJson(LinkState))
+const decodeCounts = decoder(countsJson)
+const decodeWarnings = decoder(warningsJson)
+const decodeReasons = decoder(Schema.parseJson(Schema.Array(Reason)))
+const decodeConflictValues = decoder(conflictValuesJson)
+const decodeState = decoder(OperationState)
+const decodeKind = decoder(RunKind)
+const decodeStatus = decoder(RunStatus)
+const decodeDirection = decoder(Schema.Literal(...Direction))
+export const decodeSide = decoder(Side)
+const decodeOutcomeKind = decoder(Outcome.fields.outcome)
+const decodeResolution = decoder(Schema.Literal("left", "right"))
+
+export const encodeCounts = Schema.encodeSync(countsJson)
+export const encodeWarnings = Schema.encodeSync(warningsJson)
+export const encodeConflictValues = Schema.encodeSync(conflictValuesJson)
+
+// These schemas have no transformations (a class's encoded form is its fields), so JSON.stringify is their encoding;
+// it spares re-validating, on the outbox's hot path, values the types guarantee. The store's round-trip tests hold
+// them to it.
+export const encodeJson = (value: unknown): string => JSON.stringify(value)
+
+const orUndefined = <A>(value: A | null): A | undefined => (value === null ? undefined : value)
+const optionalId = (value: string | null): RecordId | undefined => (value === null ? undefined : RecordId.make(value))
+
+export const toRunId = (id: number): RunId => RunId.make(String(id))
+
+/** The row id of a run id, or null when it cannot be one (then no such run exists). */
+export const runRowId = (id: RunId): number | null =>
+  /^[1-9][0-9]{0,15}$/.test(id) && Number.isSafeInteger(Number(id)) ? Number(id) : null
+
+export const linkFromRow = (row: typeof tables.links.$inferSelect): LinkState => {
+  const name = `link ${row.leftId}↔${row.rightId}`
+  return new LinkState(
+    {
+      leftId: RecordId.make(row.leftId),
+      rightId: RecordId.make(row.rightId),
+      left: decodeFields(row.left, name),
+      right: decodeFields(row.right, name),
+      leftVersion: orUndefined(row.leftVersion),
+      rightVersion: orUndefined(row.rightVersion)
+    },
+    true
+  )
+}
+
+export const operationFromRow = (row: typeof tables.operations.$inferSelect): StoredOperation => {
+  const name = `operation ${row.key} (run ${row.runId})`
+  return new StoredOperation(
+    {
+      runId: toRunId(row.runId),
+      seq: row.seq,
+      key: IdempotencyKey.make(row.key),
+      operation: decodeOperation(row.operation, name),
+      state: decodeState(row.state, name),
+      attempts: row.attempts,
+      provisionalId: orUndefined(row.provisionalId),
+      resultId: optionalId(row.resultId),
+      written: row.written === null ? undefined : decodeFields(row.written, name),
+      linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
+      overwritten: row.overwritten === null ? undefined : decodeFields(row.overwritten, name),
+      lastError: orUndefined(row.lastError),
+      updatedAt: row.updatedAt
+    },
+    true
+  )
+}
+
+/** What an enqueued operation's row holds besides what the run gave it. */
+export interface EnqueuedRow {
+  readonly key: string
+  readonly state: string
+  readonly attempts: number
+  readonly provisionalId: string | null
+  readonly resultId: string | null
+  readonly written: string | null
+  readonly linkBefore: string | null
+  readonly overwritten: string | null
+  readonly lastError: string | null
+}
+
+/** An operation just enqueued from `operation`, which need not be decoded again: only what the row kept is. */
+export const enqueuedOperation = (
+  runId: RunId,
+  seq: number,
+  operation: Operation,
+  row: EnqueuedRow,
+  updatedAt: number
+): StoredOperation => {
+  const name = `operation ${operation.key} (run ${runId})`
+  return new StoredOperation(
+    {
+      runId,
+      seq,
+      key: operation.key,
+      operation,
+      state: row.state === "pending" ? "pending" : decodeState(row.state, name),
+      attempts: row.attempts,
+      provisionalId: orUndefined(row.provisionalId),
+      resultId: optionalId(row.resultId),
+      written: row.written === null ? undefined : decodeFields(row.written, name),
+      linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
+      overwritten: row.overwritten === null ? undefined : decodeFields(row.overwritten, name),
+      lastError: orUndefined(row.lastError),
+      updatedAt
+    },
+    true
+  )
+}
+
+export const runFromRow = (row: typeof tables.runs.$inferSelect): Run => {
+  const name = `run ${row.id}`
+  return new Run(
+    {
+      id: toRunId(row.id),
+      kind: decodeKind(row.kind, name),
+      status: decodeStatus(row.status, name),
+      direction: decodeDirection(row.direction, name),
+      dryRun: row.dryRun,
+      full: row.full,
+      target: row.target === null ? undefined : RunId.make(row.target),
+      startedAt: row.startedAt,
+      finishedAt: orUndefined(row.finishedAt),
+      counts: decodeCounts(row.counts, name),
+      error: orUndefined(row.error),
+      warnings: row.warnings === null ? [] : decodeWarnings(row.warnings, name)
+    },
+    true
+  )
+}
+
+export const outcomeFromRow = (row: typeof tables.outcomes.$inferSelect): Outcome => {
+  const name = `outcome ${row.id} (run ${row.runId})`
+  return new Outcome(
+    {
+      runId: toRunId(row.runId),
+      side: decodeSide(row.side, name),
+      id: RecordId.make(row.recordId),
+      otherId: optionalId(row.otherId),
+      operation: row.operation,
+      outcome: decodeOutcomeKind(row.outcome, name),
+      reasons: decodeReasons(row.reasons, name)
+    },
+    true
+  )
+}
+
+export const conflictFromRow = (row: typeof tables.conflicts.$inferSelect): StoredConflict => {
+  const name = `conflict ${row.id}`
+  return new StoredConflict(
+    {
+      id: row.id,
+      runId: toRunId(row.runId),
+      leftId: RecordId.make(row.leftId),
+      rightId: RecordId.make(row.rightId),
+      field: row.field,
+      ...decodeConflictValues(row.values, name),
+      resolution: row.resolution === null ? undefined : decodeResolution(row.resolution, name),
+      createdAt: row.createdAt
+    },
+    true
+  )
+}
+
+export const shownFromRow = (row: typeof tables.shownLinks.$inferSelect): LinkShown => {
+  const name = `shown_links row ${row.side}/${row.recordId}`
+  return {
+    id: RecordId.make(row.recordId),
+    linkedId: RecordId.make(row.linkedId),
+    before: decodeFields(row.before, name),
+    written: decodeFields(row.written, name)
+  }
+}
