@@ -27,7 +27,7 @@ const noop = (name: string): SyncAdapter => {
     capabilities: { serializeCreates: false, concurrency: 64, canDelete: true, idempotentActions: true },
     list: () => Stream.empty,
     read: () => Effect.succeed(Option.none()),
-    create: () => Effect.sync(() => RecordId.make(`n${++next}`)),
+    create: () => Effect.sync(() => ({ id: RecordId.make(`n${++next}`) })),
     findCreated: () => Effect.succeed(Option.none()),
     update: () => Effect.succeed({ overwritten: {} }),
     compensateCreate: () => Effect.succeed({ _tag: "Deleted" }),
