@@ -73,16 +73,18 @@ export const listSide = (
     const records: Array<SideRecord> = []
     const toRead: Array<{ readonly id: RecordId; readonly version: string | undefined }> = []
     const listed = new Set<RecordId>()
+    const unchanged = new Set<RecordId>()
     for (const entry of entries) {
       listed.add(entry.id)
+      const link = linkOf.get(entry.id)
+      const known = link === undefined ? undefined : versionOf(link)
       if (entry.record !== undefined) {
         records.push(
           entry.version === undefined ? entry.record : new SideRecord({ ...entry.record, version: entry.version }, true)
         )
+        if (!full && known !== undefined && known !== writtenVersion && entry.version === known) unchanged.add(entry.id)
         continue
       }
-      const link = linkOf.get(entry.id)
-      const known = link === undefined ? undefined : versionOf(link)
       if (full || known === undefined || entry.version === undefined || entry.version !== known) {
         if (
           !full &&
@@ -130,6 +132,7 @@ export const listSide = (
         events: last(events, (event) => event.checkpoint)
       },
       intake: entries.filter((entry) => entry.intake === true).map((entry) => entry.id),
-      seen
+      seen,
+      unchanged
     }
   })
