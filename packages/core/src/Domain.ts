@@ -48,6 +48,12 @@ export class ListEntry extends Schema.Class<ListEntry>("@tongbu/ListEntry")({
   id: RecordId,
   version: Schema.optional(Schema.String),
   record: Schema.optional(SideRecord),
+  /**
+   * Native fields the listing itself shows, named and valued as `read` gives them (a list row's name and mobile). A
+   * record the sync wrote since it last read it (`writtenVersion`) is not read again when every mapped field here
+   * holds what the sync wrote: what the listing shows is then what the link's baseline says.
+   */
+  shown: Schema.optional(Fields),
   /** The checkpoint to resume an incremental listing after this entry. The last one seen is persisted. */
   checkpoint: Schema.optional(Schema.String),
   /**
@@ -59,8 +65,9 @@ export class ListEntry extends Schema.Class<ListEntry>("@tongbu/ListEntry")({
 
 /**
  * A link between the two sides' ids and its baseline: the canonical values each side held when the pair was last in
- * agreement (or last seen), and each side's version then. A side's version is absent when the sync wrote to that side
- * after reading it, which forces a fresh read next run.
+ * agreement (or last seen), and each side's version then. A side's version is `writtenVersion` when the sync wrote
+ * to that side after reading it: the next run reads it again unless its listing shows what was written. It is absent
+ * when the baseline may not be what the side holds (a change that failed to cross, a full run), which forces a read.
  */
 export class LinkState extends Schema.Class<LinkState>("@tongbu/LinkState")({
   leftId: RecordId,
@@ -70,6 +77,9 @@ export class LinkState extends Schema.Class<LinkState>("@tongbu/LinkState")({
   leftVersion: Schema.optional(Schema.String),
   rightVersion: Schema.optional(Schema.String)
 }) {}
+
+/** The version of a side the sync has written since it last read it; no listing ever shows it. */
+export const writtenVersion = "tongbu:written"
 
 export const isEmptyValue = (value: FieldValue | undefined): boolean =>
   value === undefined || value === null || (typeof value === "string" && value.trim() === "")

@@ -143,6 +143,11 @@ export interface SideSnapshot {
   /** Events of this side since its checkpoint, for the other side. */
   readonly events: ReadonlyArray<SideEvent>
   /**
+   * Linked records among `records` that the listing showed at the version their link saw (an incremental run): their
+   * baseline stands for them, as for a linked record not read, and they are not compared field by field again.
+   */
+  readonly unchanged?: ReadonlySet<RecordId>
+  /**
    * Values of unique fields held outside the records (`SyncAdapter.heldValues`): no record but the one they belong
    * to may be given them.
    */

@@ -41,10 +41,12 @@ export const plan = (input: PlanInput): Plan => {
   let unchanged = 0
   // Pairs are visited in id order, not input order: which of two writes of one unique value wins must not depend on it.
   for (const link of sortedByLeftId(input.links)) {
-    const left = ctx.records.left.get(link.leftId)
-    const right = ctx.records.right.get(link.rightId)
-    if (left !== undefined) linkedRead.left++
-    if (right !== undefined) linkedRead.right++
+    const leftRead = ctx.records.left.get(link.leftId)
+    const rightRead = ctx.records.right.get(link.rightId)
+    if (leftRead !== undefined) linkedRead.left++
+    if (rightRead !== undefined) linkedRead.right++
+    const left = input.left.unchanged?.has(link.leftId) ? undefined : leftRead
+    const right = input.right.unchanged?.has(link.rightId) ? undefined : rightRead
     const leftGone = input.left.gone.has(link.leftId)
     const rightGone = input.right.gone.has(link.rightId)
     if (leftGone || rightGone) {

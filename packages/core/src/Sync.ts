@@ -13,6 +13,7 @@ import * as O from "./internal/opOutcome.js"
 import { untouchedLinks } from "./internal/pairLinks.js"
 import * as Report from "./internal/report.js"
 import { resume } from "./internal/resume.js"
+import { withSeenVersions } from "./internal/shown.js"
 import type { Listed, SideUnavailable } from "./internal/snapshot.js"
 import { checkpointName, listSide } from "./internal/snapshot.js"
 import { withheldWarnings } from "./internal/withheld.js"
@@ -108,14 +109,15 @@ const listAndPlan = (
   options: RunOptions
 ) =>
   Effect.gen(function* () {
-    const links = yield* store.links
+    const stored = yield* store.links
     const listed = yield* Effect.all(
       {
-        left: listSide("left", sides.left, store, links, options.full),
-        right: listSide("right", sides.right, store, links, options.full)
+        left: listSide("left", sides.left, store, stored, policy.mappings, options.full),
+        right: listSide("right", sides.right, store, stored, policy.mappings, options.full)
       },
       { concurrency: 2 }
     )
+    const links = withSeenVersions(stored, { left: listed.left.seen, right: listed.right.seen })
     const { left, right } = yield* readClaimed(policy, listed, links, sides)
     const settled = yield* store.settledKeys
     const held = yield* planWithHeld({ left, right, links, policy, direction: options.direction, settled }, sides)

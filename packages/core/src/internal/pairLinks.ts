@@ -1,12 +1,13 @@
 import type { Fields, RecordId } from "../Domain.js"
-import { LinkState, otherSide } from "../Domain.js"
+import { LinkState, otherSide, writtenVersion } from "../Domain.js"
 import type { Create, Plan, Update } from "../Plan.js"
 
 /**
  * The link state of each pair the dispatch touches, as its updates finish: what the plan expected (`planned`) where
  * they succeeded, the old baseline (`before`) for the fields of those that did not (so the change is seen again next
- * run). The version of a side written to is cleared (the next run reads it again), and so is the version of the
- * source of a failed update (its change was not carried across, so it must be read again even if it does not change).
+ * run). The version of a side written to becomes `writtenVersion` (the next run reads it again unless its listing shows
+ * what was written); that of a failed update's target is cleared, and so is the version of the source of a failed
+ * update (its change was not carried across, so it must be read again even if it does not change).
  * Built from typed values on the dispatcher's hot path, link states are constructed without re-validation.
  */
 type Status = "open" | "done" | "failed"
@@ -67,7 +68,17 @@ export class PairLinks {
     pair.updates.set(op.key, { op, status: succeeded ? "done" : "failed" })
     const link = this.current(pair)
     if (otherId === op.otherId) return link
-    return new LinkState({ ...link, ...(op.side === "left" ? { rightId: otherId } : { leftId: otherId }) }, true)
+    // the counterpart is what this run created; a failed fill-back has it read again (`current` cleared it)
+    const created = succeeded ? writtenVersion : undefined
+    return new LinkState(
+      {
+        ...link,
+        ...(op.side === "left"
+          ? { rightId: otherId, rightVersion: created }
+          : { leftId: otherId, leftVersion: created })
+      },
+      true
+    )
   }
 
   /**
@@ -79,7 +90,11 @@ export class PairLinks {
     const planned = this.planned.get(op.side === "left" ? pairKey(op.key, op.sourceId) : pairKey(op.sourceId, op.key))
     if (planned === undefined) return new LinkState({ ...ids, left: op.canonical, right: op.canonical }, true)
     return new LinkState(
-      { ...planned, ...ids, ...(op.side === "left" ? { leftVersion: undefined } : { rightVersion: undefined }) },
+      {
+        ...planned,
+        ...ids,
+        ...(op.side === "left" ? { leftVersion: writtenVersion } : { rightVersion: writtenVersion })
+      },
       true
     )
   }
@@ -101,14 +116,16 @@ export class PairLinks {
     }
     const sides = { left: { ...pair.planned.left }, right: { ...pair.planned.right } }
     const versions = { left: pair.planned.leftVersion, right: pair.planned.rightVersion }
+    for (const { op, status } of pair.updates.values()) if (status === "done") versions[op.side] = writtenVersion
+    // after every success, so that a failure's clearing is never overwritten by a success on the same side
     for (const { op, status } of pair.updates.values()) {
-      const source = otherSide(op.side)
-      versions[op.side] = undefined
       if (status === "done") continue
+      const source = otherSide(op.side)
       for (const field of op.canonicalFields) {
         restore(sides[op.side], pair.before?.[op.side], field)
         restore(sides[source], pair.before?.[source], field)
       }
+      versions[op.side] = undefined
       versions[source] = undefined
     }
     return new LinkState(

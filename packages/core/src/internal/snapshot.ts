@@ -2,11 +2,13 @@ import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { SideEvent, SyncAdapter } from "../Adapter.js"
 import type { AdapterError } from "../AdapterError.js"
 import type { LinkState, RecordId, Side } from "../Domain.js"
-import { SideRecord } from "../Domain.js"
+import { SideRecord, writtenVersion } from "../Domain.js"
+import type { FieldMapping } from "../Mapping.js"
 import type { SideSnapshot } from "../Plan.js"
 import { goneFrom } from "../Plan.js"
 import type { StoreError, SyncStoreService } from "../SyncStore.js"
 import { retryTransient } from "./retry.js"
+import { showsBaseline } from "./shown.js"
 
 /** A side could not be listed or read: the run stops before planning, nothing was written. */
 export class SideUnavailable extends Schema.TaggedError<SideUnavailable>()("SideUnavailable", {
@@ -24,6 +26,8 @@ export interface Listed extends SideSnapshot {
   readonly listedAll: ReadonlySet<RecordId> | undefined
   /** Records the side created for the sync on its own while listing (`ListEntry.intake`): the run journals them. */
   readonly intake: ReadonlyArray<RecordId>
+  /** The listing's versions of records the sync wrote that showed what it wrote, so were not read: their links take them. */
+  readonly seen: ReadonlyMap<RecordId, string>
 }
 
 export const checkpointName = (side: Side, what: "list" | "events") => `${side}:${what}`
@@ -39,15 +43,17 @@ export const readRetried = <A, R>(effect: Effect.Effect<A, AdapterError, R>, sid
 /**
  * What one side contributes to a run. Entries carrying their record are taken as they are; others are read when the
  * record is unlinked, its version differs from the link's or the link has none (the sync wrote to it, or a change
- * was not carried across), or on a full run. Linked records whose version the link lost are read even when an
- * incremental listing leaves them out, so a change that failed to cross is seen again. The version kept is always
- * the listing's: a detail read may carry another.
+ * was not carried across), or on a full run; a record the sync wrote is not read when its listing shows what was
+ * written (`ListEntry.shown`). Linked records whose version the link lost are read even when an incremental listing
+ * leaves them out, so a change that failed to cross is seen again. The version kept is always the listing's: a detail
+ * read may carry another.
  */
 export const listSide = (
   side: Side,
   adapter: SyncAdapter,
   store: SyncStoreService,
   links: ReadonlyArray<LinkState>,
+  mappings: ReadonlyArray<FieldMapping>,
   full: boolean
 ): Effect.Effect<Listed, SideUnavailable | StoreError> =>
   Effect.gen(function* () {
@@ -59,31 +65,45 @@ export const listSide = (
     const events = Chunk.toReadonlyArray(
       yield* readRetried(Stream.runCollect(adapter.events({ since: eventsSince })), side, adapter.name)
     )
-    const versionOf = new Map<RecordId, string | undefined>(
-      links.map((link) => [
-        side === "left" ? link.leftId : link.rightId,
-        side === "left" ? link.leftVersion : link.rightVersion
-      ])
+    const linkOf = new Map<RecordId, LinkState>(
+      links.map((link) => [side === "left" ? link.leftId : link.rightId, link])
     )
+    const versionOf = (link: LinkState) => (side === "left" ? link.leftVersion : link.rightVersion)
+    const seen = new Map<RecordId, string>()
     const records: Array<SideRecord> = []
     const toRead: Array<{ readonly id: RecordId; readonly version: string | undefined }> = []
     const listed = new Set<RecordId>()
+    const unchanged = new Set<RecordId>()
     for (const entry of entries) {
       listed.add(entry.id)
+      const link = linkOf.get(entry.id)
+      const known = link === undefined ? undefined : versionOf(link)
       if (entry.record !== undefined) {
         records.push(
           entry.version === undefined ? entry.record : new SideRecord({ ...entry.record, version: entry.version }, true)
         )
+        if (!full && known !== undefined && known !== writtenVersion && entry.version === known) unchanged.add(entry.id)
         continue
       }
-      const linked = versionOf.has(entry.id)
-      const known = versionOf.get(entry.id)
-      if (full || !linked || known === undefined || entry.version === undefined || entry.version !== known) {
+      if (full || known === undefined || entry.version === undefined || entry.version !== known) {
+        if (
+          !full &&
+          known === writtenVersion &&
+          entry.version !== undefined &&
+          entry.shown !== undefined &&
+          showsBaseline(mappings, side, entry.shown, side === "left" ? link!.left : link!.right)
+        ) {
+          seen.set(entry.id, entry.version)
+          continue
+        }
         toRead.push({ id: entry.id, version: entry.version })
       }
     }
-    for (const [id, version] of versionOf)
-      if (version === undefined && !listed.has(id)) toRead.push({ id, version: undefined })
+    for (const [id, link] of linkOf) {
+      const version = versionOf(link)
+      if ((version === undefined || version === writtenVersion) && !listed.has(id))
+        toRead.push({ id, version: undefined })
+    }
     const read = yield* Effect.forEach(
       toRead,
       ({ id, version }) =>
@@ -111,6 +131,8 @@ export const listSide = (
         list: last(entries, (entry) => entry.checkpoint),
         events: last(events, (event) => event.checkpoint)
       },
-      intake: entries.filter((entry) => entry.intake === true).map((entry) => entry.id)
+      intake: entries.filter((entry) => entry.intake === true).map((entry) => entry.id),
+      seen,
+      unchanged
     }
   })

@@ -86,8 +86,21 @@ const missingOrd = (noun: Listable["noun"], page: ListPage, pageIndex: number, i
       : `the ERP's ${noun} list has no 'ord' column (columns: ${page.columns.join(", ")}); the list must show the ${noun} id for the sync to work`
   })
 
-export const toEntry = (row: OrdRow): ListEntry =>
-  new ListEntry({ id: RecordId.make(row.ord), version: versionOf(row) })
+/** List columns that show a detail field as it is, by the field's id (`telintro` is the notes, `intro`). */
+const shownAs: ReadonlyArray<readonly [column: string, field: string]> = [
+  ["name", "name"],
+  ["mobile", "mobile"],
+  ["phone", "phone"],
+  ["telintro", "intro"],
+  ["personname", "person_name"],
+  ["personjob", "job"]
+]
+
+export const toEntry = (row: OrdRow): ListEntry => {
+  const shown: Record<string, string | null> = {}
+  for (const [column, field] of shownAs) if (column in row) shown[field] = row[column] ?? null
+  return new ListEntry({ id: RecordId.make(row.ord), version: versionOf(row), shown }, true)
+}
 
 /**
  * The first customer a list filter (fuzzy: `khid=WX12` also matches `WX123`) finds that passes `exact`, which may read
