@@ -89,8 +89,11 @@ const isTakenOver = (cause: Cause.Cause<unknown>): boolean =>
     return tag === "StoreFenced" || tag === "LeaseLost"
   })
 
-/** Between two pairs' first attempts of a tick: a runner tries its pairs in its own shuffled order, spread out. */
-const STAGGER = Duration.millis(50)
+/**
+ * Between two pairs' attempts of a tick: a runner tries its pairs in its own shuffled order, 50 ms apart (closer for
+ * over 20 pairs, so that the last one starts within a second of the tick).
+ */
+const staggerOf = (pairs: number): Duration.Duration => Duration.millis(Math.min(50, 1000 / Math.max(1, pairs)))
 
 interface PairHealth {
   readonly id: string
@@ -128,7 +131,7 @@ export const run = <R, RIn>(
           pair,
           ...built,
           health: { id: pair.id, running: null, lastRun: null, error: null } as PairHealth,
-          delay: Duration.times(STAGGER, order.indexOf(pair.id))
+          delay: Duration.times(staggerOf(pairs.length), order.indexOf(pair.id))
         }))
       )
     )
