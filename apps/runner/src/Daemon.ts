@@ -83,10 +83,11 @@ export interface DaemonPair<R, RIn = never> {
 }
 
 /** The run stopped because this runner lost the pair: another took its lease (this one stalled past its ttl). */
-const isTakenOver = (cause: Cause.Cause<unknown>): boolean =>
-  Option.exists(Cause.failureOption(cause), (error) => {
+const takenOver = (cause: Cause.Cause<unknown>): Option.Option<string> =>
+  Option.flatMap(Cause.failureOption(cause), (error) => {
     const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
-    return tag === "StoreFenced" || tag === "LeaseLost"
+    const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : ""
+    return tag === "StoreFenced" || tag === "LeaseLost" ? Option.some(message) : Option.none()
   })
 
 /**
@@ -187,14 +188,16 @@ export const run = <R, RIn>(
                 return ran.value
               }).pipe(
                 Effect.catchAllCause((cause) =>
-                  isTakenOver(cause)
-                    ? Effect.as(
+                  Option.match(takenOver(cause), {
+                    onNone: () => Effect.failCause(cause),
+                    onSome: (why) =>
+                      Effect.as(
                         Effect.logWarning(
-                          `another runner took pair ${p.pair.id} (this one stalled past the lease); its run stopped here`
+                          `another runner took pair ${p.pair.id} (this one stalled past the lease); its run stopped here: ${why}`
                         ),
                         { runId: Option.none(), status: "taken over" }
                       )
-                    : Effect.failCause(cause)
+                  })
                 )
               )
             return runSchedules(jobsOf(settings.schedules), attempt, (job, result) =>
