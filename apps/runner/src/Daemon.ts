@@ -85,14 +85,18 @@ export interface DaemonPair<R, RIn = never> {
 }
 
 /** The run stopped because this runner lost the pair: another took its lease (this one stalled past its ttl). */
-const isTakenOver = (cause: Cause.Cause<unknown>): boolean =>
-  Option.exists(Cause.failureOption(cause), (error) => {
+const takenOver = (cause: Cause.Cause<unknown>): Option.Option<string> =>
+  Option.flatMap(Cause.failureOption(cause), (error) => {
     const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
-    return tag === "StoreFenced" || tag === "LeaseLost"
+    const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : ""
+    return tag === "StoreFenced" || tag === "LeaseLost" ? Option.some(message) : Option.none()
   })
 
-/** Between two pairs' first attempts of a tick: a runner tries its pairs in its own shuffled order, spread out. */
-const STAGGER = Duration.millis(50)
+/**
+ * Between two pairs' attempts of a tick: a runner tries its pairs in its own shuffled order, 50 ms apart (closer for
+ * over 20 pairs, so that the last one starts within a second of the tick).
+ */
+const staggerOf = (pairs: number): Duration.Duration => Duration.millis(Math.min(50, 1000 / Math.max(1, pairs)))
 
 interface PairHealth {
   readonly id: string
@@ -130,7 +134,7 @@ export const run = <R, RIn>(
           pair,
           ...built,
           health: { id: pair.id, running: null, lastRun: null, error: null } as PairHealth,
-          delay: Duration.times(STAGGER, order.indexOf(pair.id))
+          delay: Duration.times(staggerOf(pairs.length), order.indexOf(pair.id))
         }))
       )
     )
@@ -187,14 +191,16 @@ export const run = <R, RIn>(
                 return ran.value
               }).pipe(
                 Effect.catchAllCause((cause) =>
-                  isTakenOver(cause)
-                    ? Effect.as(
+                  Option.match(takenOver(cause), {
+                    onNone: () => Effect.failCause(cause),
+                    onSome: (why) =>
+                      Effect.as(
                         Effect.logWarning(
-                          `another runner took pair ${p.pair.id} (this one stalled past the lease); its run stopped here`
+                          `another runner took pair ${p.pair.id} (this one stalled past the lease); its run stopped here: ${why}`
                         ),
                         { runId: Option.none(), status: "taken over" }
                       )
-                    : Effect.failCause(cause)
+                  })
                 )
               )
             return runSchedules(jobsOf(settings.schedules), attempt, (job, result) =>

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto"
 import { hostname } from "node:os"
 import type { StoreError, SyncStoreService } from "@tongbu/core"
 import { SyncStore } from "@tongbu/core"
-import { Data, Duration, Effect, Option, Schedule } from "effect"
+import { Clock, Data, Duration, Effect, Option, Ref, Schedule } from "effect"
 
 /** Another tongbu process kept the store's lease for longer than this one would wait. */
 export class LeaseBusy extends Data.TaggedError("LeaseBusy")<{ readonly message: string }> {}
@@ -58,20 +58,22 @@ export const withLease =
 /** Runs `effect` under the lease `holder` just took: renewed every third of its life, released afterwards. */
 const holding =
   (store: SyncStoreService, holder: string, ttlMs: number) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | LeaseLost | StoreError, R> => {
-    const renew = store.acquireLease(holder, ttlMs).pipe(
-      Effect.delay(Duration.millis(ttlMs / 3)),
-      Effect.repeat({ while: (ok) => ok }),
-      Effect.zipRight(
-        Effect.fail(
-          new LeaseLost({
-            message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping"
-          })
-        )
-      )
-    )
-    return Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
-  }
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | LeaseLost | StoreError, R> =>
+    Effect.gen(function* () {
+      const lost = new LeaseLost({
+        message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping"
+      })
+      const renewed = yield* Ref.make(yield* Clock.currentTimeMillis)
+      // Past its life the lease may have been taken and released by another runner in between: renewing would then
+      // take it anew for a run planned before the other's, so a stalled holder stops instead.
+      const renewOnce = Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        if (now - (yield* Ref.get(renewed)) > ttlMs || !(yield* store.acquireLease(holder, ttlMs))) return yield* lost
+        yield* Ref.set(renewed, now)
+      })
+      const renew = renewOnce.pipe(Effect.delay(Duration.millis(ttlMs / 3)), Effect.forever)
+      return yield* Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
+    })
 
 /**
  * Runs `effect` holding the store's lease if it is free now (or already `holder`'s), as `withLease` holds it; none,

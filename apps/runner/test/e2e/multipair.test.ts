@@ -8,7 +8,7 @@ import { SyncStore } from "@tongbu/core"
 import type { Served } from "@tongbu/mock-erp"
 import { serveMockErp } from "@tongbu/mock-erp"
 import { SqliteStore } from "@tongbu/store-sqlite"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { finish, json, type Result, start, tongbu } from "./harness.js"
 
@@ -41,6 +41,8 @@ const runsOf = async (dir: string, id: string): Promise<ReadonlyArray<Run>> =>
     ? []
     : Effect.flatMap(SyncStore, (store) => store.runs(10_000)).pipe(
         Effect.provide(SqliteStore.layer({ filename: join(dir, ".tongbu", `${id}.sqlite`) })),
+        // a store a daemon is creating this instant may be mid-migration: read it again shortly
+        Effect.retry({ times: 10, schedule: Schedule.spaced("200 millis") }),
         Effect.runPromise
       )
 
@@ -150,5 +152,12 @@ describe("three daemons share five pairs", { timeout: 120_000 }, () => {
     }
     // the hubs' customers were pushed: there was something to create twice
     expect(created).toBeGreaterThan(0)
+
+    // the commands take the pair: the history of all of them names each run's; a sync must say which
+    const history = json(await tongbu(dir, ["runs", "--limit", "100", "--json"], env))
+    expect(new Set(history.runs.map((r: { pair: string }) => r.pair))).toEqual(new Set(PAIRS))
+    const unnamed = await tongbu(dir, ["sync", "--dry-run"], env)
+    expect(unnamed.code).toBe(2)
+    expect(unnamed.stderr).toContain("lists 5 pairs (p1, p2, p3, p4, p5): say which with --pair <id>")
   })
 })
