@@ -43,7 +43,11 @@ const open = (filename: string): Effect.Effect<Database.Database, StoreError, Sc
         }
       },
       catch: (cause) => new StoreError({ message: `cannot open the state store at ${filename}: ${describe(cause)}` })
-    }),
+    }).pipe(
+      // drizzle's migrator reads which migrations are applied before it takes the write lock, so two processes opening
+      // a new file at once both try to create its tables; the loser's second look finds them applied
+      Effect.retry({ times: 2, while: (error) => error.message.includes("already exists") })
+    ),
     (client) => Effect.sync(() => client.close())
   )
 
