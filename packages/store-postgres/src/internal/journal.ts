@@ -1,6 +1,6 @@
 import type { Completion, IdempotencyKey, JournalEntry, LinkState, Outcome } from "@tongbu/core"
+import { StoreRows } from "@tongbu/core"
 import { saveLinks } from "./links.js"
-import { encodeJson } from "./rows.js"
 import { recordOutcomes } from "./runs.js"
 import { prepared, RowError, type Tx } from "./tx.js"
 
@@ -83,7 +83,7 @@ const updateStatement = `update operations as o set
   where o.pair_id = $1 and o.key = t.key
   returning o.key`
 
-const json = (value: unknown): string | null => (value === undefined ? null : encodeJson(value))
+const json = (value: unknown): string | null => (value === undefined ? null : StoreRows.encodeJson(value))
 
 const updateOperations = async (tx: Tx, patches: ReadonlyMap<IdempotencyKey, Patch>): Promise<void> => {
   if (patches.size === 0) return

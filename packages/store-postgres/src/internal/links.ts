@@ -1,6 +1,6 @@
 import type { LinkState, RecordId, Side } from "@tongbu/core"
+import { StoreRows as rows } from "@tongbu/core"
 import { and, eq } from "drizzle-orm"
-import * as rows from "./rows.js"
 import { links } from "./schema.js"
 import { prepared, type Tx } from "./tx.js"
 

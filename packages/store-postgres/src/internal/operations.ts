@@ -1,9 +1,8 @@
 import type { ActionResolution, ParkedAction, ResolvedAction, RunId, StoredOperation } from "@tongbu/core"
-import { IdempotencyKey } from "@tongbu/core"
+import { IdempotencyKey, StoreRows as rows } from "@tongbu/core"
 import { and, asc, eq, inArray, or } from "drizzle-orm"
 import { Option } from "effect"
 import { linkOf } from "./links.js"
-import * as rows from "./rows.js"
 import { operations } from "./schema.js"
 import { changes, RowError, type Tx } from "./tx.js"
 

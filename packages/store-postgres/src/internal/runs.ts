@@ -1,6 +1,6 @@
 import type { Counts, Operation, Outcome, Run, RunId, StartedRun, StartRun, StoredOperation } from "@tongbu/core"
+import { StoreRows as rows } from "@tongbu/core"
 import { and, asc, desc, eq } from "drizzle-orm"
-import * as rows from "./rows.js"
 import { outcomes, runs } from "./schema.js"
 import { changes, prepared, RowError, type Tx } from "./tx.js"
 import { markUntold } from "./untold.js"
@@ -34,7 +34,7 @@ const enqueueStatement = `insert into operations as o (pair_id, key, run_id, seq
  * provisional id, so the dispatcher still asks whether it landed), leaves a settled one as it is.
  */
 const enqueue = async (tx: Tx, runRow: number, ops: ReadonlyArray<Operation>, from: number) => {
-  const result = await prepared<rows.EnqueuedRow>(tx, "enqueue", enqueueStatement, [
+  const result = await prepared<rows.EnqueuedRow & { readonly key: string }>(tx, "enqueue", enqueueStatement, [
     tx.pair,
     runRow,
     tx.now,

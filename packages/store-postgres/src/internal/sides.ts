@@ -1,5 +1,5 @@
 import type { LinkShown, RecordId, Side } from "@tongbu/core"
-import { encodeJson, shownFromRow } from "./rows.js"
+import { StoreRows } from "@tongbu/core"
 import type * as tables from "./schema.js"
 import type { Tx } from "./tx.js"
 
@@ -47,7 +47,7 @@ export const shown = async (tx: Tx, side: Side, ids: ReadonlyArray<RecordId>): P
      from shown_links where pair_id = $1 and side = $2 and record_id = any($3::text[])`,
     [tx.pair, side, ids]
   )
-  return inOrder(ids, new Map(found.rows.map((row) => [row.recordId, shownFromRow(row)])))
+  return inOrder(ids, new Map(found.rows.map((row) => [row.recordId, StoreRows.shownFromRow(row)])))
 }
 
 export const saveShown = async (tx: Tx, side: Side, all: ReadonlyArray<LinkShown>): Promise<void> => {
@@ -80,8 +80,8 @@ export const saveShown = async (tx: Tx, side: Side, all: ReadonlyArray<LinkShown
       side,
       rows.map((row) => row.id),
       rows.map((row) => row.linkedId),
-      rows.map((row) => encodeJson(row.before)),
-      rows.map((row) => encodeJson(row.written))
+      rows.map((row) => StoreRows.encodeJson(row.before)),
+      rows.map((row) => StoreRows.encodeJson(row.written))
     ]
   )
 }

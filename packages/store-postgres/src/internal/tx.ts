@@ -1,3 +1,4 @@
+import { StoreRows } from "@tongbu/core"
 import type { NodePgDatabase } from "drizzle-orm/node-postgres"
 import type { PoolClient, QueryResult, QueryResultRow } from "pg"
 
@@ -13,7 +14,8 @@ export interface Tx {
 }
 
 /** A row was asked for that the pair's store does not hold (no such run, no such operation). */
-export class RowError extends Error {}
+/** A row that does not decode, or a write that found nothing to change: it becomes the store's error. */
+export const RowError = StoreRows.RowError
 
 /** The rows a statement changed, as the driver counts them. */
 export const changes = (result: { readonly rowCount: number | null }): number => result.rowCount ?? 0

@@ -1,6 +1,6 @@
 import type { RunId, Side, Untold } from "@tongbu/core"
+import { StoreRows } from "@tongbu/core"
 import { desc, eq } from "drizzle-orm"
-import { decodeSide, runRowId, toRunId } from "./rows.js"
 import { untold } from "./schema.js"
 import { RowError, type Tx } from "./tx.js"
 
@@ -8,14 +8,17 @@ import { RowError, type Tx } from "./tx.js"
 
 const rowIds = (runIds: ReadonlyArray<RunId>): Array<number> =>
   runIds.map((id) => {
-    const row = runRowId(id)
+    const row = StoreRows.runRowId(id)
     if (row === null) throw new RowError(`there is no run ${id}`)
     return row
   })
 
 export const pending = async (tx: Tx): Promise<Array<Untold>> =>
   (await tx.db.select().from(untold).where(eq(untold.pairId, tx.pair)).orderBy(desc(untold.runId), untold.side)).map(
-    (row) => ({ runId: toRunId(row.runId), side: decodeSide(row.side, `untold row ${row.runId}/${row.side}`) })
+    (row) => ({
+      runId: StoreRows.toRunId(row.runId),
+      side: StoreRows.decodeSide(row.side, `untold row ${row.runId}/${row.side}`)
+    })
   )
 
 export const markUntold = async (tx: Tx, side: Side, runIds: ReadonlyArray<RunId>): Promise<void> => {

@@ -1,3 +1,4 @@
+import type { StoreRows } from "@tongbu/core"
 import type Database from "better-sqlite3"
 import { asc, eq, sql } from "drizzle-orm"
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
@@ -9,26 +10,6 @@ export type Db = BetterSQLite3Database & { readonly $client: Database.Database }
 // better-sqlite3 statements over the tables drizzle's migrations create: drizzle's prepared queries map every
 // parameter and result row anew, which costs as much as the statement itself here (see `pnpm bench`).
 
-/** What an enqueued operation's row holds besides what the run gave it. */
-export interface EnqueuedRow {
-  readonly state: string
-  readonly attempts: number
-  readonly provisionalId: string | null
-  readonly resultId: string | null
-  readonly written: string | null
-  readonly linkBefore: string | null
-  readonly lastError: string | null
-}
-
-export interface LinkRow {
-  readonly leftId: string
-  readonly rightId: string
-  readonly left: string
-  readonly right: string
-  readonly leftVersion: string | null
-  readonly rightVersion: string | null
-}
-
 export interface ShownRow {
   readonly recordId: string
   readonly linkedId: string
@@ -39,7 +20,7 @@ export interface ShownRow {
 const make = (db: Db) => {
   const client = db.$client
   // Positional parameters: binding by name costs a lookup per parameter per call.
-  const enqueue = client.prepare<[string, number, number, string, number], EnqueuedRow>(
+  const enqueue = client.prepare<[string, number, number, string, number], StoreRows.EnqueuedRow>(
     `insert into operations (key, run_id, seq, operation, state, attempts, updated_at)
      values (?, ?, ?, ?, 'pending', 0, ?)
      on conflict (key) do update set
@@ -139,7 +120,7 @@ const make = (db: Db) => {
      * rewrites the indexes), else with REPLACE, which first drops any link of either record (a record is linked to at
      * most one record of the other side).
      */
-    saveLink: (row: LinkRow) => {
+    saveLink: (row: StoreRows.LinkRow) => {
       const { changes } = updateLink.run(
         row.left,
         row.right,

@@ -16,15 +16,13 @@ import type {
   StoredConflict,
   StoredOperation
 } from "@tongbu/core"
-import { IdempotencyKey, LinkState, RecordId } from "@tongbu/core"
+import { IdempotencyKey, LinkState, RecordId, StoreRows as rows } from "@tongbu/core"
 import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm"
 import { Option } from "effect"
 import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
 import type { Db } from "./sqlitePrepared.js"
 import { prepared } from "./sqlitePrepared.js"
 import { markUntold } from "./sqliteUntold.js"
-import * as rows from "./storeRows.js"
-import { RowError } from "./storeRows.js"
 
 export type { Db } from "./sqlitePrepared.js"
 
@@ -92,7 +90,7 @@ export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<
   const runId = rows.toRunId(id)
   const stored: Array<StoredOperation> = []
   ops.forEach((operation, seq) => {
-    const row = enqueue({ key: operation.key, runId: id, seq, operation: rows.encodeOperation(operation), now })
+    const row = enqueue({ key: operation.key, runId: id, seq, operation: rows.encodeJson(operation), now })
     if (row !== undefined) stored.push(rows.enqueuedOperation(runId, seq, operation, row, now))
   })
   for (const side of run.untold ?? []) markUntold(db, side, [runId])
@@ -101,7 +99,7 @@ export const startRun = (db: Db, now: number, run: StartRun, ops: ReadonlyArray<
 
 const runRow = (id: RunId): number => {
   const row = rows.runRowId(id)
-  if (row === null) throw new RowError(`there is no run ${id}`)
+  if (row === null) throw new rows.RowError(`there is no run ${id}`)
   return row
 }
 
@@ -118,7 +116,7 @@ export const finishRun = (
     .set({ status, counts: rows.encodeCounts(counts), error: error ?? null, finishedAt: now })
     .where(eq(runs.id, runRow(id)))
     .run()
-  if (result.changes === 0) throw new RowError(`there is no run ${id}`)
+  if (result.changes === 0) throw new rows.RowError(`there is no run ${id}`)
 }
 
 export const listRuns = (db: Db, limit: number): Array<Run> =>
@@ -213,7 +211,7 @@ export const resolveAction = (db: Db, now: number, idOrKey: string, resolution: 
 }
 
 const changed = (result: { readonly changes: number }, key: IdempotencyKey): void => {
-  if (result.changes === 0) throw new RowError(`there is no operation ${key} in the outbox`)
+  if (result.changes === 0) throw new rows.RowError(`there is no operation ${key} in the outbox`)
 }
 
 export const complete = (db: Db, now: number, key: IdempotencyKey, result: Completion): void => {
@@ -222,9 +220,9 @@ export const complete = (db: Db, now: number, key: IdempotencyKey, result: Compl
       key,
       now,
       resultId: result.resultId ?? null,
-      written: result.written === undefined ? null : rows.encodeFields(result.written),
-      linkBefore: result.linkBefore === undefined ? null : rows.encodeLink(result.linkBefore),
-      overwritten: result.overwritten === undefined ? null : rows.encodeFields(result.overwritten)
+      written: result.written === undefined ? null : rows.encodeJson(result.written),
+      linkBefore: result.linkBefore === undefined ? null : rows.encodeJson(result.linkBefore),
+      overwritten: result.overwritten === undefined ? null : rows.encodeJson(result.overwritten)
     }),
     key
   )
@@ -268,7 +266,7 @@ export const recordOutcomes = (db: Db, items: ReadonlyArray<Outcome>): void => {
       otherId: outcome.otherId ?? null,
       operation: outcome.operation,
       outcome: outcome.outcome,
-      reasons: rows.encodeReasons(outcome.reasons)
+      reasons: rows.encodeJson(outcome.reasons)
     })
   }
 }

@@ -1,21 +1,18 @@
 import type { RunId, Untold } from "@tongbu/core"
-import { Side } from "@tongbu/core"
+import { type Side, StoreRows } from "@tongbu/core"
 import { and, desc, eq, inArray } from "drizzle-orm"
 import { untold } from "./schema.js"
 import type { Db } from "./sqlitePrepared.js"
-import { decoder, RowError, runRowId, toRunId } from "./storeRows.js"
 
 // Which side of which run has not been told the run's outcomes yet (see `SyncStore.untold`).
-
-const decodeSide = decoder(Side)
 
 /** SQLite allows a bounded number of parameters per statement. */
 const CHUNK = 500
 
 const rowIds = (runIds: ReadonlyArray<RunId>): Array<number> =>
   runIds.map((id) => {
-    const row = runRowId(id)
-    if (row === null) throw new RowError(`there is no run ${id}`)
+    const row = StoreRows.runRowId(id)
+    if (row === null) throw new StoreRows.RowError(`there is no run ${id}`)
     return row
   })
 
@@ -25,7 +22,10 @@ export const pending = (db: Db): Array<Untold> =>
     .from(untold)
     .orderBy(desc(untold.runId), untold.side)
     .all()
-    .map((row) => ({ runId: toRunId(row.runId), side: decodeSide(row.side, `untold row ${row.runId}/${row.side}`) }))
+    .map((row) => ({
+      runId: StoreRows.toRunId(row.runId),
+      side: StoreRows.decodeSide(row.side, `untold row ${row.runId}/${row.side}`)
+    }))
 
 export const markUntold = (db: Db, side: Side, runIds: ReadonlyArray<RunId>): void => {
   for (const runId of rowIds(runIds)) db.insert(untold).values({ runId, side }).onConflictDoNothing().run()

@@ -1,33 +1,31 @@
-import type { LinkShown } from "@tongbu/core"
+/**
+ * What a SQL store's rows hold, whatever its dialect, and how they become the port's values: the stores declare their
+ * tables in their own dialect and read them through these. JSON columns are text; run ids are integers.
+ */
+import { Schema } from "effect"
+import type { LinkShown } from "./Adapter.js"
+import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, RunId, Side } from "./Domain.js"
+import { Operation, Reason } from "./Plan.js"
+import { Direction } from "./Policy.js"
 import {
   Counts,
-  Direction,
-  Fields,
-  FieldValue,
-  IdempotencyKey,
-  LinkState,
-  Operation,
   OperationState,
   Outcome,
-  Reason,
-  RecordId,
   Run,
-  RunId,
   RunKind,
   RunStatus,
   RunWarning,
-  Side,
   StoredConflict,
   StoredOperation
-} from "@tongbu/core"
-import { Schema } from "effect"
-import type * as tables from "./schema.js"
-import { RowError } from "./tx.js"
+} from "./SyncStore.js"
 
-// Rows are decoded with Schema: a row that does not decode (written by another version, edited by hand) becomes an
-// error naming the table and row instead of a wrong value travelling on.
+/**
+ * A row that does not decode (written by another version, edited by hand): thrown inside the store's transaction, it
+ * becomes the store's error naming the table and row instead of a wrong value travelling on.
+ */
+export class RowError extends Error {}
 
-const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
+export const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknownEither(schema)
   return (value: unknown, row: string): A => {
     const result = decode(value)
@@ -65,9 +63,9 @@ export const encodeCounts = Schema.encodeSync(countsJson)
 export const encodeWarnings = Schema.encodeSync(warningsJson)
 export const encodeConflictValues = Schema.encodeSync(conflictValuesJson)
 
-// These schemas have no transformations (a class's encoded form is its fields), so JSON.stringify is their encoding;
-// it spares re-validating, on the outbox's hot path, values the types guarantee. The store's round-trip tests hold
-// them to it.
+// Operations, field values, link states and reasons have no transformation in their schemas (a class's encoded form is
+// its fields), so JSON.stringify is their encoding; it spares re-validating, on the outbox's hot path, values the types
+// guarantee. The stores' round-trip tests hold them to it.
 export const encodeJson = (value: unknown): string => JSON.stringify(value)
 
 const orUndefined = <A>(value: A | null): A | undefined => (value === null ? undefined : value)
@@ -79,7 +77,16 @@ export const toRunId = (id: number): RunId => RunId.make(String(id))
 export const runRowId = (id: RunId): number | null =>
   /^[1-9][0-9]{0,15}$/.test(id) && Number.isSafeInteger(Number(id)) ? Number(id) : null
 
-export const linkFromRow = (row: typeof tables.links.$inferSelect): LinkState => {
+export interface LinkRow {
+  readonly leftId: string
+  readonly rightId: string
+  readonly left: string
+  readonly right: string
+  readonly leftVersion: string | null
+  readonly rightVersion: string | null
+}
+
+export const linkFromRow = (row: LinkRow): LinkState => {
   const name = `link ${row.leftId}↔${row.rightId}`
   return new LinkState(
     {
@@ -94,39 +101,67 @@ export const linkFromRow = (row: typeof tables.links.$inferSelect): LinkState =>
   )
 }
 
-export const operationFromRow = (row: typeof tables.operations.$inferSelect): StoredOperation => {
-  const name = `operation ${row.key} (run ${row.runId})`
-  return new StoredOperation(
-    {
-      runId: toRunId(row.runId),
-      seq: row.seq,
-      key: IdempotencyKey.make(row.key),
-      operation: decodeOperation(row.operation, name),
-      state: decodeState(row.state, name),
-      attempts: row.attempts,
-      provisionalId: orUndefined(row.provisionalId),
-      resultId: optionalId(row.resultId),
-      written: row.written === null ? undefined : decodeFields(row.written, name),
-      linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
-      overwritten: row.overwritten === null ? undefined : decodeFields(row.overwritten, name),
-      lastError: orUndefined(row.lastError),
-      updatedAt: row.updatedAt
-    },
-    true
-  )
-}
+export const linkToRow = (link: LinkState): LinkRow => ({
+  leftId: link.leftId,
+  rightId: link.rightId,
+  left: encodeJson(link.left),
+  right: encodeJson(link.right),
+  leftVersion: link.leftVersion ?? null,
+  rightVersion: link.rightVersion ?? null
+})
 
 /** What an enqueued operation's row holds besides what the run gave it. */
 export interface EnqueuedRow {
-  readonly key: string
   readonly state: string
   readonly attempts: number
   readonly provisionalId: string | null
   readonly resultId: string | null
   readonly written: string | null
   readonly linkBefore: string | null
-  readonly overwritten: string | null
+  /** Absent where the store's enqueue does not return it (only a completed update has one, never re-enqueued). */
+  readonly overwritten?: string | null
   readonly lastError: string | null
+}
+
+export interface OperationRow extends EnqueuedRow {
+  readonly key: string
+  readonly runId: number
+  readonly seq: number
+  readonly operation: string
+  readonly updatedAt: number
+}
+
+const storedOperation = (
+  head: { runId: RunId; seq: number; key: IdempotencyKey; operation: Operation; state: OperationState },
+  row: EnqueuedRow,
+  updatedAt: number,
+  name: string
+): StoredOperation =>
+  new StoredOperation(
+    {
+      ...head,
+      attempts: row.attempts,
+      provisionalId: orUndefined(row.provisionalId),
+      resultId: optionalId(row.resultId),
+      written: row.written === null ? undefined : decodeFields(row.written, name),
+      linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
+      overwritten: row.overwritten == null ? undefined : decodeFields(row.overwritten, name),
+      lastError: orUndefined(row.lastError),
+      updatedAt
+    },
+    true
+  )
+
+export const operationFromRow = (row: OperationRow): StoredOperation => {
+  const name = `operation ${row.key} (run ${row.runId})`
+  const head = {
+    runId: toRunId(row.runId),
+    seq: row.seq,
+    key: IdempotencyKey.make(row.key),
+    operation: decodeOperation(row.operation, name),
+    state: decodeState(row.state, name)
+  }
+  return storedOperation(head, row, row.updatedAt, name)
 }
 
 /** An operation just enqueued from `operation`, which need not be decoded again: only what the row kept is. */
@@ -138,27 +173,27 @@ export const enqueuedOperation = (
   updatedAt: number
 ): StoredOperation => {
   const name = `operation ${operation.key} (run ${runId})`
-  return new StoredOperation(
-    {
-      runId,
-      seq,
-      key: operation.key,
-      operation,
-      state: row.state === "pending" ? "pending" : decodeState(row.state, name),
-      attempts: row.attempts,
-      provisionalId: orUndefined(row.provisionalId),
-      resultId: optionalId(row.resultId),
-      written: row.written === null ? undefined : decodeFields(row.written, name),
-      linkBefore: row.linkBefore === null ? undefined : decodeLink(row.linkBefore, name),
-      overwritten: row.overwritten === null ? undefined : decodeFields(row.overwritten, name),
-      lastError: orUndefined(row.lastError),
-      updatedAt
-    },
-    true
-  )
+  // A new row, by far the most common, is pending with nothing else to read.
+  const state = row.state === "pending" ? "pending" : decodeState(row.state, name)
+  return storedOperation({ runId, seq, key: operation.key, operation, state }, row, updatedAt, name)
 }
 
-export const runFromRow = (row: typeof tables.runs.$inferSelect): Run => {
+export interface RunRow {
+  readonly id: number
+  readonly kind: string
+  readonly status: string
+  readonly direction: string
+  readonly dryRun: boolean
+  readonly full: boolean
+  readonly target: string | null
+  readonly startedAt: number
+  readonly finishedAt: number | null
+  readonly counts: string
+  readonly error: string | null
+  readonly warnings: string | null
+}
+
+export const runFromRow = (row: RunRow): Run => {
   const name = `run ${row.id}`
   return new Run(
     {
@@ -179,7 +214,18 @@ export const runFromRow = (row: typeof tables.runs.$inferSelect): Run => {
   )
 }
 
-export const outcomeFromRow = (row: typeof tables.outcomes.$inferSelect): Outcome => {
+export interface OutcomeRow {
+  readonly id: number
+  readonly runId: number
+  readonly side: string
+  readonly recordId: string
+  readonly otherId: string | null
+  readonly operation: string
+  readonly outcome: string
+  readonly reasons: string
+}
+
+export const outcomeFromRow = (row: OutcomeRow): Outcome => {
   const name = `outcome ${row.id} (run ${row.runId})`
   return new Outcome(
     {
@@ -195,7 +241,18 @@ export const outcomeFromRow = (row: typeof tables.outcomes.$inferSelect): Outcom
   )
 }
 
-export const conflictFromRow = (row: typeof tables.conflicts.$inferSelect): StoredConflict => {
+export interface ConflictRow {
+  readonly id: string
+  readonly runId: number
+  readonly leftId: string
+  readonly rightId: string
+  readonly field: string
+  readonly values: string
+  readonly resolution: string | null
+  readonly createdAt: number
+}
+
+export const conflictFromRow = (row: ConflictRow): StoredConflict => {
   const name = `conflict ${row.id}`
   return new StoredConflict(
     {
@@ -212,7 +269,15 @@ export const conflictFromRow = (row: typeof tables.conflicts.$inferSelect): Stor
   )
 }
 
-export const shownFromRow = (row: typeof tables.shownLinks.$inferSelect): LinkShown => {
+export interface ShownRow {
+  readonly side: string
+  readonly recordId: string
+  readonly linkedId: string
+  readonly before: string
+  readonly written: string
+}
+
+export const shownFromRow = (row: ShownRow): LinkShown => {
   const name = `shown_links row ${row.side}/${row.recordId}`
   return {
     id: RecordId.make(row.recordId),
