@@ -1,10 +1,11 @@
-import type { Effect, Option } from "effect"
+import type { Effect, Option, Stream } from "effect"
 import { Context, Schema } from "effect"
 import type { LinkShown } from "./Adapter.js"
 import { Fields, FieldValue, IdempotencyKey, LinkState, RecordId, RunId, Side } from "./Domain.js"
 import type { Action } from "./Plan.js"
 import { Operation, Reason } from "./Plan.js"
 import { Direction } from "./Policy.js"
+import type * as StoreExport from "./StoreExport.js"
 
 /** The store could not be read or written (a locked or corrupt file, a failed migration). */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
@@ -311,6 +312,20 @@ export interface SyncStoreService {
   readonly acquireLease: (holder: string, ttlMs: number) => Effect.Effect<boolean, StoreError>
   /** Frees `holder`'s lease (nothing when another holder has it now) and ends this instance's fencing. */
   readonly releaseLease: (holder: string) => Effect.Effect<void, StoreError>
+
+  /**
+   * The pair's whole state, table after table (`StoreExport.tables`), in chunks of at most `StoreExport.batchSize`
+   * rows. Each chunk is read in its own transaction: hold the lease while exporting, so that no run writes in between.
+   */
+  readonly exportState: Stream.Stream<StoreExport.Chunk, StoreError>
+  /**
+   * Copies an export into this store in one transaction (a failure leaves nothing of it), keeping the ids of runs,
+   * operations and outcomes, the operations' sequence numbers and the lease's epoch. Refused with `StoreNotEmpty`
+   * when the store holds any row of its pair. Nothing else may use this instance while it runs.
+   */
+  readonly importState: <E>(
+    state: Stream.Stream<StoreExport.Chunk, E>
+  ) => Effect.Effect<StoreExport.Counts, E | StoreError | StoreExport.StoreNotEmpty>
 }
 
 export class SyncStore extends Context.Tag("@tongbu/core/SyncStore")<SyncStore, SyncStoreService>() {}

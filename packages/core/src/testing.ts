@@ -9,6 +9,7 @@ import { errorTests } from "./internal/conformance/errors.js"
 import type { Register } from "./internal/conformance/helpers.js"
 import { writeTests } from "./internal/conformance/writes.js"
 import { actionTests } from "./internal/storeConformance/actions.js"
+import { copyTests } from "./internal/storeConformance/copy.js"
 import { fencingTests } from "./internal/storeConformance/fencing.js"
 import type { Register as StoreRegister } from "./internal/storeConformance/helpers.js"
 import { leaseTests } from "./internal/storeConformance/lease.js"
@@ -154,13 +155,14 @@ export const storeConformanceChecks = <E>(
   actionTests(register)
   leaseTests(register)
   fencingTests(register)
+  copyTests(register, database)
   return checks
 }
 
 /**
  * Registers a `describe` block of the tests every `SyncStore` must pass: links and baselines, runs and the outbox,
  * journal batches, outcomes, parked actions, conflicts, what each side was told and shows, checkpoints, the lease
- * and its fencing. Each test gets a fresh database from `database`.
+ * and its fencing, an export imported into another (fresh) database. Each test gets a fresh database from `database`.
  */
 export const storeConformance = <E>(
   name: string,

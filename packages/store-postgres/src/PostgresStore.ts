@@ -1,9 +1,17 @@
-import { StoreError, StoreFenced, type StoreWriteError, SyncStore, type SyncStoreService } from "@tongbu/core"
+import {
+  StoreError,
+  StoreExport,
+  StoreFenced,
+  type StoreWriteError,
+  SyncStore,
+  type SyncStoreService
+} from "@tongbu/core"
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres"
 import type { Redacted, Scope } from "effect"
-import { Clock, Config, Effect, Layer, Option, Runtime } from "effect"
+import { Clock, Config, Effect, Exit, Layer, Option, Runtime, Stream } from "effect"
 import { escapeLiteral, Pool, type PoolClient, type QueryResult } from "pg"
 import { connection, describe } from "./internal/connection.js"
+import * as copy from "./internal/copy.js"
 import * as journal from "./internal/journal.js"
 import * as links from "./internal/links.js"
 import { applyMigrations } from "./internal/migrate.js"
@@ -145,6 +153,58 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
           : failed(task, cause)
       )
 
+    const page =
+      <T extends StoreExport.Table>(table: T): StoreExport.Page<T> =>
+      (after) =>
+        read(`export the ${table}`, (tx) => copy.page(tx, table, after))
+    // One transaction across the whole stream, on a connection of its own, the pair's writes held off as by any write.
+    const importState = <E>(state: Stream.Stream<StoreExport.Chunk, E>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.acquireUseRelease(
+          Effect.tryPromise({
+            try: async (): Promise<Tx> => {
+              const client = await pool.connect()
+              try {
+                await client.query(beginWrite)
+              } catch (error) {
+                client.release(error as Error)
+                throw error
+              }
+              return { db: dbOf(client), client, pair: config.pair, now }
+            },
+            catch: (cause) => failed("begin the import", cause)
+          }),
+          (tx) =>
+            Effect.gen(function* () {
+              const step = <A>(task: string, body: () => Promise<A>) =>
+                Effect.tryPromise({ try: body, catch: (cause) => failed(task, cause) })
+              if (!(yield* step("import", () => copy.isEmpty(tx))))
+                return yield* new StoreExport.StoreNotEmpty({
+                  pair: config.pair,
+                  message: `the state store ${where} already holds state of pair ${config.pair}: an import goes into a pair that holds nothing`
+                })
+              const counts = yield* Stream.runFoldEffect(state, StoreExport.noCounts, (counts, chunk) =>
+                step(`import the ${chunk.table}`, async () => {
+                  StoreExport.check(chunk)
+                  await copy.insert(tx, chunk)
+                  return StoreExport.add(counts, chunk)
+                })
+              )
+              yield* step("import", () => copy.advanceSequences(tx))
+              yield* step("commit the import", () => tx.client.query("commit"))
+              return counts
+            }),
+          (tx, exit) =>
+            Effect.promise(async () => {
+              if (Exit.isSuccess(exit)) return tx.client.release()
+              await tx.client.query("rollback").then(
+                () => tx.client.release(),
+                (error: Error) => tx.client.release(error)
+              )
+            })
+        )
+      )
+
     return SyncStore.of({
       links: read("read the links", links.allLinks),
       linkOf: (side, id) =>
@@ -218,7 +278,21 @@ export const make = (config: PostgresStoreConfig): Effect.Effect<SyncStoreServic
               fence = undefined
             })
           )
-        )
+        ),
+
+      exportState: StoreExport.fromPages({
+        runs: page("runs"),
+        operations: page("operations"),
+        outcomes: page("outcomes"),
+        untold: page("untold"),
+        conflicts: page("conflicts"),
+        links: page("links"),
+        checkpoints: page("checkpoints"),
+        acknowledgements: page("acknowledgements"),
+        shown: page("shown"),
+        lease: page("lease")
+      }),
+      importState
     })
   })
 

@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type { StoreWriteError, SyncStoreService } from "@tongbu/core"
-import { StoreError, StoreFenced, SyncStore } from "@tongbu/core"
+import { StoreError, StoreExport, StoreFenced, SyncStore } from "@tongbu/core"
 import Database from "better-sqlite3"
 import { drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator"
 import { readMigrationFiles } from "drizzle-orm/migrator"
 import type { Scope } from "effect"
-import { Clock, Config, Effect, Layer, Option } from "effect"
+import { Clock, Config, Effect, Exit, Layer, Option, Stream } from "effect"
+import * as copy from "./internal/sqliteCopy.js"
 import * as q from "./internal/sqliteQueries.js"
 import * as shown from "./internal/sqliteShown.js"
 import * as untold from "./internal/sqliteUntold.js"
@@ -88,6 +89,38 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
         },
         (cause) => (cause instanceof StoreFenced ? cause : failed(task, cause))
       )
+    const page =
+      <T extends StoreExport.Table>(table: T): StoreExport.Page<T> =>
+      (after) =>
+        read(`export the ${table}`, () => copy.pages[table](db, after))
+    const sql = (task: string, statement: string) =>
+      Effect.try({ try: () => client.exec(statement), catch: (cause) => failed(task, cause) })
+    // One transaction across the whole stream: better-sqlite3's own wraps a synchronous function only.
+    const importState = <E>(state: Stream.Stream<StoreExport.Chunk, E>) =>
+      Effect.acquireUseRelease(
+        sql("begin the import", "begin immediate"),
+        () =>
+          Effect.gen(function* () {
+            if (!(yield* Effect.try({ try: () => copy.isEmpty(db), catch: (cause) => failed("import", cause) })))
+              return yield* new StoreExport.StoreNotEmpty({
+                pair: config.filename,
+                message: `the state store ${config.filename} already holds a pair's state: an import goes into an empty store only`
+              })
+            const counts = yield* Stream.runFoldEffect(state, StoreExport.noCounts, (counts, chunk) =>
+              Effect.try({
+                try: () => {
+                  StoreExport.check(chunk)
+                  copy.insert(db, chunk)
+                  return StoreExport.add(counts, chunk)
+                },
+                catch: (cause) => failed(`import the ${chunk.table}`, cause)
+              })
+            )
+            yield* sql("commit the import", "commit")
+            return counts
+          }),
+        (_, exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.ignore(sql("roll the import back", "rollback")))
+      )
 
     return SyncStore.of({
       links: read("read the links", () => q.allLinks(db)),
@@ -161,7 +194,21 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
               fence = undefined
             })
           )
-        )
+        ),
+
+      exportState: StoreExport.fromPages({
+        runs: page("runs"),
+        operations: page("operations"),
+        outcomes: page("outcomes"),
+        untold: page("untold"),
+        conflicts: page("conflicts"),
+        links: page("links"),
+        checkpoints: page("checkpoints"),
+        acknowledgements: page("acknowledgements"),
+        shown: page("shown"),
+        lease: page("lease")
+      }),
+      importState
     })
   })
 

@@ -109,6 +109,6 @@ export const resolveAction = async (tx: Tx, idOrKey: string, resolution: ActionR
         ? { state: "done", lastError: `marked delivered by a person: ${parked.reason}`, updatedAt: tx.now }
         : { state: "pending", attempts: 0, lastError: null, updatedAt: tx.now }
     )
-    .where(eq(operations.id, row.id))
+    .where(and(ofPair(tx), eq(operations.id, row.id)))
   return { _tag: "Resolved", action: parked }
 }

@@ -1,4 +1,16 @@
-import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, unique } from "drizzle-orm/pg-core"
+import type { AnyPgColumn } from "drizzle-orm/pg-core"
+import {
+  bigint,
+  bigserial,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  unique
+} from "drizzle-orm/pg-core"
 
 // One database holds many pairs: every row carries its pair's id, and every key starts with it. JSON columns hold
 // Schema-encoded values as text, decoded (and checked) by Schema on read, as in the SQLite store. Times are epoch
@@ -21,11 +33,14 @@ export const links = pgTable(
   (t) => [primaryKey({ columns: [t.pairId, t.leftId] }), unique("links_right").on(t.pairId, t.rightId)]
 )
 
-/** Run ids are unique across pairs (one sequence); a pair's view reads only its own. */
+/**
+ * A run's id is its pair's: new runs draw from one sequence, but a pair migrated from another store keeps the ids its
+ * history and rollbacks know (`importState`), so ids are unique per pair, not across pairs.
+ */
 export const runs = pgTable(
   "runs",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     pairId: text("pair_id").notNull(),
     kind: text("kind").notNull(),
     status: text("status").notNull(),
@@ -39,19 +54,23 @@ export const runs = pgTable(
     error: text("error"),
     warnings: text("warnings")
   },
-  (t) => [index("runs_pair").on(t.pairId, t.id)]
+  (t) => [primaryKey({ columns: [t.pairId, t.id] })]
 )
 
-/** The outbox and the journal in one table: an operation's row follows it from planned to done (or rolled back). */
+const ofRun = (t: { pairId: AnyPgColumn; runId: AnyPgColumn }, name: string) =>
+  foreignKey({ name, columns: [t.pairId, t.runId], foreignColumns: [runs.pairId, runs.id] })
+
+/**
+ * The outbox and the journal in one table: an operation's row follows it from planned to done (or rolled back). Its id
+ * (what `actions resolve` takes) is its pair's, as a run's is.
+ */
 export const operations = pgTable(
   "operations",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     pairId: text("pair_id").notNull(),
     key: text("key").notNull(),
-    runId: bigint("run_id", { mode: "number" })
-      .notNull()
-      .references(() => runs.id),
+    runId: bigint("run_id", { mode: "number" }).notNull(),
     seq: integer("seq").notNull(),
     operation: text("operation").notNull(),
     state: text("state").notNull(),
@@ -65,6 +84,8 @@ export const operations = pgTable(
     updatedAt: millis("updated_at").notNull()
   },
   (t) => [
+    primaryKey({ columns: [t.pairId, t.id] }),
+    ofRun(t, "operations_run_fk"),
     unique("operations_key").on(t.pairId, t.key),
     index("operations_run").on(t.runId, t.seq),
     index("operations_state").on(t.pairId, t.state)
@@ -74,11 +95,9 @@ export const operations = pgTable(
 export const outcomes = pgTable(
   "outcomes",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: bigserial("id", { mode: "number" }).notNull(),
     pairId: text("pair_id").notNull(),
-    runId: bigint("run_id", { mode: "number" })
-      .notNull()
-      .references(() => runs.id),
+    runId: bigint("run_id", { mode: "number" }).notNull(),
     side: text("side").notNull(),
     recordId: text("record_id").notNull(),
     otherId: text("other_id"),
@@ -86,7 +105,7 @@ export const outcomes = pgTable(
     outcome: text("outcome").notNull(),
     reasons: text("reasons").notNull()
   },
-  (t) => [index("outcomes_run").on(t.runId)]
+  (t) => [primaryKey({ columns: [t.pairId, t.id] }), ofRun(t, "outcomes_run_fk"), index("outcomes_run").on(t.runId)]
 )
 
 export const conflicts = pgTable(
@@ -159,10 +178,8 @@ export const untold = pgTable(
   "untold",
   {
     pairId: text("pair_id").notNull(),
-    runId: bigint("run_id", { mode: "number" })
-      .notNull()
-      .references(() => runs.id),
+    runId: bigint("run_id", { mode: "number" }).notNull(),
     side: text("side").notNull()
   },
-  (t) => [primaryKey({ columns: [t.pairId, t.runId, t.side] })]
+  (t) => [primaryKey({ columns: [t.pairId, t.runId, t.side] }), ofRun(t, "untold_run_fk")]
 )
