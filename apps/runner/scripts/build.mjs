@@ -25,6 +25,12 @@ const migrations = [
     to: "store-sqlite"
   },
   {
+    file: "packages/store-postgres/src/internal/migrate.ts",
+    from: '"../../drizzle"',
+    dir: "packages/store-postgres/drizzle",
+    to: "store-postgres"
+  },
+  {
     file: "packages/mock-erp/src/internal/sqliteStore.ts",
     from: '"../../drizzle"',
     dir: "packages/mock-erp/drizzle",

@@ -9,6 +9,7 @@ import { daemon } from "./commands/Daemon.js"
 import { init } from "./commands/Init.js"
 import { rollback } from "./commands/Rollback.js"
 import { runs } from "./commands/Runs.js"
+import { state } from "./commands/State.js"
 import { sync } from "./commands/Sync.js"
 import { common, guard } from "./Handler.js"
 import * as Kit from "./Kit.js"
@@ -36,7 +37,20 @@ export const command = (pair: Pair.Any) => {
   const missing = pairCommands.filter((name) => !names.has(name)).map((name) => unsupported(pair, name))
   return Command.make("tongbu").pipe(
     Command.withDescription(pair.description),
-    Command.withSubcommands([init, check, sync, daemon, runs, rollback, conflicts, actions, alerts, ...own, ...missing])
+    Command.withSubcommands([
+      init,
+      check,
+      sync,
+      daemon,
+      runs,
+      rollback,
+      conflicts,
+      actions,
+      alerts,
+      state,
+      ...own,
+      ...missing
+    ])
   )
 }
 
