@@ -1,7 +1,7 @@
 import { FileSystem } from "@effect/platform"
 import { ConfigError } from "@tongbu/pair"
-import { Effect, Option, Redacted } from "effect"
 import type { PostgresStore } from "@tongbu/store-postgres"
+import { Effect, Option, Redacted } from "effect"
 import type { ConfigFile } from "./ConfigFile.js"
 
 /**

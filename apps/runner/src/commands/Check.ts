@@ -6,8 +6,8 @@ import { Data, Effect, Either, Option } from "effect"
 import * as Check from "../Check.js"
 import type { RunnerSettings } from "../Config.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
-import * as State from "../State.js"
 import { common, handle, output, pairOption } from "../Handler.js"
+import * as State from "../State.js"
 
 /**
  * The store is opened read-only, never created nor migrated (opening it for a sync does that): its migrations are

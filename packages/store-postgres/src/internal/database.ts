@@ -1,7 +1,7 @@
+import { StoreError } from "@tongbu/core"
 import type { Redacted, Scope } from "effect"
 import { Effect, Runtime } from "effect"
 import { Pool } from "pg"
-import { StoreError } from "@tongbu/core"
 import { connection, describe } from "./connection.js"
 import { applyMigrations } from "./migrate.js"
 

@@ -1,8 +1,8 @@
 import { readMigrationFiles } from "drizzle-orm/migrator"
 import { Data, Effect } from "effect"
 import pg from "pg"
-import type { DatabaseConfig } from "./database.js"
 import { connection, describe } from "./connection.js"
+import type { DatabaseConfig } from "./database.js"
 import { migrationsFolder } from "./migrate.js"
 
 /**
