@@ -20,16 +20,22 @@ const passwordFile = Options.file("password-file").pipe(
   Options.optional
 )
 
-/** The URL as `tongbu.yaml` takes it: any password inline removed (it belongs in the environment or a file). */
-const withoutPassword = (url: string): string => {
-  try {
-    const parsed = new URL(url)
-    parsed.password = ""
-    return parsed.href
-  } catch {
-    return url
-  }
-}
+/** `--to` as `state.url` takes it: no password inline (it would be printed and kept in tongbu.yaml). */
+const target = (url: string) =>
+  Effect.try({
+    try: () => new URL(url),
+    catch: () => new ConfigError({ message: "--to is not a URL: expected postgres://user@host:port/database" })
+  }).pipe(
+    Effect.filterOrFail(
+      (parsed) => parsed.password === "",
+      () =>
+        new ConfigError({
+          message:
+            "--to carries a password: remove it from the URL and set TONGBU_STATE_PASSWORD or give --password-file"
+        })
+    ),
+    Effect.map((parsed) => parsed.href)
+  )
 
 const password = (file: Option.Option<string>) =>
   Option.match(file, {
@@ -54,7 +60,12 @@ const leaseTtl = "1 minute"
 const migrateOne = (p: Chosen, url: string, secret: Option.Option<Redacted.Redacted<string>>) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const filename = p.settings.state.database
+      const store = p.settings.state.store
+      if (store._tag === "Postgres")
+        return yield* new ConfigError({
+          message: `pair ${p.id} keeps its state in PostgreSQL already (state.url ${store.url}): there is nothing to migrate`
+        })
+      const filename = store.database
       const found = yield* SqliteStore.inspect(filename)
       if (found._tag === "Missing")
         return yield* new NotFound({ message: `pair ${p.id}: there is no state store at ${filename} to migrate` })
@@ -77,13 +88,13 @@ const migrateOne = (p: Chosen, url: string, secret: Option.Option<Redacted.Redac
 
 /** `tongbu state migrate --to <url> [--pair <id>] [--password-file F]`: every pair's SQLite state into PostgreSQL. */
 const migrate = Command.make("migrate", { ...common, pair: pairOption, to, passwordFile }, (o) =>
-  handleAll(o, (pairs) =>
+  handleAll(o, (pairs, _lang, listed) =>
     Effect.gen(function* () {
+      const url = yield* target(o.to)
       const secret = yield* password(o.passwordFile)
       const results = yield* Effect.forEach(pairs, (p) =>
-        Effect.map(Effect.either(migrateOne(p, o.to, secret)), (result) => ({ pair: p.id, result }))
+        Effect.map(Effect.either(migrateOne(p, url, secret)), (result) => ({ pair: p.id, result }))
       )
-      const line = `state.url: ${withoutPassword(o.to)}`
       const failed = results.filter((r) => Either.isLeft(r.result))
       yield* output(
         o,
@@ -94,7 +105,7 @@ const migrate = Command.make("migrate", { ...common, pair: pairOption, to, passw
               onLeft: (error) => ({ pair, error: show(error).message })
             })
           ),
-          stateUrl: withoutPassword(o.to),
+          stateUrl: url,
           exitCode: failed.length === 0 ? ExitCode.ok : ExitCode.failed
         }),
         () =>
@@ -107,7 +118,12 @@ const migrate = Command.make("migrate", { ...common, pair: pairOption, to, passw
             ),
             ...(failed.length === results.length
               ? []
-              : ["", "Put in tongbu.yaml (the password stays in TONGBU_STATE_PASSWORD or a file):", `  ${line}`])
+              : [
+                  "",
+                  `In tongbu.yaml, replace state.database with${listed ? " (in each copied pair's entry)" : ""}:`,
+                  `  state.url: ${url}`,
+                  "and give the password in TONGBU_STATE_PASSWORD or state.passwordFile. The SQLite files stay as they were."
+                ])
           ].join("\n")
       )
       if (failed.length > 0) {

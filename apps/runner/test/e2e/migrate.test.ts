@@ -1,23 +1,16 @@
-import { writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { NodeContext } from "@effect/platform-node"
-import type { LeftAdapter, RightAdapter, RunId } from "@tongbu/core"
-import { Rollback, Sync, SyncStore } from "@tongbu/core"
 import { PostgresStore } from "@tongbu/store-postgres"
 import * as TestServer from "@tongbu/store-postgres/testing"
 import { SqliteStore } from "@tongbu/store-sqlite"
-import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Config from "../../src/Config.js"
-import { defaultPair } from "../../src/DefaultPair.js"
-import * as Reasons from "../../src/Reasons.js"
 import { config, json, type Scenario, scenario, tongbu } from "./harness.js"
 
 /**
  * `tongbu state migrate`: a pair synced on SQLite for a while (history, a rollback, an open conflict, a parked or
  * settled outbox) copied into a real PostgreSQL, then run over PostgreSQL: it plans nothing new, keeps the history,
- * and rolls an old run back. The runner reads no `state.url` yet, so the runs over PostgreSQL go through the library
- * (`Sync.run`, `Rollback.run`) with the pair's own sides and `PostgresStore`.
+ * and rolls an old run back, as the same `tongbu` commands with `state.url` in `tongbu.yaml`.
  */
 describe("tongbu state migrate, end to end", { timeout: 180_000 }, () => {
   let s: Scenario
@@ -122,53 +115,30 @@ describe("tongbu state migrate, end to end", { timeout: 180_000 }, () => {
     expect(copied.conflicts).toBe(1)
   })
 
-  /** The pair's sides as `tongbu.yaml` configures them, over the migrated pair in PostgreSQL. */
-  const overPostgres = <A, E>(
-    body: (settings: Config.Settings) => Effect.Effect<A, E, LeftAdapter | RightAdapter | SyncStore>
-  ) =>
-    Effect.gen(function* () {
-      const settings = yield* Config.loadWith(defaultPair)(Option.some(join(s.dir, "tongbu.yaml")))
-      const sides = defaultPair.layer(settings, {
-        dryRun: false,
-        lang: "en",
-        word: (reason, lang) => Reasons.render(reason, lang, defaultPair.labels)
-      })
-      const store = PostgresStore.layer({ url: server.database, password: server.password, pair: "default" })
-      return yield* Effect.provide(body(settings), Layer.merge(sides, store))
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["TONGBU_ERP_PASSWORD", "admin123"]])))
-    )
-
-  it("over PostgreSQL the next run plans nothing new, the history is the same, an old run rolls back", async () => {
+  it("with state.url, the next sync plans nothing new, runs shows the old history, an old run rolls back", async () => {
     const sqliteRuns = json(await tongbu(s.dir, ["runs", "--json", "--limit", "100"], s.env)).runs
-    const { report, runs, rolledBack } = await Effect.runPromise(
-      overPostgres((settings) =>
-        Effect.gen(function* () {
-          const report = yield* Sync.run(defaultPair.policy(settings), {
-            direction: "both",
-            dryRun: false,
-            full: false,
-            maxAttempts: settings.sync.maxAttempts
-          })
-          const store = yield* SyncStore
-          const runs = yield* store.runs(100)
-          const rolledBack = yield* Rollback.run(editRun as RunId, { dryRun: false })
-          return { report, runs, rolledBack }
-        })
-      )
-    )
-    expect(report.status).toBe("completed")
+    const yaml = join(s.dir, "tongbu.yaml")
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace("  database: state.db\n", `  url: ${server.database}\n`))
+    const over = (...args: Array<string>) => tongbu(s.dir, [...args, "--json"], env())
+
+    const next = json(await over("sync"))
+    expect(next.status, JSON.stringify(next.error)).toBe("completed")
     // Nothing new: no write of any kind, the same skips and the same open conflict as the last run on SQLite.
-    expect(report.plan.operations.filter((op) => op._tag !== "Skip" && op._tag !== "Conflict")).toEqual([])
-    expect(report.counts).toEqual(converged)
-    expect(report.resumed).toBe(0)
-    // The history as `tongbu runs` listed it on SQLite, under the same ids, with the new run on top.
-    expect(runs.slice(1).map((run) => [run.id, run.kind, run.status])).toEqual(
-      sqliteRuns.map((run: { runId: string; kind: string; status: string }) => [run.runId, run.kind, run.status])
-    )
-    expect(runs.map((run) => run.id)).toContain(firstRun)
-    expect(Number(runs[0]?.id)).toBeGreaterThan(Number(sqliteRuns[0].runId))
+    expect(next.counts).toEqual(converged)
+    const runs = json(await over("runs", "--limit", "100")).runs
+    const line = (run: { runId: string; kind: string; status: string; startedAt: string }) => [
+      run.runId,
+      run.kind,
+      run.status,
+      run.startedAt
+    ]
+    expect(runs.slice(1).map(line)).toEqual(sqliteRuns.map(line))
+    expect(runs[0].runId).toBe(next.runId)
+    expect(Number(next.runId)).toBeGreaterThan(Number(sqliteRuns[0].runId))
+    expect(runs.map((run: { runId: string }) => run.runId)).toContain(firstRun)
+    expect(json(await over("conflicts")).conflicts).toHaveLength(1)
+
+    const rolledBack = json(await over("rollback", editRun))
     expect(rolledBack.status).toBe("completed")
     expect(rolledBack.counts.rolledBack).toBeGreaterThanOrEqual(1)
     expect(mobile(edited.ord)).toBe(edited.before)
