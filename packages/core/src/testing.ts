@@ -175,6 +175,25 @@ export const storeConformance = <E>(
   })
 }
 
+/**
+ * Registers the copy checks of the store suite across two stores: each source from `source` populated, exported and
+ * imported into a fresh target from `target` (SQLite into PostgreSQL, say), which must answer every query the same.
+ */
+export const storeCopyConformance = <E1, E2>(
+  name: string,
+  source: Effect.Effect<StoreDatabase, E1, Scope.Scope>,
+  target: Effect.Effect<StoreDatabase, E2, Scope.Scope>,
+  options: Pick<StoreConformanceOptions, "timeout"> = {}
+): void => {
+  describe(`${name}: an export of one store imported into another`, () => {
+    const checks: Array<StoreConformanceCheck> = []
+    copyTests((title, body) => {
+      checks.push({ title, run: Effect.flatMap(source, body) })
+    }, target)
+    for (const check of checks) it.scoped(check.title, () => check.run, options.timeout)
+  })
+}
+
 export type { PropParams } from "./internal/syncProperties/properties.js"
 
 /**

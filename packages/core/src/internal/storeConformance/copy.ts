@@ -156,7 +156,11 @@ const everything = (store: SyncStoreService) =>
 const fresh = <E>(database: Effect.Effect<StoreDatabase, E, Scope.Scope>) =>
   Effect.flatMap(database, (target) => target.open)
 
-/** Export and import: a copy answers every query as its source, keeps ids, refuses a store not empty, is all or nothing. */
+/**
+ * Export and import: a copy answers every query as its source, keeps ids, refuses a store not empty, is all or nothing.
+ * Each test's source is the database `register` gives it; its targets are fresh ones from `database`, of the same
+ * store or another.
+ */
 export const copyTests = <E>(register: Register, database: Effect.Effect<StoreDatabase, E, Scope.Scope>): void => {
   register("a store exported and imported into an empty one answers every query the same, its ids kept", ({ open }) =>
     Effect.gen(function* () {
