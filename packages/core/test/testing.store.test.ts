@@ -30,7 +30,8 @@ const failures = (breakIt: (store: SyncStoreService) => Partial<SyncStoreService
     )
   ).pipe(Effect.map((all) => all.flat()))
 
-describe("the store conformance suite fails a broken store where it is broken", () => {
+// Each test runs the whole suite (the copy checks export and import thousands of rows): longer than vitest's default.
+describe("the store conformance suite fails a broken store where it is broken", { timeout: 60_000 }, () => {
   it.effect("a write that ignores the fencing", () =>
     Effect.gen(function* () {
       const failed = yield* failures((store) => ({
