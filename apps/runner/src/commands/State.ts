@@ -69,6 +69,10 @@ const migrateOne = (p: Chosen, url: string, secret: Option.Option<Redacted.Redac
       const found = yield* SqliteStore.inspect(filename)
       if (found._tag === "Missing")
         return yield* new NotFound({ message: `pair ${p.id}: there is no state store at ${filename} to migrate` })
+      if (found._tag === "Newer")
+        return yield* new ConfigError({
+          message: `pair ${p.id}: the state store ${filename} was migrated by a newer tongbu; migrate it with that version`
+        })
       const source = yield* SqliteStore.make({ filename })
       const target = yield* PostgresStore.make({
         url,
@@ -122,7 +126,7 @@ const migrate = Command.make("migrate", { ...common, pair: pairOption, to, passw
                   "",
                   `In tongbu.yaml, replace state.database with${listed ? " (in each copied pair's entry)" : ""}:`,
                   `  state.url: ${url}`,
-                  "and give the password in TONGBU_STATE_PASSWORD or state.passwordFile. The SQLite files stay as they were."
+                  `and give the password in ${listed ? "TONGBU_<ID>_STATE_PASSWORD" : "TONGBU_STATE_PASSWORD"} or state.passwordFile. The SQLite files stay as they were.`
                 ])
           ].join("\n")
       )
