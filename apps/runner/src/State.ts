@@ -98,10 +98,11 @@ export const resolve = (keys: ConfigFile["state"], env: StateEnvironment, contex
         return yield* invalid(
           `key \`${context.key}passwordFile\` in ${context.name}: only a PostgreSQL store (\`${context.key}url\`) has a password`
         )
-      return {
+      const sqlite: StateStore = {
         _tag: "Sqlite",
         database: Option.match(database, { onNone: () => context.defaultDatabase, onSome: (d) => d.path })
-      } as StateStore
+      }
+      return sqlite
     }
     if (Option.isSome(database))
       return yield* invalid(
@@ -120,5 +121,6 @@ export const resolve = (keys: ConfigFile["state"], env: StateEnvironment, contex
             )
           )
         : Option.none()
-    return { _tag: "Postgres", url: checked.value, password, poolSize: keys.poolSize } as StateStore
+    const postgres: StateStore = { _tag: "Postgres", url: checked.value, password, poolSize: keys.poolSize }
+    return postgres
   })
