@@ -79,16 +79,20 @@ type Either<A> = { readonly value: A } | { readonly error: string }
 export const resolve = (keys: ConfigFile["state"], env: StateEnvironment, context: StateContext) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
+    // an empty variable is an unset one: `-e TONGBU_STATE_DB=` clears the Docker image's default
+    const given = (value: Option.Option<string>) => Option.filter(value, (v) => v.trim() !== "")
+    const envUrl = given(env.url)
+    const envDatabase = given(env.database)
     const urlVariable = context.variable("TONGBU_STATE_URL")
     const passwordVariable = context.variable("TONGBU_STATE_PASSWORD")
-    const url = Option.isSome(env.url)
-      ? Option.some({ raw: env.url.value, where: urlVariable })
+    const url = Option.isSome(envUrl)
+      ? Option.some({ raw: envUrl.value, where: urlVariable })
       : Option.map(Option.fromNullable(keys.url), (raw) => ({
           raw,
           where: `key \`${context.key}url\` in ${context.name}`
         }))
-    const database = Option.isSome(env.database)
-      ? Option.some({ path: env.database.value, where: context.variable("TONGBU_STATE_DB") })
+    const database = Option.isSome(envDatabase)
+      ? Option.some({ path: envDatabase.value, where: context.variable("TONGBU_STATE_DB") })
       : Option.map(Option.fromNullable(keys.database), (path) => ({
           path: context.resolve(path),
           where: `\`${context.key}database\``
