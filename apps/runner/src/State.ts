@@ -79,16 +79,20 @@ type Either<A> = { readonly value: A } | { readonly error: string }
 export const resolve = (keys: ConfigFile["state"], env: StateEnvironment, context: StateContext) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
+    // an empty variable is an unset one: `-e TONGBU_STATE_DB=` clears the Docker image's default
+    const given = (value: Option.Option<string>) => Option.filter(value, (v) => v.trim() !== "")
+    const envUrl = given(env.url)
+    const envDatabase = given(env.database)
     const urlVariable = context.variable("TONGBU_STATE_URL")
     const passwordVariable = context.variable("TONGBU_STATE_PASSWORD")
-    const url = Option.isSome(env.url)
-      ? Option.some({ raw: env.url.value, where: urlVariable })
+    const url = Option.isSome(envUrl)
+      ? Option.some({ raw: envUrl.value, where: urlVariable })
       : Option.map(Option.fromNullable(keys.url), (raw) => ({
           raw,
           where: `key \`${context.key}url\` in ${context.name}`
         }))
-    const database = Option.isSome(env.database)
-      ? Option.some({ path: env.database.value, where: context.variable("TONGBU_STATE_DB") })
+    const database = Option.isSome(envDatabase)
+      ? Option.some({ path: envDatabase.value, where: context.variable("TONGBU_STATE_DB") })
       : Option.map(Option.fromNullable(keys.database), (path) => ({
           path: context.resolve(path),
           where: `\`${context.key}database\``
@@ -98,10 +102,11 @@ export const resolve = (keys: ConfigFile["state"], env: StateEnvironment, contex
         return yield* invalid(
           `key \`${context.key}passwordFile\` in ${context.name}: only a PostgreSQL store (\`${context.key}url\`) has a password`
         )
-      return {
+      const sqlite: StateStore = {
         _tag: "Sqlite",
         database: Option.match(database, { onNone: () => context.defaultDatabase, onSome: (d) => d.path })
-      } as StateStore
+      }
+      return sqlite
     }
     if (Option.isSome(database))
       return yield* invalid(
@@ -120,5 +125,6 @@ export const resolve = (keys: ConfigFile["state"], env: StateEnvironment, contex
             )
           )
         : Option.none()
-    return { _tag: "Postgres", url: checked.value, password, poolSize: keys.poolSize } as StateStore
+    const postgres: StateStore = { _tag: "Postgres", url: checked.value, password, poolSize: keys.poolSize }
+    return postgres
   })

@@ -168,6 +168,10 @@ describe("Config: the state in PostgreSQL (state.url)", () => {
       expect(both).toContain("not both")
       const envBoth = yield* failure(Option.none(), { TONGBU_STATE_URL: "postgres://t@db/t", TONGBU_STATE_DB: "/s.db" })
       expect(envBoth).toContain("TONGBU_STATE_URL and TONGBU_STATE_DB both name the state store")
+      // an empty variable is unset: the Docker image's TONGBU_STATE_DB is cleared with `-e TONGBU_STATE_DB=`
+      expect(
+        yield* storeOf(Option.none(), { TONGBU_STATE_URL: "postgres://t@db/t", TONGBU_STATE_DB: "" })
+      ).toMatchObject({ _tag: "Postgres", url: "postgres://t@db/t" })
       expect(yield* failure(Option.none(), { TONGBU_STATE_URL: "mysql://t@db/t" })).toContain(
         "is not a postgres:// URL"
       )

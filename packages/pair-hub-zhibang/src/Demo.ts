@@ -68,6 +68,9 @@ const pointedAtDemo = (base: string, url: string): string => {
   document.setIn(["erp", "passwordFile"], "erp-password")
   document.setIn(["hub", "database"], "hub.db")
   document.setIn(["state", "database"], "state.db")
+  // the demo's store is its own file, never the PostgreSQL database a user's configuration names
+  document.deleteIn(["state", "url"])
+  document.deleteIn(["state", "passwordFile"])
   return String(document)
 }
 

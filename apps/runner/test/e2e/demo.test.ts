@@ -58,4 +58,25 @@ describe("tongbu demo", { timeout: 120_000 }, () => {
     expect(result.stderr).toContain("key `policy.conflicts.name`")
     expect(existsSync(join(cwd, "demo"))).toBe(false)
   })
+
+  it("--config naming a PostgreSQL store (state.url): the demo still keeps its state in its own file", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "tongbu-demo-cwd-"))
+    writeFileSync(join(cwd, "mine.yaml"), "state:\n  url: postgres://tongbu@127.0.0.1:1/never\n  passwordFile: pw\n")
+    const dir = join(cwd, "demo")
+    const result = await tongbu(cwd, [
+      "demo",
+      "--json",
+      "--config",
+      "mine.yaml",
+      "--dir",
+      dir,
+      "--customers",
+      "20",
+      "--erp-customers",
+      "4"
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json(result).first.status).toBe("completed")
+    expect(existsSync(join(dir, "state.db"))).toBe(true)
+  })
 })

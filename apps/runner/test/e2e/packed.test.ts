@@ -43,6 +43,9 @@ describe("the packed runner", { timeout: 120_000 }, () => {
     expect(
       existsSync(join(dir, "node_modules/tongbu/node_modules/better-sqlite3/build/Release/better_sqlite3.node"))
     ).toBe(true)
+    // both stores' migrations travel beside the bundle (the PostgreSQL driver is inside it)
+    for (const store of ["store-sqlite", "store-postgres"])
+      expect(existsSync(join(dir, "node_modules/tongbu/migrations", store, "meta/_journal.json")), store).toBe(true)
     const result = await installed(dir, ["--version"])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout.trim()).toBe(version)
