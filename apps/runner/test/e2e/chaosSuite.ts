@@ -1,0 +1,226 @@
+import type { ChildProcess } from "node:child_process"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { generateHubFile } from "@tongbu/adapter-wechat-hub"
+import type { Run, StoredOperation } from "@tongbu/core"
+import { makeRng, SyncStore } from "@tongbu/core"
+import type { Served } from "@tongbu/mock-erp"
+import { serveMockErp } from "@tongbu/mock-erp"
+import type { Layer } from "effect"
+import { Effect, Schedule } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { finish, json, type Result, start, tongbu } from "./harness.js"
+
+/**
+ * Three daemons on one configuration of twelve pairs (twelve hub files, twelve mock ERP instances), killed with
+ * SIGKILL and restarted at seeded random moments for a bounded time. Afterwards, from what the stores and the mock
+ * ERPs saw (never from the runners' word): every pair's last run completed, no pair had two runs at once, no customer
+ * was created twice, no action happened twice, every pair converged (one more run plans nothing).
+ */
+
+const seed = Number(process.env.TONGBU_CHAOS_SEED ?? 4711)
+const seconds = Number(process.env.TONGBU_CHAOS_SECONDS ?? 25)
+const PAIRS = Array.from({ length: 12 }, (_, i) => `p${i + 1}`)
+const DAEMONS = 3
+const LEASE_SECONDS = 2
+const SEEDED = 4
+
+/** One fresh state store for the whole configuration: how each pair's entry names it and how the test reads it. */
+export interface ChaosStore {
+  /** The keys of an entry's `state:` mapping naming the store, besides `leaseSeconds` (`url: …`; empty for a file). */
+  readonly state: (id: string) => string
+  /** Added to every runner's environment (the pairs' store passwords, say). */
+  readonly env: Record<string, string>
+  /** Pair `id`'s store, for the test's own reading (none while a daemon has not created it yet). */
+  readonly layer: (dir: string, id: string) => Layer.Layer<SyncStore, unknown> | undefined
+  readonly close?: () => Promise<void>
+}
+
+const entry = (id: string, url: string, state: string) => `  - id: ${id}
+    erp: { url: "${url}", user: admin, concurrency: 4, requestsPerSecond: 1000 }
+    hub: { database: ${id}/hub.db, intake: false }
+    state: { ${state ? `${state}, ` : ""}leaseSeconds: ${LEASE_SECONDS} }
+    sync: { maxAttempts: 3 }
+    schedules: { push: "* * * * * *", pull: "*/2 * * * * *", full: "0 0 1 1 *" }
+    mapping:
+      assignment:
+        top: { minScore: 80, salespeople: ["61", "62"] }
+        general: { minScore: 60, salespeople: ["63", "64"] }
+`
+
+const eventually = async (what: string, probe: () => Promise<boolean>, ms: number): Promise<void> => {
+  const until = Date.now() + ms
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+/** A daemon process and what it printed, once it ended. */
+interface Daemon {
+  readonly child: ChildProcess
+  readonly done: Promise<Result>
+}
+
+export const chaosTest = (name: string, prepare: () => Promise<ChaosStore>): void => {
+  describe(`${DAEMONS} daemons share ${PAIRS.length} pairs, killed and restarted at random, ${name} (seed ${seed}, ${seconds} s)`, {
+    timeout: 240_000
+  }, () => {
+    let dir: string
+    let store: ChaosStore
+    const erps: Array<Served> = []
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), "tongbu-chaos-"))
+      store = await prepare()
+      for (const [i, id] of PAIRS.entries()) {
+        mkdirSync(join(dir, id))
+        await Effect.runPromise(generateHubFile(join(dir, id, "hub.db"), { customers: 25, seed: 40 + i }))
+        erps.push(
+          await serveMockErp({
+            port: 0,
+            seed: { customers: SEEDED, seed: 40 + i },
+            faults: { name: "steady", all: { latencyMs: [2, 8] } }
+          })
+        )
+      }
+      const pairs = PAIRS.map((id, i) => entry(id, erps[i]!.url, store.state(id))).join("")
+      writeFileSync(join(dir, "tongbu.yaml"), `pairs:\n${pairs}daemon:\n  port: 0\n`)
+    }, 120_000)
+    afterAll(async () => {
+      for (const erp of erps) await erp.close()
+      await store?.close?.()
+    })
+
+    const read = async <A>(id: string, f: (store: typeof SyncStore.Service) => Effect.Effect<A, unknown>, empty: A) => {
+      const layer = store.layer(dir, id)
+      return layer === undefined
+        ? empty
+        : Effect.flatMap(SyncStore, f).pipe(
+            Effect.provide(layer),
+            // a store a daemon is creating this instant may be mid-migration: read it again shortly
+            Effect.retry({ times: 10, schedule: Schedule.spaced("200 millis") }),
+            Effect.runPromise
+          )
+    }
+    const runsOf = (id: string): Promise<ReadonlyArray<Run>> => read(id, (s) => s.runs(10_000), [])
+    const actionsOf = (id: string): Promise<ReadonlyArray<StoredOperation>> =>
+      read(
+        id,
+        (s) =>
+          Effect.map(
+            Effect.flatMap(s.runs(10_000), (runs) => Effect.forEach(runs, (run) => s.operations(run.id))),
+            (ops) => ops.flat().filter((op) => op.operation._tag === "Action")
+          ),
+        []
+      )
+    const everyPairCompletedSince = async (since: number) => {
+      const runs = await Promise.all(PAIRS.map(runsOf))
+      return runs.every((list) => list.some((r) => r.status === "completed" && r.startedAt > since))
+    }
+
+    it("every pair's last run completed, no pair ran twice at once, nothing created or done twice, every pair converged", async () => {
+      const env = {
+        ...store.env,
+        ...Object.fromEntries(PAIRS.map((id) => [`TONGBU_${id.toUpperCase()}_ERP_PASSWORD`, "admin123"]))
+      }
+      const spawnDaemon = (): Daemon => {
+        const child = start(dir, ["daemon"], env)
+        return { child, done: finish(child) }
+      }
+      const daemons: Array<Daemon> = Array.from({ length: DAEMONS }, spawnDaemon)
+      const killed: Array<Result> = []
+      await eventually("a completed run of every pair", () => everyPairCompletedSince(0), 90_000)
+
+      const random = makeRng(seed)
+      const until = Date.now() + seconds * 1000
+      let lastKill = Date.now()
+      while (Date.now() < until) {
+        await new Promise((r) => setTimeout(r, random.int(500, 3000)))
+        const victim = random.int(0, DAEMONS - 1)
+        daemons[victim]!.child.kill("SIGKILL")
+        lastKill = Date.now()
+        killed.push(await daemons[victim]!.done)
+        daemons[victim] = spawnDaemon()
+      }
+      process.stdout.write(`chaos: ${killed.length} daemons killed with SIGKILL and restarted in ${seconds} s\n`)
+      expect(killed.every((result) => result.signal === "SIGKILL")).toBe(true)
+      await eventually(
+        "a completed run of every pair after the last kill",
+        () => everyPairCompletedSince(lastKill),
+        90_000
+      )
+
+      for (const daemon of daemons) daemon.child.kill("SIGTERM")
+      const stopped = await Promise.all(daemons.map((d) => d.done))
+      for (const result of [...stopped, ...killed]) expect(result.stderr).not.toContain("admin123")
+      for (const secret of Object.values(store.env))
+        for (const result of [...stopped, ...killed]) expect(result.stderr + result.stdout).not.toContain(secret)
+
+      let created = 0
+      let actions = 0
+      let interrupted = 0
+      let checked = 0
+      for (const [i, id] of PAIRS.entries()) {
+        const runs = [...(await runsOf(id))].sort((a, b) => a.startedAt - b.startedAt)
+        expect(runs.at(-1)?.status, `pair ${id}: its last run`).toBe("completed")
+        checked += runs.length
+        interrupted += runs.filter((r) => r.finishedAt === undefined).length
+        const calls = erps[i]!.mock.control.callLog()
+        runs.forEach((run, k) => {
+          const next = runs[k + 1]
+          if (run.finishedAt !== undefined && next !== undefined)
+            expect(run.finishedAt, `pair ${id}: run ${next.id} started during run ${run.id}`).toBeLessThanOrEqual(
+              next.startedAt
+            )
+          // A killed run has no end in the store: until the next run starts, the ERP answered one client only; had the
+          // next run started while the killed one still ran, its window would see two sessions.
+          const end = run.finishedAt ?? next?.startedAt ?? Number.POSITIVE_INFINITY
+          const sessions = new Set(
+            calls.filter((c) => c.at >= run.startedAt && c.at <= end && c.answer === "data").map((c) => c.session)
+          )
+          expect(
+            sessions.size,
+            `pair ${id}: run ${run.id} saw the ERP answer ${sessions.size} clients`
+          ).toBeLessThanOrEqual(1)
+        })
+
+        // nothing created twice, counted from the ERP's own records
+        const control = erps[i]!.mock.control
+        const customers = control.customers()
+        const mobiles = customers.map((c) => c.fields.mobile).filter((m) => m !== undefined && m !== "")
+        expect(new Set(mobiles).size, `pair ${id}: a mobile twice in the ERP`).toBe(mobiles.length)
+        const creates = control.writeLog().filter((w) => w.kind === "customer.create").length
+        expect(creates, `pair ${id}: customers created`).toBe(customers.length - SEEDED)
+        created += creates
+
+        // no action twice: every assignment and follow-up the ERP recorded is one action of the outbox (each keyed
+        // once), done or left uncertain by a kill — never one recorded twice
+        const outbox = await actionsOf(id)
+        const done = outbox.filter((op) => op.state === "done").length
+        const uncertain = outbox.filter((op) => op.state === "parked" || op.state === "attempted").length
+        const recorded = control.assignments().length + control.followUps().length
+        expect(recorded, `pair ${id}: actions the ERP recorded, against the outbox's`).toBeGreaterThanOrEqual(done)
+        expect(recorded, `pair ${id}: actions the ERP recorded, against the outbox's`).toBeLessThanOrEqual(
+          done + uncertain
+        )
+        const perCustomer = new Map<number, number>()
+        for (const a of control.assignments()) perCustomer.set(a.ord, (perCustomer.get(a.ord) ?? 0) + 1)
+        for (const [ord, n] of perCustomer) expect(n, `pair ${id}: customer ${ord} assigned ${n} times`).toBe(1)
+        actions += recorded
+
+        // converged: one more run plans nothing
+        const again = await tongbu(dir, ["sync", "--pair", id, "--dry-run", "--json"], env)
+        const report = json(again)
+        expect(report.status, again.stderr).toBe("completed")
+        expect(report.counts, `pair ${id}`).toMatchObject({ created: 0, updated: 0, linked: 0, actions: 0, failed: 0 })
+      }
+      process.stdout.write(
+        `chaos: ${checked} runs checked, ${interrupted} of them killed mid-run; ${created} customers created, ${actions} actions recorded by the ERPs\n`
+      )
+      // the hubs' customers were pushed and their actions sent: there was something to do twice
+      expect(created).toBeGreaterThan(0)
+      expect(actions).toBeGreaterThan(0)
+    })
+  })
+}
