@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs"
 import { spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
 
 const clockTicks = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim() || 100)
 

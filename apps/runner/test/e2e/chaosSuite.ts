@@ -10,8 +10,8 @@ import { serveMockErp } from "@tongbu/mock-erp"
 import type { Layer } from "effect"
 import { Effect, Schedule } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { overlaps } from "./overlaps.js"
 import { finish, json, type Result, start, tongbu } from "./harness.js"
+import { overlaps } from "./overlaps.js"
 
 /**
  * Three daemons on one configuration of twelve pairs (twelve hub files, twelve mock ERP instances), killed with
@@ -173,20 +173,6 @@ export const chaosTest = (name: string, prepare: () => Promise<ChaosStore>): voi
         expect(runs.at(-1)?.status, `pair ${id}: its last run`).toBe("completed")
         checked += runs.length
         interrupted += runs.filter((r) => r.status === "interrupted").length
-        require("node:fs").writeFileSync(
-          `/tmp/chaos-${id}.json`,
-          JSON.stringify({
-            kills,
-            runs: runs.map((r) => [r.id, r.direction, r.status, r.startedAt, r.finishedAt]),
-            calls: erps[i]!.mock.control.callLog().map((c) => [
-              c.seq,
-              c.at,
-              c.endpoint,
-              c.session?.slice(-6) ?? null,
-              c.answer
-            ])
-          })
-        )
         for (const problem of overlaps(runs, erps[i]!.mock.control.callLog(), kills))
           expect.fail(`pair ${id}: ${problem}`)
         sessions += new Set(erps[i]!.mock.control.callLog().map((c) => c.session)).size - 1
