@@ -1,5 +1,5 @@
 // Bundles the `tongbu` command and the mock ERP's own CLI into apps/runner/dist, each one ESM file for Node 20 with
-// better-sqlite3 left outside (a native module), and copies the drizzle migrations both read at run time beside them.
+// better-sqlite3 left outside (a native module; pg's optional pg-native too), and copies the drizzle migrations both read at run time beside them.
 // `node scripts/build.mjs --if-stale` builds only when a bundle is missing or older than a source it is made of.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
@@ -23,6 +23,12 @@ const migrations = [
     from: '"../drizzle"',
     dir: "packages/store-sqlite/drizzle",
     to: "store-sqlite"
+  },
+  {
+    file: "packages/store-postgres/src/internal/migrate.ts",
+    from: '"../../drizzle"',
+    dir: "packages/store-postgres/drizzle",
+    to: "store-postgres"
   },
   {
     file: "packages/mock-erp/src/internal/sqliteStore.ts",
@@ -77,7 +83,8 @@ export const bundle = async (outDir = distDir) => {
     platform: "node",
     target: "node20",
     format: "esm",
-    external: ["better-sqlite3"],
+    // pg's optional native binding, which tongbu does not use (pg falls back to JavaScript without it)
+    external: ["better-sqlite3", "pg-native"],
     // dependencies written as CommonJS call require() for Node's own modules, which ESM has not got
     banner: {
       js: 'import { createRequire as __tongbuRequire } from "node:module";const require = __tongbuRequire(import.meta.url);'

@@ -7,16 +7,18 @@ import * as Yaml from "yaml"
 import type { ConfigFile } from "./ConfigFile.js"
 import { dropBlanks, fields } from "./ConfigFile.js"
 import { defaultPair } from "./DefaultPair.js"
+import * as State from "./State.js"
 
 export { ConfigError } from "@tongbu/pair"
 
 /** The runner's own keys, validated, with the environment applied over them and the secrets read. */
-export interface RunnerSettings extends Omit<ConfigFile, "daemon"> {
+export interface RunnerSettings extends Omit<ConfigFile, "daemon" | "state"> {
   /** The pair's id: its `id` in `pairs:`, `default` for a file without `pairs:`. */
   readonly id: string
   /** The file read, if any. */
   readonly file: Option.Option<string>
   readonly daemon: ConfigFile["daemon"] & { readonly token: Option.Option<Redacted.Redacted<string>> }
+  readonly state: { readonly leaseSeconds: number; readonly store: State.StateStore }
 }
 
 /** The settings of a pair (`S`, the default pair's unless said) and of the runner, side by side as in the file. */
@@ -27,6 +29,8 @@ export const DEFAULT_FILE = "tongbu.yaml"
 const Environment = Config.all({
   file: Config.option(Config.string("TONGBU_CONFIG")),
   stateDb: Config.option(Config.string("TONGBU_STATE_DB")),
+  stateUrl: Config.option(Config.string("TONGBU_STATE_URL")),
+  statePassword: Config.option(Config.redacted("TONGBU_STATE_PASSWORD")),
   daemonToken: Config.option(Config.redacted("TONGBU_DAEMON_TOKEN"))
 })
 
@@ -169,15 +173,27 @@ export const daemonOf = (daemon: ConfigFile["daemon"], context: FileContext) =>
     return { ...daemon, token }
   })
 
+/** Where a pair is in its file, for its messages and its defaults: `default` at the top, or an entry of `pairs:`. */
+export interface PairPlace {
+  readonly id: string
+  readonly daemon: RunnerSettings["daemon"]
+  /** `pairs[1].` for an entry of `pairs:`, empty at the top. */
+  readonly key: string
+  /** The pair's name of a variable (`TONGBU_ACME_STATE_URL`); the variables are read under it already. */
+  readonly variable: (name: string) => string
+  /** Its SQLite file when it names no store, relative to the file. */
+  readonly defaultDatabase: string
+}
+
 /**
  * One pair's settings from its decoded keys: the pair reads its sections (its environment variables, its secrets),
- * the store's file is TONGBU_STATE_DB or `state.database`, relative to the file.
+ * the runner its store (see `State.resolve`).
  */
 export const settingsOf = <S>(
   pair: Pair.Pair<S>,
   parsed: ConfigFile & Record<string, unknown>,
   context: FileContext,
-  runner: { readonly id: string; readonly daemon: RunnerSettings["daemon"] }
+  runner: PairPlace
 ) =>
   Effect.gen(function* () {
     const env = yield* readEnvironment
@@ -192,8 +208,18 @@ export const settingsOf = <S>(
       id: runner.id,
       pair: parsed.pair,
       state: {
-        ...parsed.state,
-        database: Option.getOrElse(env.stateDb, () => context.resolve(parsed.state.database))
+        leaseSeconds: parsed.state.leaseSeconds,
+        store: yield* State.resolve(
+          parsed.state,
+          { database: env.stateDb, url: env.stateUrl, password: env.statePassword },
+          {
+            name: Option.getOrElse(context.file, () => "the default configuration"),
+            key: `${runner.key}state.`,
+            variable: runner.variable,
+            resolve: context.resolve,
+            defaultDatabase: context.resolve(runner.defaultDatabase)
+          }
+        )
       },
       sync: parsed.sync,
       schedules: parsed.schedules,
@@ -224,7 +250,13 @@ export const loadWith =
       )
       const context = yield* fileContext(file)
       const daemon = yield* daemonOf(parsed.daemon, context)
-      return yield* settingsOf(pair, parsed, context, { id: DEFAULT_ID, daemon })
+      return yield* settingsOf(pair, parsed, context, {
+        id: DEFAULT_ID,
+        daemon,
+        key: "",
+        variable: (name) => name,
+        defaultDatabase: ".tongbu/state.db"
+      })
     })
 
 /** Reads the configuration of the default pair (see `loadWith`). */

@@ -15,8 +15,12 @@ export const CronExpression = expecting(
   `a cron expression such as "0 * * * *" (minute hour day month weekday)`
 )
 
+// The store is a SQLite file (`database`, default `.tongbu/state.db`) or a PostgreSQL database (`url`): see State.ts.
 const state = section({
-  database: withDefault(Text, () => ".tongbu/state.db"),
+  database: Schema.optional(Text),
+  url: Schema.optional(Text),
+  passwordFile: Schema.optional(Text),
+  poolSize: withDefault(PositiveInt, () => 4),
   leaseSeconds: withDefault(PositiveInt, () => 60)
 })
 

@@ -8,7 +8,13 @@ import { defaultPair } from "./DefaultPair.js"
  */
 export const templateFor = (pair: Pair.Any, spec?: string) => `# tongbu (同步) configuration: ${pair.init.title}.
 # Every key is optional; what is shown is the default. Environment variables override this file:
-${[...pair.init.environment, "TONGBU_STATE_DB, TONGBU_DAEMON_TOKEN, TONGBU_CONFIG (this file's path)."].map((line) => `#   ${line}`).join("\n")}
+${[
+  ...pair.init.environment,
+  "TONGBU_STATE_DB or TONGBU_STATE_URL (with TONGBU_STATE_PASSWORD), TONGBU_DAEMON_TOKEN,",
+  "TONGBU_CONFIG (this file's path)."
+]
+  .map((line) => `#   ${line}`)
+  .join("\n")}
 # Relative paths are relative to this file.
 # This file configures one pair. To run several in one daemon (or in several daemons that share them), list them
 # under \`pairs:\`, each with an \`id\` and its own keys below; see "Many pairs" in tongbu's README.
@@ -16,8 +22,13 @@ ${spec === undefined ? "" : `\n# The pair this configuration runs: a package nam
 ${pair.init.sections}
 
 state:
-  # The sync's own store: links, baselines, outbox, run history, conflicts.
-  database: .tongbu/state.db
+  # The sync's own store: links, baselines, outbox, run history, conflicts. By default a SQLite file:
+  # database: .tongbu/state.db
+  # or a PostgreSQL database (one holds many pairs), the password in TONGBU_STATE_PASSWORD or in a file named here,
+  # never in the URL:
+  # url: postgres://tongbu@db.example:5432/tongbu
+  # passwordFile: /run/secrets/tongbu-state-password
+  # poolSize: 4         # connections to it at most, shared by every pair of this runner on that database
   # How long a run's lease on this pair lasts without renewal: a crashed runner's pairs are taken over after this.
   leaseSeconds: 60
 

@@ -1,12 +1,13 @@
 import { Options } from "@effect/cli"
 import type { Pair } from "@tongbu/pair"
-import { Cause, Console, Context, Data, Effect, Option } from "effect"
+import { Cause, Console, Context, Data, Effect, Layer, Option } from "effect"
 import type { RunnerSettings, Settings } from "./Config.js"
 import * as Config from "./Config.js"
 import { CommandFailed, ExitCode } from "./Exit.js"
 import * as Lang from "./Lang.js"
 import * as Logging from "./Logging.js"
 import * as Pairs from "./Pairs.js"
+import * as StateDatabases from "./StateDatabases.js"
 
 /** `--config`, `--json` and `--lang`, which every command takes. */
 export const common = {
@@ -177,7 +178,10 @@ export const handle = <E, R>(
     Effect.gen(function* () {
       const one = yield* chosenOne(yield* configuration(options), options.pair ?? Option.none())
       const lang = yield* Lang.resolve(options.lang)
-      return yield* Effect.provide(body(one.settings, lang, one.pair), logging(one.settings))
+      return yield* Effect.provide(
+        body(one.settings, lang, one.pair),
+        Layer.merge(logging(one.settings), StateDatabases.layer)
+      )
     })
   )
 
@@ -202,7 +206,8 @@ export const handleAll = <E, R>(
       const found = yield* configuration(options)
       const pairs = yield* chosen(found, options.pair ?? Option.none())
       const lang = yield* Lang.resolve(options.lang)
-      return yield* Effect.provide(body(pairs, lang, found.listed), logging(found))
+      // the pairs that share a PostgreSQL database read it through one pool
+      return yield* Effect.provide(body(pairs, lang, found.listed), Layer.merge(logging(found), StateDatabases.layer))
     })
   )
 

@@ -40,17 +40,18 @@ const runnerOnly = ["daemon", "log"]
 /** The environment variables of pair `id`: `TONGBU_<ID>_ERP_PASSWORD` is its `TONGBU_ERP_PASSWORD` (`-` as `_`). */
 export const variablePrefix = (id: string): string => `TONGBU_${id.toUpperCase().replaceAll("-", "_")}_`
 
+/** The name pair `id` reads variable `name` under: `TONGBU_ERP_PASSWORD` is `TONGBU_<ID>_ERP_PASSWORD`. */
+const variableOf =
+  (id: string) =>
+  (name: string): string =>
+    name.startsWith("TONGBU_") ? `${variablePrefix(id)}${name.slice("TONGBU_".length)}` : name
+
 /** Reads the variables of pair `id` under their prefixed names; a listed pair never reads another's. */
 const withPairVariables =
   (id: string) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.configProviderWith((provider) =>
-      Effect.withConfigProvider(
-        effect,
-        ConfigProvider.mapInputPath(provider, (name) =>
-          name.startsWith("TONGBU_") ? `${variablePrefix(id)}${name.slice("TONGBU_".length)}` : name
-        )
-      )
+      Effect.withConfigProvider(effect, ConfigProvider.mapInputPath(provider, variableOf(id)))
     )
 
 const problem = (name: string, lines: ReadonlyArray<string>) =>
@@ -127,11 +128,13 @@ const settingsIn = (
     }
     const parsed = decoded.right
     // one store per pair: a pair's own file unless it names one
-    const state =
-      "state" in keys && typeof keys.state === "object" && keys.state !== null && "database" in keys.state
-        ? parsed.state
-        : { ...parsed.state, database: `.tongbu/${id}.sqlite` }
-    return yield* Config.settingsOf(pair, { ...parsed, state, log }, context, { id, daemon }).pipe(
+    return yield* Config.settingsOf(pair, { ...parsed, log }, context, {
+      id,
+      daemon,
+      key: `${where}.`,
+      variable: variableOf(id),
+      defaultDatabase: `.tongbu/${id}.sqlite`
+    }).pipe(
       withPairVariables(id),
       Effect.mapError((error) => new ConfigError({ message: `pair ${id} (${where}): ${error.message}` }))
     )

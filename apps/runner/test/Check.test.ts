@@ -29,4 +29,22 @@ describe("the check list", () => {
       seen: "/srv is not writable"
     })
   })
+
+  it("state store in PostgreSQL: migrations as for a file; each failure with its own fix", () => {
+    const url = "postgres://tongbu@db:5432/tongbu"
+    expect(Check.postgresItem(url, { state: { _tag: "Pending", applied: 0, pending: 1 } })).toMatchObject({
+      status: "pass",
+      seen: `${url}: 0 migrations applied, 1 pending (the next sync applies them)`
+    })
+    expect(Check.postgresItem(url, { state: { _tag: "Newer", known: 1 } }).status).toBe("fail")
+    const auth = Check.postgresItem(url, { problem: "authentication", message: "password authentication failed" })
+    expect([auth.status, auth.seen]).toEqual(["fail", "password authentication failed"])
+    expect(auth.fix).toContain("TONGBU_STATE_PASSWORD / state.passwordFile")
+    expect(Check.postgresItem(url, { problem: "unreachable", message: "ECONNREFUSED" }).fix).toContain(
+      "start the PostgreSQL server"
+    )
+    expect(Check.postgresItem(url, { problem: "database", message: "no such database" }).fix).toContain(
+      "create the database"
+    )
+  })
 })

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeContext } from "@effect/platform-node"
@@ -69,7 +69,7 @@ describe("Config", () => {
       expect(erp.url).toBe("http://127.0.0.1:1")
       expect(Redacted.value(erp.password)).toBe("secret")
       expect(String(erp.password)).not.toContain("secret")
-      expect(alone.state.database).toBe("/s.db")
+      expect(alone.state.store).toEqual({ _tag: "Sqlite", database: "/s.db" })
 
       const dir = mkdtempSync(join(tmpdir(), "tongbu-config-"))
       writeFileSync(join(dir, "pw"), "from-file\n")
@@ -83,7 +83,7 @@ describe("Config", () => {
       const erp2 = yield* Config.requireErp(fromFile)
       expect([erp2.url, erp2.user, Redacted.value(erp2.password)]).toEqual(["http://file:2", "envuser", "from-file"])
       expect(Option.getOrThrow(fromFile.hub.database)).toBe(join(dir, "hub.db"))
-      expect(fromFile.state.database).toBe(join(dir, ".tongbu/state.db"))
+      expect(fromFile.state.store).toEqual({ _tag: "Sqlite", database: join(dir, ".tongbu/state.db") })
     })
   )
 
@@ -100,6 +100,83 @@ describe("Config", () => {
         Config.load(Option.none()).pipe(Effect.provide(withEnv({ TONGBU_ERP_URL: "erp.example.com" })))
       )
       expect(badEnv.message).toContain("TONGBU_ERP_URL")
+    })
+  )
+})
+
+describe("Config: the state in PostgreSQL (state.url)", () => {
+  const dirWith = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "tongbu-config-"))
+    writeFileSync(join(dir, "t.yaml"), text)
+    return { dir, file: Option.some(join(dir, "t.yaml")) }
+  }
+  const storeOf = (file: Option.Option<string>, env: Record<string, string> = {}) =>
+    Effect.map(Config.load(file).pipe(Effect.provide(withEnv(env))), (settings) => settings.state.store)
+  const failure = (file: Option.Option<string>, env: Record<string, string> = {}) =>
+    Effect.map(Effect.flip(Config.load(file).pipe(Effect.provide(withEnv(env)))), (error) => error.message)
+
+  it.effect("state.url with its password from TONGBU_STATE_PASSWORD, else state.passwordFile beside the file", () =>
+    Effect.gen(function* () {
+      const { dir, file } = dirWith(
+        "state:\n  url: postgres://tongbu@db.example:5432/tongbu\n  passwordFile: secrets/pg\n  poolSize: 8\n"
+      )
+      mkdirSync(join(dir, "secrets"))
+      writeFileSync(join(dir, "secrets/pg"), "from-file\n")
+      const fromFile = yield* storeOf(file)
+      expect(fromFile).toMatchObject({ _tag: "Postgres", url: "postgres://tongbu@db.example:5432/tongbu", poolSize: 8 })
+      expect(fromFile._tag === "Postgres" && Option.map(fromFile.password, Redacted.value)).toEqual(
+        Option.some("from-file")
+      )
+      const fromEnv = yield* storeOf(file, { TONGBU_STATE_PASSWORD: "from-env" })
+      expect(fromEnv._tag === "Postgres" && Option.map(fromEnv.password, Redacted.value)).toEqual(
+        Option.some("from-env")
+      )
+      expect(String(fromEnv._tag === "Postgres" && fromEnv.password)).not.toContain("from-env")
+    })
+  )
+
+  it.effect("TONGBU_STATE_URL alone names the store; the pool is 4 connections unless said", () =>
+    Effect.gen(function* () {
+      const store = yield* storeOf(Option.none(), { TONGBU_STATE_URL: "postgresql://u@127.0.0.1/state" })
+      expect(store).toEqual({
+        _tag: "Postgres",
+        url: "postgresql://u@127.0.0.1/state",
+        password: Option.none(),
+        poolSize: 4
+      })
+    })
+  )
+
+  it.effect("a password inside the URL is refused, never echoed, and the message says where it belongs", () =>
+    Effect.gen(function* () {
+      const inFile = yield* failure(dirWith("state:\n  url: postgres://tongbu:hunter2@db:5432/tongbu\n").file)
+      expect(inFile).toContain("key `state.url` in ")
+      expect(inFile).toContain("carries a password")
+      expect(inFile).toContain("TONGBU_STATE_PASSWORD or state.passwordFile")
+      expect(inFile).not.toContain("hunter2")
+      const inEnv = yield* failure(Option.none(), { TONGBU_STATE_URL: "postgres://tongbu:hunter2@db/tongbu" })
+      expect(inEnv).toContain("TONGBU_STATE_URL carries a password")
+      expect(inEnv).not.toContain("hunter2")
+    })
+  )
+
+  it.effect("state.url with state.database is an error naming both; so is a URL that is not postgres://…/db", () =>
+    Effect.gen(function* () {
+      const both = yield* failure(dirWith("state:\n  url: postgres://t@db/t\n  database: s.db\n").file)
+      expect(both).toContain("`state.url`")
+      expect(both).toContain("`state.database`")
+      expect(both).toContain("not both")
+      const envBoth = yield* failure(Option.none(), { TONGBU_STATE_URL: "postgres://t@db/t", TONGBU_STATE_DB: "/s.db" })
+      expect(envBoth).toContain("TONGBU_STATE_URL and TONGBU_STATE_DB both name the state store")
+      expect(yield* failure(Option.none(), { TONGBU_STATE_URL: "mysql://t@db/t" })).toContain(
+        "is not a postgres:// URL"
+      )
+      expect(yield* failure(Option.none(), { TONGBU_STATE_URL: "postgres://t@db" })).toContain("names no database")
+      expect(yield* failure(Option.none(), { TONGBU_STATE_URL: "db:5432" })).toContain("is not a postgres:// URL")
+      expect(yield* failure(dirWith("state:\n  passwordFile: pw\n").file)).toContain("key `state.passwordFile` in ")
+      expect(yield* failure(dirWith("state:\n  url: postgres://t@db/t\n  passwordFile: nope\n").file)).toContain(
+        "cannot read the state store's password file"
+      )
     })
   )
 })
@@ -136,7 +213,7 @@ describe("Config of another pair", () => {
       expect(settings.left.customers).toEqual([{ name: "a", mobile: "1" }])
       expect(settings.right.customers).toEqual([])
       expect(settings.pair).toBe("./memory.mjs")
-      expect(settings.state.database).toBe(join(dir, ".tongbu/state.db"))
+      expect(settings.state.store).toEqual({ _tag: "Sqlite", database: join(dir, ".tongbu/state.db") })
     })
   )
 })

@@ -60,8 +60,14 @@ describe("pairs: in tongbu.yaml", () => {
         const acme = settingsOf(found.pairs[0])
         const beta = settingsOf(found.pairs[1])
         expect(acme.id).toBe("acme")
-        expect(acme.state).toEqual({ database: join(dir, ".tongbu/acme.sqlite"), leaseSeconds: 60 })
-        expect(beta.state).toEqual({ database: join(dir, "stores/beta.db"), leaseSeconds: 5 })
+        expect(acme.state).toEqual({
+          store: { _tag: "Sqlite", database: join(dir, ".tongbu/acme.sqlite") },
+          leaseSeconds: 60
+        })
+        expect(beta.state).toEqual({
+          store: { _tag: "Sqlite", database: join(dir, "stores/beta.db") },
+          leaseSeconds: 5
+        })
         expect(acme.schedules.push).toBe("*/5 * * * *")
         expect(beta.schedules.push).toBe("0 * * * *")
         expect(acme.hub.database).toEqual(Option.some(join(dir, "acme/hub.db")))
@@ -90,10 +96,49 @@ describe("pairs: in tongbu.yaml", () => {
       expect(secret(acme.erp.password)).toEqual(Option.some("acme-secret"))
       // the environment wins over erp.passwordFile, as for a single pair
       expect(secret(beta.erp.password)).toEqual(Option.some("beta-from-env"))
-      expect(beta.state.database).toBe("/srv/tongbu/beta.db")
-      expect(acme.state.database).not.toBe("/nowhere.db")
+      expect(beta.state.store.database).toBe("/srv/tongbu/beta.db")
+      expect(acme.state.store.database).not.toBe("/nowhere.db")
       expect(Pairs.variablePrefix("beta-2")).toBe("TONGBU_BETA_2_")
     }).pipe(Effect.provide(NodeContext.layer))
+  )
+
+  it.effect(
+    "an entry's state.url: its password from TONGBU_<ID>_STATE_PASSWORD; errors name its key and variable",
+    () =>
+      Effect.gen(function* () {
+        const { file } = fileWith(`pairs:
+  - id: acme
+    state: { url: "postgres://tongbu@db:5432/tongbu" }
+  - id: beta-2
+    state: { url: "postgres://tongbu@db:5432/tongbu", poolSize: 2 }
+  - id: gamma
+    state: { url: "postgres://tongbu:hunter2@db:5432/tongbu" }
+  - id: delta
+    state: { url: "postgres://tongbu@db:5432/tongbu", database: d.db }
+`)
+        const found = yield* load(file).pipe(
+          Effect.provide(
+            withEnv({
+              TONGBU_ACME_STATE_PASSWORD: "acme-pg",
+              TONGBU_STATE_PASSWORD: "whose?",
+              TONGBU_STATE_DB: "/x.db"
+            })
+          )
+        )
+        const [acme, beta, gamma, delta] = found.pairs.map((entry) => entry.settings)
+        const store = (settings: typeof acme) => settingsOf({ id: "", pair: memory, settings: settings! }).state.store
+        expect(store(acme)).toMatchObject({ _tag: "Postgres", url: "postgres://tongbu@db:5432/tongbu", poolSize: 4 })
+        expect(secret(store(acme).password)).toEqual(Option.some("acme-pg"))
+        // the unprefixed variables are no listed pair's
+        expect(store(beta)).toMatchObject({ _tag: "Postgres", password: Option.none(), poolSize: 2 })
+        const messageOf = (settings: typeof acme) =>
+          Either.match(settings!, { onLeft: (e) => e.message, onRight: () => "valid" })
+        expect(messageOf(gamma)).toContain("key `pairs[2].state.url` in ")
+        expect(messageOf(gamma)).toContain("set TONGBU_GAMMA_STATE_PASSWORD or state.passwordFile")
+        expect(messageOf(gamma)).not.toContain("hunter2")
+        expect(messageOf(delta)).toContain("`pairs[3].state.url`")
+        expect(messageOf(delta)).toContain("`pairs[3].state.database` both name the state store")
+      }).pipe(Effect.provide(NodeContext.layer))
   )
 
   it.effect("a pair's bad keys are its own error, named by pair and key; the other pairs are read", () =>
@@ -165,7 +210,7 @@ describe("pairs: in tongbu.yaml", () => {
       const found = yield* load(file)
       expect(found.listed).toBe(false)
       expect(found.pairs.map((p) => p.id)).toEqual(["default"])
-      expect(settingsOf(found.pairs[0]).state.database).toBe(join(dir, "state.db"))
+      expect(settingsOf(found.pairs[0]).state.store.database).toBe(join(dir, "state.db"))
       expect(secret(settingsOf(found.pairs[0]).erp.password)).toEqual(Option.some("env-secret"))
       expect((yield* chosenOne(found, Option.none())).id).toBe("default")
       expect((yield* Effect.flip(chosenOne(found, Option.some("acme")))).message).toContain(

@@ -138,6 +138,35 @@ layer(TestServer.layer(), { timeout: 120_000 })("PostgresStore", (it) => {
     })
   )
 
+  it.scoped("many pairs over one database: one pool of poolSize connections, migrations applied once", () =>
+    Effect.gen(function* () {
+      const server = yield* TestServer.TestServer
+      const url = yield* server.freshDatabase
+      const database = yield* PostgresStore.database({ url, password: server.password, poolSize: 2 })
+      const stores = yield* Effect.forEach(
+        Array.from({ length: 10 }, (_, i) => `shared-${i}`),
+        (pair) =>
+          Effect.map(Layer.build(PostgresStore.layerOn(database, pair)), (context) => Context.get(context, SyncStore))
+      )
+      yield* Effect.forEach(stores, (store, i) => store.saveCheckpoint("k", String(i)), { concurrency: "unbounded" })
+      const seen = yield* Effect.forEach(stores, (store) => store.checkpoint("k"), { concurrency: "unbounded" })
+      expect(seen).toEqual(stores.map((_, i) => Option.some(String(i))))
+      // the pool never grew past its size, whatever the concurrency of ten pairs
+      expect(database.pool.totalCount).toBeLessThanOrEqual(2)
+      const sessions = yield* sql(
+        url,
+        server.password,
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'tongbu'"
+      )
+      expect(sessions[0]?.n).toBeLessThanOrEqual(2)
+      const applied = yield* sql(url, server.password, "select count(*)::int as n from drizzle.__drizzle_migrations")
+      expect(applied).toEqual([{ n: 1 }])
+      // each pair still sees only its own rows, and is fenced on its own
+      expect(yield* stores[3]!.acquireLease("runner-a", 60_000)).toBe(true)
+      expect(yield* stores[4]!.acquireLease("runner-b", 60_000)).toBe(true)
+    })
+  )
+
   it.scoped("names a row that does not decode", () =>
     Effect.gen(function* () {
       const server = yield* TestServer.TestServer

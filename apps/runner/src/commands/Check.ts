@@ -1,22 +1,34 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
+import { PostgresStore } from "@tongbu/store-postgres"
 import { SqliteStore } from "@tongbu/store-sqlite"
 import { Data, Effect, Either, Option } from "effect"
 import * as Check from "../Check.js"
 import type { RunnerSettings } from "../Config.js"
 import { CommandFailed, ExitCode } from "../Exit.js"
 import { common, handle, output, pairOption } from "../Handler.js"
+import * as State from "../State.js"
 
 /**
  * The store is opened read-only, never created nor migrated (opening it for a sync does that): its migrations are
- * applied or pending (both fine), or it is newer than this runner or not a readable store (✗). A store that does
- * not exist yet passes when its directory is writable, since `tongbu init` or the first sync creates it.
+ * applied or pending (both fine), or it is newer than this runner or not a readable store (✗). A SQLite store that
+ * does not exist yet passes when its directory is writable, since `tongbu init` or the first sync creates it; a
+ * PostgreSQL one must be reachable and let the user in, in one read-only transaction.
  */
 const storeItem = (settings: RunnerSettings) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const file = settings.state.database
+    const store = settings.state.store
+    if (store._tag === "Postgres")
+      return Check.postgresItem(
+        store.url,
+        yield* PostgresStore.inspect(State.databaseOf(store)).pipe(
+          Effect.map((state) => ({ state })),
+          Effect.catchAll((failed) => Effect.succeed({ problem: failed.problem, message: failed.message }))
+        )
+      )
+    const file = store.database
     const state = yield* Effect.either(SqliteStore.inspect(file))
     if (Either.isLeft(state))
       return Check.fail(

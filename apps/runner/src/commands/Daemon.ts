@@ -9,6 +9,7 @@ import * as Layers from "../Layers.js"
 import * as Progress from "../Progress.js"
 import * as Reasons from "../Reasons.js"
 import * as SharedRegistry from "../SharedRegistry.js"
+import * as StateDatabases from "../StateDatabases.js"
 import { runOnce } from "./Sync.js"
 
 /**
@@ -23,13 +24,18 @@ export const daemon = Command.make("daemon", common, (options) =>
       const found = yield* configuration(options)
       const lang = yield* Lang.resolve(options.lang)
       const shared = yield* SharedRegistry.make
+      // every pair on one PostgreSQL database uses one pool for the daemon's life
+      const databases = Layer.succeed(StateDatabases.StateDatabases, yield* StateDatabases.make)
       const pairs = found.pairs.map(
         (entry): Daemon.DaemonPair<LeftAdapter | RightAdapter, FileSystem.FileSystem | Path.Path> => ({
           id: entry.id,
           settings: entry.settings,
           metrics: entry.pair.metrics,
           labels: entry.pair.labels,
-          store: Either.match(entry.settings, { onLeft: Layer.fail, onRight: Layers.store }),
+          store: Either.match(entry.settings, {
+            onLeft: Layer.fail,
+            onRight: (settings) => Layers.store(settings).pipe(Layer.provide(databases))
+          }),
           sides: Either.match(entry.settings, {
             onLeft: Layer.fail,
             onRight: (settings) =>

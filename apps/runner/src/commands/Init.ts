@@ -7,6 +7,7 @@ import { templateFor } from "../ConfigTemplate.js"
 import { defaultPair } from "../DefaultPair.js"
 import { CurrentPair, common, guard, output } from "../Handler.js"
 import * as Layers from "../Layers.js"
+import * as State from "../State.js"
 
 const force = Options.boolean("force").pipe(Options.withDescription("overwrite an existing configuration file"))
 const pairOption = Options.text("pair").pipe(
@@ -47,11 +48,11 @@ export const init = Command.make("init", { ...common, force, pair: pairOption },
       yield* Effect.provide(SyncStore, Layers.store(settings))
       yield* output(
         options,
-        () => ({ config: file, pair: pair.name, stateStore: settings.state.database, overwritten: existed }),
+        () => ({ config: file, pair: pair.name, stateStore: State.nameOf(settings.state.store), overwritten: existed }),
         () =>
           [
             `Wrote ${file}${existed ? " (overwritten)" : ""}.`,
-            `Created the state store ${settings.state.database}.`,
+            `Created the state store ${State.nameOf(settings.state.store)}.`,
             "",
             pair.init.next
           ].join("\n")

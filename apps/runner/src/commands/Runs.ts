@@ -5,6 +5,7 @@ import { Effect, Option } from "effect"
 import { common, handle, handleAll, NotFound, output, pairOption } from "../Handler.js"
 import * as Layers from "../Layers.js"
 import { itemJson, itemsTable, runJsonOf, runsTable, summary } from "../Report.js"
+import * as State from "../State.js"
 import { textsOf } from "../Texts.js"
 
 const limit = Options.integer("limit").pipe(
@@ -20,7 +21,8 @@ const show = Command.make("show", { ...common, pair: pairOption, runId }, (optio
       const store = yield* SyncStore
       const id = options.runId as RunId
       const run = yield* store.run(id)
-      if (Option.isNone(run)) return yield* new NotFound({ message: `no run ${id} in ${settings.state.database}` })
+      if (Option.isNone(run))
+        return yield* new NotFound({ message: `no run ${id} in ${State.nameOf(settings.state.store)}` })
       const items = yield* store.outcomes(id)
       yield* output(
         options,

@@ -253,9 +253,9 @@ export class World {
 
   /** Reads the store (links, runs, outbox, outcomes) in its own connection. */
   store<A, E>(read: (store: SyncStoreService) => Effect.Effect<A, E>): Promise<A> {
-    return this.effect(
-      Effect.scoped(Effect.flatMap(SqliteStore.make({ filename: this.settings.state.database }), read))
-    )
+    const state = this.settings.state.store
+    if (state._tag !== "Sqlite") throw new Error("the system suite's world keeps its state in a SQLite file")
+    return this.effect(Effect.scoped(Effect.flatMap(SqliteStore.make({ filename: state.database }), read)))
   }
 
   /** The note the ERP adapter puts on a customer whose create was rolled back (its default: the runner sets none). */

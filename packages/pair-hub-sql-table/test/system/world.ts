@@ -160,9 +160,9 @@ export class World {
 
   /** Reads the store in its own connection. */
   store<A, E>(read: (store: SyncStoreService) => Effect.Effect<A, E>): Promise<A> {
-    return this.effect(
-      Effect.scoped(Effect.flatMap(SqliteStore.make({ filename: this.settings.state.database }), read))
-    )
+    const state = this.settings.state.store
+    if (state._tag !== "Sqlite") throw new Error("the system suite's world keeps its state in a SQLite file")
+    return this.effect(Effect.scoped(Effect.flatMap(SqliteStore.make({ filename: state.database }), read)))
   }
 
   effect<A, E>(effect: Effect.Effect<A, E, never>): Promise<A> {

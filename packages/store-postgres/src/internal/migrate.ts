@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/node-postgres"
 import { migrate } from "drizzle-orm/node-postgres/migrator"
 import type { Pool } from "pg"
 
-const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url))
+export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url))
 
 /** Any constant: the session lock every tongbu runner takes to migrate, so that runners starting at once queue up. */
 const migrationLock = 0x746f6e67
