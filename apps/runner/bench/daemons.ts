@@ -57,7 +57,7 @@ interface Fleet {
 const fleet = async (
   store: BenchStore,
   count: number,
-  options: { schedules: string; latencyMs: number }
+  options: { schedules: string; latencyMs: number; leaseSeconds: number }
 ): Promise<Fleet> => {
   const dir = mkdtempSync(join(tmpdir(), "tongbu-bench-daemon-"))
   const ids = Array.from({ length: count }, (_, i) => `p${i + 1}`)
@@ -80,7 +80,7 @@ const fleet = async (
     (id, i) => `  - id: ${id}
     erp: { url: "${erps[i]!.url}", user: admin, concurrency: 4, requestsPerSecond: 1000 }
     hub: { database: ${id}/hub.db, intake: false }
-    state: { ${target.state(id)}leaseSeconds: ${LEASE_S} }
+    state: { ${target.state(id)}leaseSeconds: ${options.leaseSeconds} }
     schedules: ${options.schedules}
     mapping:
       assignment:
@@ -156,7 +156,8 @@ const row = (scenario: string, measure: string, value: string, baseline = "") =>
 const steadyState = async (store: BenchStore, count: number) => {
   const f = await fleet(store, count, {
     schedules: `{ push: "*/10 * * * * *", pull: "*/15 * * * * *", full: "0 0 1 1 *" }`,
-    latencyMs: 0
+    latencyMs: 0,
+    leaseSeconds: 60
   })
   const { child, port } = await f.daemon()
   await until(
@@ -184,7 +185,8 @@ const steadyState = async (store: BenchStore, count: number) => {
 const takeover = async (store: BenchStore) => {
   const f = await fleet(store, TAKEOVER_PAIRS, {
     schedules: `{ push: "* * * * * *", pull: "0 0 1 1 *", full: "0 0 1 1 *" }`,
-    latencyMs: 30
+    latencyMs: 30,
+    leaseSeconds: LEASE_S
   })
   const first = await f.daemon()
   await until(

@@ -26,8 +26,15 @@ export const overlaps = (
     const to = run.finishedAt ?? Number.POSITIVE_INFINITY
     const cuts = [from, ...kills.filter((t) => t > from && t < to), to]
     cuts.slice(1).forEach((end, j) => {
-      const clients = new Set(sessions.filter((c) => c.at >= cuts[j]! && c.at <= end).map((c) => c.session))
-      if (clients.size > 1) problems.push(`during run ${run.id}, ${clients.size} clients called the ERP`)
+      const during = sessions.filter((c) => c.at >= cuts[j]! && c.at <= end)
+      const clients = new Set(during.map((c) => c.session))
+      if (clients.size > 1) {
+        const spans = [...clients].map((session) => {
+          const own = during.filter((c) => c.session === session)
+          return `${own.length} calls ${own[0]!.seq}–${own.at(-1)!.seq} (${own[0]!.endpoint} … ${own.at(-1)!.endpoint} ${own.at(-1)!.answer})`
+        })
+        problems.push(`during run ${run.id}, ${clients.size} clients called the ERP: ${spans.join("; ")}`)
+      }
     })
   })
   return problems
