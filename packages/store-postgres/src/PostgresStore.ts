@@ -52,7 +52,7 @@ export const database: (config: DatabaseConfig) => Effect.Effect<Database, Store
 
 /** Pair `pair`'s store in an open database (see `database`); it shares the database's pool with the other pairs. */
 export const on = (database: Database, pair: string): SyncStoreService => {
-  const { pool, where, secrets } = database
+  const { pool, leasePool, where, secrets } = database
   const databases = new WeakMap<PoolClient, NodePgDatabase>()
   const dbOf = (client: PoolClient): NodePgDatabase => {
     let db = databases.get(client)
@@ -69,7 +69,7 @@ export const on = (database: Database, pair: string): SyncStoreService => {
   const readLease = state.leaseForShare(escapeLiteral(pair))
 
   const run = async <A>(mode: Mode, now: number, body: (tx: Tx) => Promise<A>): Promise<A> => {
-    const client = await pool.connect()
+    const client = await (mode === "lease" ? leasePool : pool).connect()
     let broken: Error | undefined
     try {
       const tx: Tx = { db: dbOf(client), client, pair: pair, now }

@@ -23,6 +23,11 @@ export interface DatabaseConfig {
 /** An open database: its pool, migrated. Many pairs' stores use one (`PostgresStore.layerOn`). */
 export interface Database {
   readonly pool: Pool
+  /**
+   * One connection of its own for the leases, so that a renewal never queues for a connection behind the run's
+   * writes (which take turns per pair while holding theirs): a busy run would otherwise miss its renewal.
+   */
+  readonly leasePool: Pool
   /** Where it is, for messages: the URL without its password. */
   readonly where: string
   /** Every form of the password that a message must not carry. */
@@ -36,23 +41,26 @@ export const open = (config: DatabaseConfig): Effect.Effect<Database, StoreError
     if ("invalid" in target) return yield* new StoreError({ message: target.invalid })
     const { where, secrets } = target
     const runtime = yield* Effect.runtime<never>()
-    const pool = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const pool = new Pool(target.pool)
-        // An idle connection the server closed: the pool drops it and opens another when needed.
-        pool.on("error", (error) =>
-          Runtime.runFork(runtime)(
-            Effect.logWarning(`state store ${where}: a pooled connection failed: ${describe(error, secrets)}`)
+    const poolOf = (config: typeof target.pool) =>
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          const pool = new Pool(config)
+          // An idle connection the server closed: the pool drops it and opens another when needed.
+          pool.on("error", (error) =>
+            Runtime.runFork(runtime)(
+              Effect.logWarning(`state store ${where}: a pooled connection failed: ${describe(error, secrets)}`)
+            )
           )
-        )
-        return pool
-      }),
-      (pool) => Effect.promise(() => pool.end())
-    )
+          return pool
+        }),
+        (pool) => Effect.promise(() => pool.end())
+      )
+    const pool = yield* poolOf(target.pool)
+    const leasePool = yield* poolOf({ ...target.pool, max: 1 })
     yield* Effect.tryPromise({
       try: () => applyMigrations(pool),
       catch: (cause) =>
         new StoreError({ message: `cannot open the state store at ${where}: ${describe(cause, secrets)}` })
     })
-    return { pool, where, secrets }
+    return { pool, leasePool, where, secrets }
   })
