@@ -4,12 +4,9 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { generateHubFile } from "@tongbu/adapter-wechat-hub"
-import type { Run } from "@tongbu/core"
-import { SyncStore } from "@tongbu/core"
 import type { Served } from "@tongbu/mock-erp"
 import { serveMockErp } from "@tongbu/mock-erp"
-import type { Layer } from "effect"
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import { procOf } from "./proc.js"
 import { type BenchStore, stores } from "./stores.js"
 
@@ -47,7 +44,6 @@ interface Fleet {
   readonly dir: string
   readonly ids: ReadonlyArray<string>
   readonly env: Record<string, string>
-  readonly runsOf: (id: string) => Promise<ReadonlyArray<Run>>
   readonly daemon: () => Promise<{ child: ChildProcess; port: number }>
   readonly erps: ReadonlyArray<Served>
   readonly close: () => Promise<void>
@@ -95,16 +91,6 @@ const fleet = async (
     ...target.env,
     ...Object.fromEntries(ids.map((id) => [`TONGBU_${id.toUpperCase()}_ERP_PASSWORD`, "admin123"]))
   }
-  const runsOf = (id: string): Promise<ReadonlyArray<Run>> => {
-    const layer: Layer.Layer<SyncStore, unknown> | undefined = target.layer(dir, id)
-    return layer === undefined
-      ? Promise.resolve([])
-      : Effect.flatMap(SyncStore, (s) => s.runs(10_000)).pipe(
-          Effect.provide(layer),
-          Effect.retry({ times: 10, schedule: Schedule.spaced("200 millis") }),
-          Effect.runPromise
-        )
-  }
   // the daemons share the pairs; each its own file only for its own port
   const daemon = async () => {
     const port = await freePort()
@@ -122,7 +108,7 @@ const fleet = async (
     await target.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  return { dir, ids, env, runsOf, daemon, erps, close }
+  return { dir, ids, env, daemon, erps, close }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -199,8 +185,8 @@ const takeover = async (store: BenchStore) => {
   first.child.kill("SIGKILL")
   const killedAt = Date.now()
   await until(
-    "a run of every pair after the kill",
-    async () => (await Promise.all(f.ids.map(f.runsOf))).every((runs) => runs.some((r) => r.startedAt > killedAt)),
+    "a call of every pair's ERP after the kill",
+    async () => f.erps.every((erp) => erp.mock.control.callLog().some((c) => c.at > killedAt)),
     120_000
   )
   // From the ERPs: a pair was being run at the kill when its last call before it was not a logout; it is taken over at

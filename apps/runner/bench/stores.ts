@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs"
-import { join } from "node:path"
-import type { SyncStore } from "@tongbu/core"
-import { SqliteStore } from "@tongbu/store-sqlite"
-import type { Layer } from "effect"
+import * as TestServer from "@tongbu/store-postgres/testing"
+import { Redacted } from "effect"
+import { variablePrefix } from "../src/Pairs.js"
 
-/** A state store the benches run the daemon over: how a pair's entry names it, and how the bench reads it. */
+/** A state store the benches run the daemon over: how a pair's entry names it. */
 export interface BenchStore {
   readonly name: string
   readonly open: (ids: ReadonlyArray<string>) => Promise<OpenStore>
@@ -14,8 +12,6 @@ export interface OpenStore {
   /** Keys of an entry's `state:` mapping before `leaseSeconds`, each followed by ", " (empty for the default file). */
   readonly state: (id: string) => string
   readonly env: Record<string, string>
-  /** Pair `id`'s store, once a daemon has created it. */
-  readonly layer: (dir: string, id: string) => Layer.Layer<SyncStore, unknown> | undefined
   readonly close: () => Promise<void>
 }
 
@@ -24,12 +20,22 @@ const sqlite: BenchStore = {
   open: async () => ({
     state: () => "",
     env: {},
-    layer: (dir, id) => {
-      const file = join(dir, ".tongbu", `${id}.sqlite`)
-      return existsSync(file) ? SqliteStore.layer({ filename: file }) : undefined
-    },
     close: async () => {}
   })
 }
 
-export const stores: ReadonlyArray<BenchStore> = [sqlite]
+/** One database for every pair, on a server of its own with fsync on (as deployed), started for the scenario. */
+const postgres: BenchStore = {
+  name: "PostgreSQL",
+  open: async (ids) => {
+    const server = await TestServer.start({ durable: true })
+    const password = Redacted.value(server.password)
+    return {
+      state: () => `url: "${server.database}", `,
+      env: Object.fromEntries(ids.map((id) => [`${variablePrefix(id)}STATE_PASSWORD`, password])),
+      close: server.stop
+    }
+  }
+}
+
+export const stores: ReadonlyArray<BenchStore> = [sqlite, postgres]
