@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { performance } from "node:perf_hooks"
 import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { Effect, Exit, Scope } from "effect"
+import { procOf } from "./proc.js"
 
 /**
  * End-to-end scenarios of `tongbu sync`, each the bundled command (`dist/tongbu.mjs`, built first when stale) in its
@@ -39,22 +40,6 @@ const node = (cwd: string, bundle: string, args: ReadonlyArray<string>): ChildPr
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd },
     stdio: ["ignore", "pipe", "pipe"]
   })
-
-const clockTicks = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim() || 100)
-
-/** What Linux reports of a live process: CPU (user + system) and peak resident memory; zeros once it is gone. */
-const procOf = (pid: number | undefined): { cpuMs: number; peakRss: number } => {
-  if (pid === undefined) return { cpuMs: 0, peakRss: 0 }
-  try {
-    // the fields after the command name, which is in parentheses and may hold spaces
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-    const cpuMs = ((Number(stat[11]) + Number(stat[12])) * 1000) / clockTicks
-    const hwm = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmHWM:\s+(\d+) kB/m)?.[1]
-    return { cpuMs, peakRss: hwm === undefined ? 0 : Number(hwm) * 1024 }
-  } catch {
-    return { cpuMs: 0, peakRss: 0 }
-  }
-}
 
 interface Ran {
   readonly ms: number
