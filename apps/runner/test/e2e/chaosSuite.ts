@@ -186,7 +186,8 @@ export const chaosTest = (name: string, prepare: () => Promise<ChaosStore>, skip
         for (const daemon of daemons) daemon.child.kill("SIGTERM")
         const stopped = await Promise.all(daemons.map((d) => d.done))
         // kept beside the configuration, for a failure's reader
-        ;[...killed, ...stopped].forEach((result, k) => writeFileSync(join(dir, `daemon-${k + 1}.log`), result.stderr))
+        for (const [k, result] of [...killed, ...stopped].entries())
+          writeFileSync(join(dir, `daemon-${k + 1}.log`), result.stderr)
         for (const result of [...stopped, ...killed]) expect(result.stderr).not.toContain("admin123")
         for (const secret of Object.values(store.env))
           for (const result of [...stopped, ...killed]) expect(result.stderr + result.stdout).not.toContain(secret)
