@@ -31,8 +31,15 @@ export interface FieldMapping {
 const sideField = (mapping: FieldMapping, side: Side): SideField | null =>
   side === "left" ? mapping.left : mapping.right
 
-const blankToNull = (value: FieldValue | undefined): FieldValue =>
-  value === undefined || (typeof value === "string" && value.trim() === "") ? null : value
+/** Blank (empty or only what `trim` removes) as null; a string starting with a visible ASCII character is not blank. */
+const blankToNull = (value: FieldValue | undefined): FieldValue => {
+  if (value === undefined) return null
+  if (typeof value !== "string") return value
+  // Checked before `trim`, which scans the whole string: most values start with a visible character.
+  const first = value.charCodeAt(0)
+  if (first > 32 && first < 127) return value
+  return value.trim() === "" ? null : value
+}
 
 /** A native value in the canonical field's comparable form: blank as null, then normalized. */
 export const canonicalValue = (mapping: FieldMapping, raw: FieldValue | undefined): FieldValue => {

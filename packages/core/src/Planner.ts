@@ -2,7 +2,7 @@ import type { Side } from "./Domain.js"
 import { LinkState } from "./Domain.js"
 import { PlanContext } from "./internal/planner/context.js"
 import { planEvents } from "./internal/planner/events.js"
-import { attempt, PolicyFailure } from "./internal/planner/guard.js"
+import { attemptWith, PolicyFailure } from "./internal/planner/guard.js"
 import { compareIds } from "./internal/planner/order.js"
 import { reconcilePair } from "./internal/planner/pair.js"
 import { Pair } from "./internal/planner/pairPlan.js"
@@ -39,16 +39,19 @@ export const plan = (input: PlanInput): Plan => {
   const links: Array<LinkState> = []
   const linkedRead = { left: 0, right: 0 }
   let unchanged = 0
+  const gone = { left: input.left.gone, right: input.right.gone }
+  const unchangedRecord = { left: input.left.unchanged, right: input.right.unchanged }
   // Pairs are visited in id order, not input order: which of two writes of one unique value wins must not depend on it.
   for (const link of sortedByLeftId(input.links)) {
     const leftRead = ctx.records.left.get(link.leftId)
     const rightRead = ctx.records.right.get(link.rightId)
     if (leftRead !== undefined) linkedRead.left++
     if (rightRead !== undefined) linkedRead.right++
-    const left = input.left.unchanged?.has(link.leftId) ? undefined : leftRead
-    const right = input.right.unchanged?.has(link.rightId) ? undefined : rightRead
-    const leftGone = input.left.gone.has(link.leftId)
-    const rightGone = input.right.gone.has(link.rightId)
+    const left = leftRead !== undefined && unchangedRecord.left?.has(link.leftId) ? undefined : leftRead
+    const right = rightRead !== undefined && unchangedRecord.right?.has(link.rightId) ? undefined : rightRead
+    // Most runs list no record gone: the lookups are skipped then.
+    const leftGone = gone.left.size > 0 && gone.left.has(link.leftId)
+    const rightGone = gone.right.size > 0 && gone.right.has(link.rightId)
     if (leftGone || rightGone) {
       skipVanished(ctx, link, leftGone, rightGone)
       links.push(link)
@@ -60,7 +63,7 @@ export const plan = (input: PlanInput): Plan => {
       continue
     }
     const planned = ctx.planned
-    const next = attempt(() => reconcilePair(ctx, new Pair(link.leftId, link.rightId, left, right, link)))
+    const next = attemptWith(reconcilePair, ctx, new Pair(link.leftId, link.rightId, left, right, link))
     if (next instanceof PolicyFailure) {
       // The pair keeps its baseline and is read again next run; both records are left alone, the failure named.
       ctx.skip(next.side, next.id, [next.reason])

@@ -125,7 +125,7 @@ const listAndPlan = (
     const warnings = [...held.warnings, ...withheldWarnings(plan)]
     for (const warning of warnings) yield* Effect.logWarning(`${warning.code}: ${maskMobiles(warning.message)}`)
     // The records themselves are not kept: the plan has what it writes, and they can be collected while dispatching.
-    return { links, listed: { left: kept(left), right: kept(right) }, settled, plan, warnings }
+    return { links, stored: new Set(stored), listed: { left: kept(left), right: kept(right) }, settled, plan, warnings }
   })
 
 type Planned = Effect.Effect.Success<ReturnType<typeof listAndPlan>>
@@ -158,7 +158,7 @@ const recordRun = (store: SyncStoreService, start: StartRun, { listed, plan, war
 const dispatchAndRecord = (
   store: SyncStoreService,
   { runId, operations }: StartedRun,
-  plan: Plan,
+  { plan, stored }: Pick<Planned, "plan" | "stored">,
   options: Dispatcher.DispatchOptions
 ) =>
   Effect.gen(function* () {
@@ -173,7 +173,7 @@ const dispatchAndRecord = (
     const now = yield* Clock.currentTimeMillis
     for (const op of plan.operations)
       if (op._tag === "Conflict") yield* store.saveConflict(Report.storedConflict(runId, op, now))
-    yield* store.saveLinks(untouchedLinks(plan, dispatched))
+    yield* store.saveLinks(untouchedLinks(plan, dispatched, stored))
     return {
       items: [...items, ...own],
       error: Either.isLeft(outcome) ? Option.some(`${outcome.left.adapter}: ${outcome.left.message}`) : Option.none()
@@ -250,7 +250,7 @@ export const run = (
     const started = yield* recordRun(store, start, planned)
     const { runId } = started
     return yield* Effect.onInterrupt(
-      Effect.flatMap(dispatchAndRecord(store, started, planned.plan, dispatchOptions), ({ items, error }) =>
+      Effect.flatMap(dispatchAndRecord(store, started, planned, dispatchOptions), ({ items, error }) =>
         finish(
           store,
           sides,

@@ -1,5 +1,8 @@
+import { Either, FastCheck as fc, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { Create, IdempotencyKey, LinkState, RecordId, RunId, StoreRows } from "../src/index.js"
+import { Create, Fields, IdempotencyKey, LinkState, RecordId, RunId, StoreRows } from "../src/index.js"
+
+const seed = Number(process.env.TONGBU_PROP_SEED ?? 101)
 
 const run: StoreRows.RunRow = {
   id: 7,
@@ -81,5 +84,34 @@ describe("StoreRows", () => {
     expect(StoreRows.runRowId(RunId.make("12"))).toBe(12)
     expect(StoreRows.runRowId(RunId.make("012"))).toBeNull()
     expect(StoreRows.runRowId(RunId.make("99999999999999999"))).toBeNull()
+  })
+
+  it("reads field values as the Fields schema does, whatever the JSON (the one-pass check is only a shortcut)", () => {
+    const viaSchema = Schema.decodeUnknownEither(Schema.parseJson(Fields))
+    const value = fc.oneof(
+      fc.string(),
+      fc.double(),
+      fc.constantFrom(0, -0, 1e308, Number.MAX_SAFE_INTEGER),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.integer(), { maxLength: 2 }),
+      fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 })
+    )
+    const key = fc.oneof(fc.string(), fc.constantFrom("__proto__", "constructor", "toString", "0"))
+    // JSON.stringify writes non-finite numbers as null and -0 as 0: the raw texts below bring them back
+    const json = fc.oneof(
+      fc.dictionary(key, value, { maxKeys: 6 }).map((fields) => JSON.stringify(fields)),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.constantFrom('{"a":-0}', '{"a":1e999}', '{"__proto__":{"a":1}}', '{"a":1,"a":"x"}', "{", "", '"x"', "null")
+    )
+    fc.assert(
+      fc.property(json, (text) => {
+        const expected = viaSchema(text)
+        if (Either.isLeft(expected))
+          expect(() => StoreRows.decodeFields(text, "row r")).toThrow(/^row r cannot be read/)
+        else expect(StoreRows.decodeFields(text, "row r")).toStrictEqual(expected.right)
+      }),
+      { seed, numRuns: 500 }
+    )
   })
 })

@@ -142,8 +142,16 @@ export class PairLinks {
   }
 }
 
-/** The link states of pairs no dispatched operation touched (a version seen, a baseline moved); placeholders left out. */
-export const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): ReadonlyArray<LinkState> => {
+/**
+ * The link states of pairs no dispatched operation touched (a version seen, a baseline moved) that the store does not
+ * hold already (`stored`: the links as read, which the plan passes on as they are when nothing changed, so a steady
+ * run writes none); placeholders left out.
+ */
+export const untouchedLinks = (
+  plan: Plan,
+  dispatched: ReadonlySet<string>,
+  stored: ReadonlySet<LinkState>
+): ReadonlyArray<LinkState> => {
   const creates = new Set<string>(plan.operations.filter((op) => op._tag === "Create").map((op) => op.key))
   const touched = new Set<string>()
   for (const op of plan.operations) {
@@ -154,6 +162,9 @@ export const untouchedLinks = (plan: Plan, dispatched: ReadonlySet<string>): Rea
   }
   return plan.links.filter(
     (link) =>
-      !creates.has(link.leftId) && !creates.has(link.rightId) && !touched.has(`${link.leftId}\u0000${link.rightId}`)
+      !stored.has(link) &&
+      !creates.has(link.leftId) &&
+      !creates.has(link.rightId) &&
+      !touched.has(`${link.leftId}\u0000${link.rightId}`)
   )
 }

@@ -79,8 +79,11 @@ export const listSide = (
       const link = linkOf.get(entry.id)
       const known = link === undefined ? undefined : versionOf(link)
       if (entry.record !== undefined) {
+        // most listings give the record with the entry's version already: it is taken as it is, not copied
         records.push(
-          entry.version === undefined ? entry.record : new SideRecord({ ...entry.record, version: entry.version }, true)
+          entry.version === undefined || entry.version === entry.record.version
+            ? entry.record
+            : new SideRecord({ ...entry.record, version: entry.version }, true)
         )
         if (!full && known !== undefined && known !== writtenVersion && entry.version === known) unchanged.add(entry.id)
         continue

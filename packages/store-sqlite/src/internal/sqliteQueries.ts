@@ -22,6 +22,7 @@ import { Option } from "effect"
 import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
 import type { Db } from "./sqlitePrepared.js"
 import { prepared } from "./sqlitePrepared.js"
+import { reads } from "./sqliteReads.js"
 import { markUntold } from "./sqliteUntold.js"
 
 export type { Db } from "./sqlitePrepared.js"
@@ -29,7 +30,6 @@ export type { Db } from "./sqlitePrepared.js"
 // The store's SQL, synchronous like better-sqlite3 itself: SqliteStore wraps each call in one transaction and turns
 // what it throws into a StoreError.
 
-const settled = ["done", "parked", "rolledBack"] as const
 const zeroCounts: Counts = {
   created: 0,
   updated: 0,
@@ -48,7 +48,7 @@ const chunks = <A>(items: ReadonlyArray<A>, size = 500): Array<ReadonlyArray<A>>
   return out
 }
 
-export const allLinks = (db: Db): Array<LinkState> => db.select().from(links).all().map(rows.linkFromRow)
+export const allLinks = (db: Db): Array<LinkState> => reads(db).links()
 
 export const linkOf = (db: Db, side: Side, id: RecordId): LinkState | undefined => {
   const row = db
@@ -146,15 +146,7 @@ export const unfinished = (db: Db): Array<StoredOperation> =>
     .all()
     .map((row) => rows.operationFromRow(row))
 
-export const settledKeys = (db: Db): Set<string> =>
-  new Set(
-    db
-      .select({ key: operations.key })
-      .from(operations)
-      .where(inArray(operations.state, [...settled]))
-      .all()
-      .map((row) => row.key)
-  )
+export const settledKeys = (db: Db): Set<string> => reads(db).settledKeys()
 
 const parkedOf = (db: Db, row: typeof operations.$inferSelect): ParkedAction | undefined => {
   const stored = rows.operationFromRow(row)

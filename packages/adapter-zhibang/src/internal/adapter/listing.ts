@@ -99,7 +99,8 @@ const shownAs: ReadonlyArray<readonly [column: string, field: string]> = [
 export const toEntry = (row: OrdRow): ListEntry => {
   const shown: Record<string, string | null> = {}
   for (const [column, field] of shownAs) if (column in row) shown[field] = row[column] ?? null
-  return new ListEntry({ id: RecordId.make(row.ord), version: versionOf(row), shown }, true)
+  // `ord` is checked to be digits while paging (`listRows`): the brand's own check is skipped, as the entry's
+  return new ListEntry({ id: RecordId.make(row.ord, true), version: versionOf(row), shown }, true)
 }
 
 /**

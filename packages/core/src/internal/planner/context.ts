@@ -39,6 +39,13 @@ export const keys = {
     key(`conflict:${leftId}:${rightId}:${field}:${stableHash(values)}`)
 }
 
+/** A side's records by id; a plain loop, as `new Map(records.map(…))` allocates an entry array per record. */
+const recordsById = (records: ReadonlyArray<SideRecord>): Map<RecordId, SideRecord> => {
+  const byId = new Map<RecordId, SideRecord>()
+  for (const record of records) byId.set(record.id, record)
+  return byId
+}
+
 /** Everything a plan is computed from, indexed once, and the operations emitted so far. */
 export class PlanContext {
   readonly mappings: ReadonlyArray<MappingInfo>
@@ -58,6 +65,11 @@ export class PlanContext {
   }))
   /** Source ids of records this plan creates on that side. */
   readonly created: BySide<Set<RecordId>> = bySide(() => new Set())
+  /**
+   * Both sides' current values of the pair being reconciled (left, right per mapping): one array for the whole plan,
+   * since a pair's reconciliation never starts another's.
+   */
+  readonly pairValues: Array<FieldValue | undefined>
   private readonly canonicalCache: BySide<Map<RecordId, Fields>> = bySide(() => new Map())
   readonly unique: BySide<UniqueIndex>
   private links: BySide<Map<RecordId, LinkState>> | undefined
@@ -75,8 +87,9 @@ export class PlanContext {
       shared: mapping.left !== null && mapping.right !== null,
       writable: { left: writableField(mapping, "left"), right: writableField(mapping, "right") }
     }))
+    this.pairValues = new Array<FieldValue | undefined>(this.mappings.length * 2).fill(undefined)
     this.fillIns = this.mappings.filter((info) => info.shared && info.mapping.fillIn).map((info) => info.name)
-    this.records = bySide((side) => new Map(input[side].records.map((record) => [record.id, record])))
+    this.records = bySide((side) => recordsById(input[side].records))
     this.unique = bySide((side) => {
       const fields = this.mappings.filter((info) => input.policy.uniqueKeys[side].includes(info.name))
       const createdFrom = (sourceId: RecordId) => input.settled.has(keys.create(side, sourceId))

@@ -52,3 +52,13 @@ export const attempt = <A>(f: () => A): A | PolicyFailure => {
     throw cause
   }
 }
+
+/** `attempt(() => f(a, b))` without a closure: for what runs once per linked pair. */
+export const attemptWith = <A, B, R>(f: (a: A, b: B) => R, a: A, b: B): R | PolicyFailure => {
+  try {
+    return f(a, b)
+  } catch (cause) {
+    if (cause instanceof PolicyFailure) return cause
+    throw cause
+  }
+}

@@ -78,7 +78,7 @@ export const reconcilePair = (ctx: PlanContext, pair: Pair): LinkState => {
   let same = baseline !== undefined
   // Every value is read before anything is decided, so a policy that throws (see `guard`) leaves no trace of the pair.
   const count = ctx.mappings.length
-  const values: Array<FieldValue | undefined> = new Array(count * 2)
+  const values = ctx.pairValues
   for (let i = 0; i < count; i++) {
     const info = ctx.mappings[i]!
     values[2 * i] = currentValue(pair, "left", info)
@@ -86,15 +86,17 @@ export const reconcilePair = (ctx: PlanContext, pair: Pair): LinkState => {
   }
   for (let i = 0; i < count; i++) {
     const info = ctx.mappings[i]!
+    const name = info.name
     const left = values[2 * i]
     const right = values[2 * i + 1]
+    // `in` only for an unknown value: a known one equal to the baseline's is in it.
     if (
       same &&
       !(
-        baseline!.left[info.name] === left &&
-        info.name in baseline!.left &&
-        baseline!.right[info.name] === right &&
-        info.name in baseline!.right
+        baseline!.left[name] === left &&
+        baseline!.right[name] === right &&
+        (left !== undefined || name in baseline!.left) &&
+        (right !== undefined || name in baseline!.right)
       )
     ) {
       same = false
@@ -104,9 +106,14 @@ export const reconcilePair = (ctx: PlanContext, pair: Pair): LinkState => {
     state = decide(ctx, pair, info, left, right, state)
   }
   if (state === undefined) {
-    const versions = { left: versionOf(pair, "left"), right: versionOf(pair, "right") }
-    if (same && versions.left === baseline!.leftVersion && versions.right === baseline!.rightVersion) return baseline!
-    return linkState(pair, { left: currentOf(ctx, pair, "left"), right: currentOf(ctx, pair, "right") }, versions)
+    const left = versionOf(pair, "left")
+    const right = versionOf(pair, "right")
+    if (same && left === baseline!.leftVersion && right === baseline!.rightVersion) return baseline!
+    return linkState(
+      pair,
+      { left: currentOf(ctx, pair, "left"), right: currentOf(ctx, pair, "right") },
+      { left, right }
+    )
   }
   return finish(ctx, pair, state)
 }

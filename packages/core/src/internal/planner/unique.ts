@@ -109,7 +109,7 @@ export class UniqueIndex {
       }
       for (const link of this.links) {
         const id = this.side === "left" ? link.leftId : link.rightId
-        if (!this.records.has(id) && !this.gone.has(id)) add(id, link[this.side][info.name])
+        if (!this.records.has(id) && !(this.gone.size > 0 && this.gone.has(id))) add(id, link[this.side][info.name])
       }
     }
     this.index = index
