@@ -6,9 +6,10 @@ import { SyncStore } from "@tongbu/core"
 import { PostgresStore } from "@tongbu/store-postgres"
 import * as TestServer from "@tongbu/store-postgres/testing"
 import { Effect, Redacted } from "effect"
+import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildFixturePair } from "./fixturePair.js"
-import { json, type Result, type Scenario, scenario, tongbu } from "./harness.js"
+import { finish, json, type Result, type Scenario, scenario, start, tongbu } from "./harness.js"
 
 /**
  * The `tongbu` command (the bundle) keeping its state in a real PostgreSQL: `state.url`, the password only in
@@ -149,6 +150,63 @@ describe("tongbu with its state in PostgreSQL", { timeout: 180_000 }, () => {
     expect((await runsOf("south-2")).length).toBe(1)
     const checked = json(await run(dir, ["check", "--pair", "north", "--json"], passwords))
     expect(checked.items.find((i: { name: string }) => i.name === "state store").status).toBe("pass")
+  })
+
+  it("a daemon of six pairs on one database holds one pool: poolSize connections and one for the leases", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tongbu-pg-daemon-"))
+    await buildFixturePair(join(dir, "memory.mjs"))
+    const ids = ["d1", "d2", "d3", "d4", "d5", "d6"]
+    const entries = ids.map(
+      (id) => `  - id: ${id}
+    pair: ./memory.mjs
+    left: { customers: [{ name: 张伟${id}, mobile: "1380013800${id.slice(1)}" }] }
+    state: { url: "${url}", poolSize: 2 }
+    schedules: { push: "* * * * * *", pull: "0 0 1 1 *", full: "0 0 1 1 *" }
+`
+    )
+    writeFileSync(join(dir, "tongbu.yaml"), `pairs:\n${entries.join("")}daemon:\n  port: 0\n`)
+    const passwords = Object.fromEntries(
+      ids.map((id) => [`TONGBU_${id.toUpperCase()}_STATE_PASSWORD`, Redacted.value(server.password)])
+    )
+    // one connection of the test's own, under another name, watching the daemon's
+    const where = new URL(url)
+    const watcher = new pg.Client({
+      host: where.hostname,
+      port: Number(where.port),
+      user: where.username,
+      database: where.pathname.slice(1),
+      password: Redacted.value(server.password),
+      application_name: "tongbu-test"
+    })
+    await watcher.connect()
+    const count = async (text: string) => (await watcher.query<{ n: number }>(text)).rows.map((row) => row.n)
+    const daemon = start(dir, ["daemon"], { ...env, ...passwords })
+    const done = finish(daemon)
+    let most = 0
+    try {
+      const until = Date.now() + 60_000
+      // every pair ran twice (so each took and renewed its lease), the daemon's connections counted all along
+      const ran = `select count(*)::int as n from runs where pair_id in (${ids.map((id) => `'${id}'`).join(", ")}) group by pair_id`
+      for (;;) {
+        most = Math.max(
+          most,
+          ...(await count(
+            "select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'tongbu'"
+          ))
+        )
+        const runs = await count(ran)
+        if (runs.length === ids.length && runs.every((n) => n >= 2)) break
+        if (Date.now() > until || daemon.exitCode !== null) throw new Error("the daemon's pairs did not all run twice")
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    } finally {
+      daemon.kill("SIGTERM")
+      outputs.push(await done)
+      await watcher.end()
+    }
+    process.stdout.write(`a daemon of ${ids.length} pairs on one database: at most ${most} connections\n`)
+    expect(most).toBeGreaterThan(0)
+    expect(most).toBeLessThanOrEqual(3)
   })
 
   it("no command above printed the password, on stdout or stderr", () => {
