@@ -9,6 +9,7 @@ import { serveMockErp } from "@tongbu/mock-erp"
 import { Effect } from "effect"
 import { procOf } from "./proc.js"
 import { type BenchStore, stores } from "./stores.js"
+import { printTable } from "./table.js"
 
 /**
  * The daemon's figures of issue 12, for each state store (`stores.ts`): the bundled `tongbu daemon` in its own
@@ -237,17 +238,10 @@ for (const store of stores) {
   )
   row(
     takeoverScenario,
-    `the other pairs (${others.length}): kill → next run, median / max`,
+    `the other pairs (${others.length}): kill → their first ERP call, median / max`,
     others.length === 0 ? "-" : `${median(others)} / ${Math.max(...others)} ms`,
     "schedule: every 1000 ms"
   )
 }
 
-const header: Row = ["scenario", "measure", "value", "baseline (same run)"]
-const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)))
-const line = (r: ReadonlyArray<string>) =>
-  r
-    .map((cell, i) => cell.padEnd(widths[i]!))
-    .join("  ")
-    .trimEnd()
-console.log(["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"))
+printTable(["scenario", "measure", "value", "baseline (same run)"], rows)

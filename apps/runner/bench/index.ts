@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks"
 import { generateHubFile, openHubDatabase } from "@tongbu/adapter-wechat-hub"
 import { Effect, Exit, Scope } from "effect"
 import { procOf } from "./proc.js"
+import { printTable } from "./table.js"
 
 /**
  * End-to-end scenarios of `tongbu sync`, each the bundled command (`dist/tongbu.mjs`, built first when stale) in its
@@ -262,11 +263,4 @@ row(
   "outbox ≥ 30% of raw inserts; planner full 100k < 300 ms, < 300 MB"
 )
 
-const header: Row = ["scenario", "measure", "value", "target", "met"]
-const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)))
-const line = (r: ReadonlyArray<string>) =>
-  r
-    .map((cell, i) => cell.padEnd(widths[i]!))
-    .join("  ")
-    .trimEnd()
-console.log(["", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"))
+printTable(["scenario", "measure", "value", "target", "met"], rows)
