@@ -3,6 +3,9 @@ import type { StoreError, SyncStore } from "@tongbu/core"
 import { Context, Effect, Layer, Redacted } from "effect"
 import pg from "pg"
 import { containerRuntime, image, startContainer } from "./internal/containerServer.js"
+
+export { containerRuntime, type Runtime } from "./internal/containerServer.js"
+
 import { startLocal } from "./internal/localServer.js"
 import * as PostgresStore from "./PostgresStore.js"
 

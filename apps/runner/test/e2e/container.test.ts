@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
-import { request } from "node:http"
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { generateHubFile } from "@tongbu/adapter-wechat-hub"
+import { containerRuntime } from "@tongbu/store-postgres/testing"
 import { Effect } from "effect"
 import { GenericContainer, type StartedTestContainer } from "testcontainers"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -12,48 +12,6 @@ import { config, json, tongbu } from "./harness.js"
 
 const repository = resolve(import.meta.dirname, "../../../..")
 const runnerDir = resolve(import.meta.dirname, "../..")
-
-/**
- * Whether a container runtime answers, asked with a timeout of our own: a socket may exist and never answer, and
- * testcontainers' own discovery would wait on it. Only DOCKER_HOST (unix or tcp) and the default socket are probed.
- */
-const containerRuntime = (): Promise<
-  { readonly available: true } | { readonly available: false; readonly reason: string }
-> => {
-  const host = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock"
-  const target = host.startsWith("unix://")
-    ? { socketPath: host.slice("unix://".length) }
-    : host.startsWith("tcp://")
-      ? {
-          host: new URL(host.replace("tcp://", "http://")).hostname,
-          port: Number(new URL(host.replace("tcp://", "http://")).port || 2375)
-        }
-      : undefined
-  if (target === undefined)
-    return Promise.resolve({ available: false, reason: `DOCKER_HOST=${host} is neither unix:// nor tcp://` })
-  if ("socketPath" in target && target.socketPath !== undefined && !existsSync(target.socketPath)) {
-    return Promise.resolve({
-      available: false,
-      reason: `no container runtime: ${target.socketPath} does not exist and DOCKER_HOST is not set`
-    })
-  }
-  return new Promise((done) => {
-    const probe = request({ ...target, path: "/_ping", timeout: 3000 }, (response) => {
-      response.resume()
-      done(
-        response.statusCode === 200
-          ? { available: true }
-          : { available: false, reason: `${host} answered /_ping with ${response.statusCode}` }
-      )
-    })
-    probe.on("timeout", () => {
-      probe.destroy()
-      done({ available: false, reason: `${host} did not answer /_ping within 3 s` })
-    })
-    probe.on("error", (error) => done({ available: false, reason: `${host}: ${error.message}` }))
-    probe.end()
-  })
-}
 
 /** The mock ERP as a local process (its own CLI), when no container runtime is at hand. */
 const localMock = async () => {
