@@ -1,5 +1,5 @@
 import type { StoreRows } from "@tongbu/core"
-import type Database from "better-sqlite3"
+import Database from "better-sqlite3"
 import { asc, eq, sql } from "drizzle-orm"
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { operations } from "./schema.js"
@@ -37,13 +37,16 @@ const make = (db: Db) => {
   const provisional = client.prepare<[string, number, string]>(
     "update operations set provisional_id = ?, updated_at = ? where key = ?"
   )
-  const completed = client.prepare<[string | null, string | null, string | null, string | null, number, string]>(
-    `update operations set state = 'done', result_id = ?, written = ?, link_before = ?, overwritten = ?,
-       last_error = null, updated_at = ?
+  // `attempts`: the attempt marks of the same batch folded into the operation's end (see `applyJournal`).
+  const completed = client.prepare<
+    [number, string | null, string | null, string | null, string | null, number, string]
+  >(
+    `update operations set state = 'done', attempts = attempts + ?, result_id = ?, written = ?, link_before = ?,
+       overwritten = ?, last_error = null, updated_at = ?
      where key = ?`
   )
-  const failed = client.prepare<[string, string, number, string]>(
-    "update operations set state = ?, last_error = ?, updated_at = ? where key = ?"
+  const failed = client.prepare<[string, number, string, number, string]>(
+    "update operations set state = ?, attempts = attempts + ?, last_error = ?, updated_at = ? where key = ?"
   )
   const rolledBack = client.prepare<[number, string]>(
     "update operations set state = 'rolledBack', updated_at = ? where key = ?"
@@ -52,8 +55,11 @@ const make = (db: Db) => {
     `insert into outcomes (run_id, side, record_id, other_id, operation, outcome, reasons)
      values (?, ?, ?, ?, ?, ?, ?)`
   )
-  const updateLink = client.prepare<[string, string, string | null, string | null, string, string]>(
-    "update links set left = ?, right = ?, left_version = ?, right_version = ? where left_id = ? and right_id = ?"
+  // In place when the left record is linked already (to this record or, relinked, to another).
+  const upsertLink = client.prepare<[string, string, string, string, string | null, string | null]>(
+    `insert into links (left_id, right_id, left, right, left_version, right_version) values (?, ?, ?, ?, ?, ?)
+     on conflict (left_id) do update set right_id = excluded.right_id, left = excluded.left, right = excluded.right,
+       left_version = excluded.left_version, right_version = excluded.right_version`
   )
   const replaceLink = client.prepare<[string, string, string, string, string | null, string | null]>(
     `insert or replace into links (left_id, right_id, left, right, left_version, right_version)
@@ -99,12 +105,14 @@ const make = (db: Db) => {
     completed: (row: {
       key: string
       now: number
+      attempts: number
       resultId: string | null
       written: string | null
       linkBefore: string | null
       overwritten: string | null
-    }) => completed.run(row.resultId, row.written, row.linkBefore, row.overwritten, row.now, row.key),
-    failed: (key: string, now: number, state: string, error: string) => failed.run(state, error, now, key),
+    }) => completed.run(row.attempts, row.resultId, row.written, row.linkBefore, row.overwritten, row.now, row.key),
+    failed: (key: string, now: number, state: string, error: string, attempts: number) =>
+      failed.run(state, attempts, error, now, key),
     rolledBack: (key: string, now: number) => rolledBack.run(now, key),
     insertOutcome: (row: {
       runId: number
@@ -116,21 +124,19 @@ const make = (db: Db) => {
       reasons: string
     }) => insertOutcome.run(row.runId, row.side, row.recordId, row.otherId, row.operation, row.outcome, row.reasons),
     /**
-     * Saves a pair's link state: in place when the pair is linked already (most saves; cheaper than a replace, which
-     * rewrites the indexes), else with REPLACE, which first drops any link of either record (a record is linked to at
+     * Saves a pair's link state in one statement: a new link is inserted, the left record's link updated in place
+     * (cheaper than a replace, which rewrites the indexes). Only when the right record is linked to another left one
+     * does the unique index refuse it; then REPLACE drops every link of either record first (a record is linked to at
      * most one record of the other side).
      */
     saveLink: (row: StoreRows.LinkRow) => {
-      const { changes } = updateLink.run(
-        row.left,
-        row.right,
-        row.leftVersion,
-        row.rightVersion,
-        row.leftId,
-        row.rightId
-      )
-      if (changes === 0)
-        replaceLink.run(row.leftId, row.rightId, row.left, row.right, row.leftVersion, row.rightVersion)
+      const values = [row.leftId, row.rightId, row.left, row.right, row.leftVersion, row.rightVersion] as const
+      try {
+        upsertLink.run(...values)
+      } catch (error) {
+        if (!(error instanceof Database.SqliteError && error.code === "SQLITE_CONSTRAINT_UNIQUE")) throw error
+        replaceLink.run(...values)
+      }
     }
   }
 }

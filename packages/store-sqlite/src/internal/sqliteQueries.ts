@@ -206,11 +206,12 @@ const changed = (result: { readonly changes: number }, key: IdempotencyKey): voi
   if (result.changes === 0) throw new rows.RowError(`there is no operation ${key} in the outbox`)
 }
 
-export const complete = (db: Db, now: number, key: IdempotencyKey, result: Completion): void => {
+export const complete = (db: Db, now: number, key: IdempotencyKey, result: Completion, attempts = 0): void => {
   changed(
     prepared(db).completed({
       key,
       now,
+      attempts,
       resultId: result.resultId ?? null,
       written: result.written === undefined ? null : rows.encodeJson(result.written),
       linkBefore: result.linkBefore === undefined ? null : rows.encodeJson(result.linkBefore),
@@ -221,7 +222,8 @@ export const complete = (db: Db, now: number, key: IdempotencyKey, result: Compl
   saveLinks(db, result.links)
 }
 
-export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
+/** Applies one entry; `attempts`: attempt marks folded into this end of the operation (see `applyJournal`). */
+export const applyEntry = (db: Db, now: number, entry: JournalEntry, attempts = 0): void => {
   const statements = prepared(db)
   switch (entry._tag) {
     case "Attempted":
@@ -231,10 +233,10 @@ export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
       changed(statements.provisional(entry.key, now, entry.provisionalId), entry.key)
       break
     case "Completed":
-      complete(db, now, entry.key, entry.result)
+      complete(db, now, entry.key, entry.result, attempts)
       break
     case "Failed":
-      changed(statements.failed(entry.key, now, entry.state, entry.error), entry.key)
+      changed(statements.failed(entry.key, now, entry.state, entry.error, attempts), entry.key)
       break
     case "Outcome":
       recordOutcomes(db, [entry.outcome])
@@ -243,6 +245,32 @@ export const applyEntry = (db: Db, now: number, entry: JournalEntry): void => {
       saveLinks(db, entry.links)
       break
   }
+}
+
+/**
+ * Applies a journal batch (one transaction) with one row write per operation where the batch holds its attempt and
+ * its end: an `Attempted` followed, in the same batch, by the operation's `Completed` or `Failed` is folded into that
+ * end (its attempts counted there). The end overwrites everything else the mark sets, so the row ends as the entries
+ * one by one would leave it; no one reads between them, the batch commits whole or not at all.
+ */
+export const applyJournal = (db: Db, now: number, entries: ReadonlyArray<JournalEntry>): void => {
+  const folded = new Array<number>(entries.length).fill(0)
+  // the index of the nearest end of each operation after the entry being looked at
+  const nextEnd = new Map<string, number>()
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!
+    if (entry._tag === "Completed" || entry._tag === "Failed") nextEnd.set(entry.key, i)
+    else if (entry._tag === "Attempted") {
+      const end = nextEnd.get(entry.key)
+      if (end !== undefined) {
+        folded[end]!++
+        folded[i] = -1
+      }
+    }
+  }
+  entries.forEach((entry, i) => {
+    if (folded[i] !== -1) applyEntry(db, now, entry, folded[i])
+  })
 }
 
 export const markRolledBack = (db: Db, now: number, key: IdempotencyKey): void =>
