@@ -148,8 +148,7 @@ export const make = (config: SqliteStoreConfig): Effect.Effect<SyncStoreService,
       fail: (key, state, error) =>
         write(`record the failure of ${key}`, (now) => q.applyEntry(db, now, { _tag: "Failed", key, state, error })),
       markRolledBack: (key) => write(`mark ${key} rolled back`, (now) => q.markRolledBack(db, now, key)),
-      journal: (entries) =>
-        write(`record ${entries.length} outbox steps`, (now) => q.applyJournal(db, now, entries)),
+      journal: (entries) => write(`record ${entries.length} outbox steps`, (now) => q.applyJournal(db, now, entries)),
 
       recordOutcomes: (outcomes) => write("record outcomes", () => q.recordOutcomes(db, outcomes)),
       outcomes: (runId) => read(`read the outcomes of run ${runId}`, () => q.runOutcomes(db, runId)),
