@@ -91,9 +91,11 @@ export class PairLinks {
     if (planned === undefined) return new LinkState({ ...ids, left: op.canonical, right: op.canonical }, true)
     return new LinkState(
       {
-        ...planned,
         ...ids,
-        ...(op.side === "left" ? { leftVersion: writtenVersion } : { rightVersion: writtenVersion })
+        left: planned.left,
+        right: planned.right,
+        leftVersion: op.side === "left" ? writtenVersion : planned.leftVersion,
+        rightVersion: op.side === "left" ? planned.rightVersion : writtenVersion
       },
       true
     )
