@@ -84,7 +84,7 @@ export interface DaemonPair<R, RIn = never> {
   readonly runJob: (job: Job) => Effect.Effect<JobResult, unknown, R | SyncStore>
 }
 
-/** The run stopped because this runner lost the pair: another took its lease (this one stalled past its ttl). */
+/** The run stopped because this runner lost the pair: it could not renew its lease in time, or another took it. */
 const takenOver = (cause: Cause.Cause<unknown>): Option.Option<string> =>
   Option.flatMap(Cause.failureOption(cause), (error) => {
     const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined

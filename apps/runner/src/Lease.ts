@@ -7,7 +7,7 @@ import { Clock, Data, Duration, Effect, Option, Ref, Schedule } from "effect"
 /** Another tongbu process kept the store's lease for longer than this one would wait. */
 export class LeaseBusy extends Data.TaggedError("LeaseBusy")<{ readonly message: string }> {}
 
-/** This process lost the lease it held (it stalled for longer than the lease lasts): it stops before double-running. */
+/** This process could not renew its lease in time (it stalled, or the store was slow): it stops before double-running. */
 export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly message: string }> {}
 
 export interface LeaseOptions {
@@ -20,7 +20,7 @@ export interface LeaseOptions {
 export const holderId = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
 
 /**
- * Runs `effect` holding the store's lease: waits for it, renews it every third of its life while `effect` runs,
+ * Runs `effect` holding the store's lease: waits for it, renews it every quarter of its life while `effect` runs,
  * releases it afterwards (also on interruption). A crashed holder's lease expires after `ttl`.
  */
 export const withLease =
@@ -55,23 +55,32 @@ export const withLease =
       return yield* holding(store, holder, ttlMs)(effect)
     })
 
-/** Runs `effect` under the lease `holder` just took: renewed every third of its life, released afterwards. */
+/** Runs `effect` under the lease `holder` just took: renewed every quarter of its life, released afterwards. */
 const holding =
   (store: SyncStoreService, holder: string, ttlMs: number) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | LeaseLost | StoreError, R> =>
     Effect.gen(function* () {
       const lost = new LeaseLost({
-        message: "this process lost the store's lease (it stalled for longer than the lease lasts); stopping"
+        message:
+          "this process could not renew the store's lease in time (it stalled, or the store answered slowly); it stops before another runner may take the pair"
       })
       const renewed = yield* Ref.make(yield* Clock.currentTimeMillis)
-      // Past its life the lease may have been taken and released by another runner in between: renewing would then
-      // take it anew for a run planned before the other's, so a stalled holder stops instead.
+      // A holder gives up when three quarters of the lease passed without a renewal, so that a quarter of it lies between
+      // its last call to a side and the moment another runner may take the pair (the sides' calls are not fenced, the
+      // store's writes are). Past its life the lease may also have been taken and released by another runner in
+      // between: renewing would then take it anew for a run planned before the other's.
+      const giveUpMs = (3 * ttlMs) / 4
       const renewOnce = Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        if (now - (yield* Ref.get(renewed)) > ttlMs || !(yield* store.acquireLease(holder, ttlMs))) return yield* lost
+        const left = giveUpMs - (now - (yield* Ref.get(renewed)))
+        if (left <= 0) return yield* lost
+        const kept = yield* store
+          .acquireLease(holder, ttlMs)
+          .pipe(Effect.timeoutFail({ duration: Duration.millis(left), onTimeout: () => lost }))
+        if (!kept) return yield* lost
         yield* Ref.set(renewed, now)
       })
-      const renew = renewOnce.pipe(Effect.delay(Duration.millis(ttlMs / 3)), Effect.forever)
+      const renew = renewOnce.pipe(Effect.delay(Duration.millis(ttlMs / 4)), Effect.forever)
       return yield* Effect.raceFirst(effect, renew).pipe(Effect.ensuring(Effect.ignore(store.releaseLease(holder))))
     })
 
