@@ -46,6 +46,18 @@ export const Counts = Schema.Struct({
 })
 export type Counts = typeof Counts.Type
 
+/** The counts of a run that has done nothing yet. */
+export const zeroCounts: Counts = {
+  created: 0,
+  updated: 0,
+  linked: 0,
+  unchanged: 0,
+  skipped: 0,
+  conflicts: 0,
+  actions: 0,
+  failed: 0
+}
+
 /** Something a run did without, reported once with the run; `code` is stable (metrics, scripts), `message` is for a person. */
 export const RunWarning = Schema.Struct({ code: Schema.String, side: Side, message: Schema.String })
 export type RunWarning = typeof RunWarning.Type

@@ -1,22 +1,11 @@
 import type { Counts, Operation, Outcome, Run, RunId, StartedRun, StartRun, StoredOperation } from "@tongbu/core"
-import { StoreRows as rows } from "@tongbu/core"
+import { StoreRows as rows, zeroCounts } from "@tongbu/core"
 import { and, asc, desc, eq } from "drizzle-orm"
 import { outcomes, runs } from "./schema.js"
 import { changes, prepared, RowError, type Tx } from "./tx.js"
 import { markUntold } from "./untold.js"
 
 // Runs, the operations a run enqueues, and the outcomes it records.
-
-const zeroCounts: Counts = {
-  created: 0,
-  updated: 0,
-  linked: 0,
-  unchanged: 0,
-  skipped: 0,
-  conflicts: 0,
-  actions: 0,
-  failed: 0
-}
 
 /** Returns the rows of enqueued operations (none for a settled key), in the order of `ops`. */
 const enqueueStatement = `insert into operations as o (pair_id, key, run_id, seq, operation, state, attempts, updated_at)

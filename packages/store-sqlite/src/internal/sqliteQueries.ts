@@ -16,7 +16,7 @@ import type {
   StoredConflict,
   StoredOperation
 } from "@tongbu/core"
-import { IdempotencyKey, LinkState, RecordId, StoreRows as rows } from "@tongbu/core"
+import { IdempotencyKey, LinkState, RecordId, StoreRows as rows, zeroCounts } from "@tongbu/core"
 import { and, asc, desc, eq, inArray, isNull, or } from "drizzle-orm"
 import { Option } from "effect"
 import { acknowledgements, checkpoints, conflicts, lease, links, operations, outcomes, runs } from "./schema.js"
@@ -29,17 +29,6 @@ export type { Db } from "./sqlitePrepared.js"
 
 // The store's SQL, synchronous like better-sqlite3 itself: SqliteStore wraps each call in one transaction and turns
 // what it throws into a StoreError.
-
-const zeroCounts: Counts = {
-  created: 0,
-  updated: 0,
-  linked: 0,
-  unchanged: 0,
-  skipped: 0,
-  conflicts: 0,
-  actions: 0,
-  failed: 0
-}
 
 /** SQLite allows a bounded number of parameters per statement. */
 const chunks = <A>(items: ReadonlyArray<A>, size = 500): Array<ReadonlyArray<A>> => {

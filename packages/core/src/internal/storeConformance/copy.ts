@@ -4,7 +4,7 @@ import { Chunk, Effect, Option, Stream, TestClock } from "effect"
 import { LinkState } from "../../Domain.js"
 import * as StoreExport from "../../StoreExport.js"
 import type { SyncStoreService } from "../../SyncStore.js"
-import { Outcome, StoredConflict } from "../../SyncStore.js"
+import { Outcome, StoredConflict, zeroCounts } from "../../SyncStore.js"
 import type { StoreDatabase } from "../../testing.js"
 import type { Register } from "./helpers.js"
 import { action, create, failsWith, id, key, link, snapshot, sync, update } from "./helpers.js"
@@ -116,21 +116,7 @@ const populate = (store: SyncStoreService) =>
     const interrupted = yield* store.startRun({ ...sync, full: true, untold: ["right"] }, [update("u2"), create("c2")])
     yield* store.markAttempted(key("c2"))
     yield* store.recordProvisional(key("c2"), "p-2")
-    yield* store.finishRun(
-      interrupted.runId,
-      "interrupted",
-      {
-        created: 0,
-        updated: 0,
-        linked: 0,
-        unchanged: 0,
-        skipped: 0,
-        conflicts: 0,
-        actions: 0,
-        failed: 0
-      },
-      "killed"
-    )
+    yield* store.finishRun(interrupted.runId, "interrupted", zeroCounts, "killed")
     yield* store.releaseLease("runner-a")
     return [first.runId, rollback.runId, interrupted.runId] as const
   })

@@ -1,7 +1,7 @@
 import { expect } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 import type { StoreWriteError, SyncStoreService } from "../../SyncStore.js"
-import { Outcome, StoredConflict } from "../../SyncStore.js"
+import { Outcome, StoredConflict, zeroCounts } from "../../SyncStore.js"
 import type { Register } from "./helpers.js"
 import { action, create, failsWith, id, key, link, snapshot, sync, update } from "./helpers.js"
 
@@ -49,19 +49,7 @@ const writes = (
   ["saveLinks", s.saveLinks([link("l2", "r2")])],
   ["removeLink", s.removeLink(id("l1"), id("r1"))],
   ["startRun", s.startRun(sync, [update("new")])],
-  [
-    "finishRun",
-    s.finishRun(runId, "completed", {
-      created: 0,
-      updated: 0,
-      linked: 0,
-      unchanged: 0,
-      skipped: 0,
-      conflicts: 0,
-      actions: 0,
-      failed: 0
-    })
-  ],
+  ["finishRun", s.finishRun(runId, "completed", zeroCounts)],
   ["markAttempted", s.markAttempted(key("attempt"))],
   ["recordProvisional", s.recordProvisional(key("provisional"), "p1")],
   ["complete", s.complete(key("complete"), { resultId: id("r9"), links: [link("l9", "r9")] })],
