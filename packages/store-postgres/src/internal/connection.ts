@@ -56,10 +56,17 @@ export const connection = (
       application_name: "tongbu",
       ...(synchronousCommit ? {} : { options: "-c synchronous_commit=off" }),
       // A server that never answers fails the connection instead of hanging the runner.
-      connectionTimeoutMillis: 10_000
+      connectionTimeoutMillis: 10_000,
+      // A runner paused inside a write (SIGSTOP, a swapped-out VM) holds the lease row locked for share, which would
+      // block every takeover until it resumed: the server ends such a session, its transaction rolled back, its locks
+      // released. A healthy write never waits that long between two of its statements.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS
     }
   }
 }
+
+/** How long a session may sit inside a transaction doing nothing before the server ends it. */
+export const IDLE_IN_TRANSACTION_MS = 10_000
 
 const messageOf = (cause: unknown): string => {
   if (cause instanceof AggregateError && cause.errors.length > 0)
