@@ -44,6 +44,7 @@ describe("overlaps", () => {
       call(350, "B")
     ]
     expect(overlaps(runs, calls, [])).toEqual([])
+    expect(overlaps(runs, [call(350, "B"), { ...call(360, "A", "session"), endpoint: "logout" }], [])).toEqual([])
   })
   it("a run recorded while another had not ended", () => {
     expect(overlaps([run(1, 100, 300), run(2, 250, 400)], [], [])).toEqual(["run 2 started during run 1"])

@@ -17,7 +17,8 @@ export const overlaps = (
   kills: ReadonlyArray<number>
 ): ReadonlyArray<string> => {
   const problems: Array<string> = []
-  const sessions = calls.filter((c) => c.session !== null)
+  // a logout reads and writes nothing: every daemon stopped logs its session out, whoever runs the pair then
+  const sessions = calls.filter((c) => c.session !== null && c.endpoint !== "logout")
   runs.forEach((run, k) => {
     const next = runs[k + 1]
     if (next !== undefined && (run.finishedAt === undefined || run.finishedAt > next.startedAt))
