@@ -102,17 +102,7 @@ const populate = (store: SyncStoreService) =>
     yield* TestClock.setTime(5_000)
     const rollback = yield* store.startRun({ ...sync, kind: "rollback", target: first.runId }, [])
     yield* store.markRolledBack(key("u1"))
-    yield* store.finishRun(rollback.runId, "completed", {
-      created: 0,
-      updated: 0,
-      linked: 0,
-      unchanged: 0,
-      skipped: 0,
-      conflicts: 0,
-      actions: 0,
-      failed: 0,
-      rolledBack: 1
-    })
+    yield* store.finishRun(rollback.runId, "completed", { ...zeroCounts, rolledBack: 1 })
     const interrupted = yield* store.startRun({ ...sync, full: true, untold: ["right"] }, [update("u2"), create("c2")])
     yield* store.markAttempted(key("c2"))
     yield* store.recordProvisional(key("c2"), "p-2")
